@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { InjectCommander } from 'nest-commander';
+import { formatUsageErrorLine } from './cli-errors.js';
+import { ENV_ADMIN_KEY, ENV_DATA_DIR, ENV_SERVER } from './cli-settings.js';
+import { addGlobalOptions, type CliCommand } from './global-options.js';
+
+const PROGRAM_DESCRIPTION = 'Administer an s2s-trust server through its admin REST API (/admin/v1).';
+const ROOT_HELP_FOOTER = `
+Environment:
+  ${ENV_SERVER.padEnd(15)}default for --server
+  ${ENV_ADMIN_KEY.padEnd(15)}default for --admin-key
+  ${ENV_DATA_DIR.padEnd(15)}where the bootstrap admin key file is looked for (default ./data)
+
+Examples:
+  s2sctl oauth-configuration get --ca-file server.pem
+  s2sctl oauth-configuration set --realm contoso.com --access-token-lifetime 1h
+  s2sctl admin-key create --name ci --role reader -o json
+  s2sctl audit list --action admin-key.create --since 2025-01-01`;
+
+/**
+ * Finishes the commander tree that nest-commander built from the decorators: program name, the
+ * global options on every command, one-line usage errors, and `exitOverride` so usage errors
+ * become exceptions that `runS2sctl` turns into an exit code instead of commander calling
+ * `process.exit` mid-flight.
+ */
+@Injectable()
+export class CliProgramConfigurer {
+  constructor(@InjectCommander() private readonly root: CliCommand) {}
+
+  configure(): CliCommand {
+    this.root.name('s2sctl').description(PROGRAM_DESCRIPTION).addHelpText('after', ROOT_HELP_FOOTER);
+    configureTree(this.root);
+    return this.root;
+  }
+}
+
+function configureTree(command: CliCommand): void {
+  addGlobalOptions(command);
+  command.exitOverride();
+  command.configureOutput({ outputError: (text, write) => write(formatUsageErrorLine(text)) });
+  command.showSuggestionAfterError(true);
+  // Leaf commands reject stray arguments (typos would otherwise be ignored silently); groups
+  // receive them so they can report an unknown subcommand.
+  if (command.commands.length === 0) command.allowExcessArguments(false);
+  for (const child of command.commands) configureTree(child);
+}

@@ -1,0 +1,161 @@
+import { Command, Help, Option, SubCommand } from 'nest-commander';
+import { AdminCommandRunner } from '../common/admin-command.runner.js';
+import { UsageError } from '../common/cli-errors.js';
+import { CommandGroupRunner } from '../common/command-group.runner.js';
+import { DURATION_SYNTAX, formatDuration } from '../common/duration.parser.js';
+import { durationArgument, nonEmptyArgument } from '../common/option-argument.parser.js';
+import type { OutputFormatter } from '../common/output.formatter.js';
+
+/** Body of GET/PUT /admin/v1/oauth-configuration. */
+export interface OAuthConfiguration {
+  readonly serviceName: string;
+  readonly realm: string | null;
+  readonly publicHost: string | null;
+  readonly actorTokenLifetimeSeconds: number;
+  readonly outerTokenLifetimeSeconds: number;
+  readonly accessTokenLifetimeSeconds: number;
+  readonly clockSkewSeconds: number;
+  readonly metadataRefreshIntervalSeconds: number;
+  readonly updatedAt: string;
+}
+
+/** PUT body: only the fields the user gave. */
+export type OAuthConfigurationChange = Partial<Omit<OAuthConfiguration, 'updatedAt'>>;
+
+/** Options of `set`, keyed as nest-commander names them (camel-cased long flag). */
+interface SetOptions {
+  readonly realm?: string;
+  readonly serviceName?: string;
+  readonly publicHost?: string;
+  readonly actorTokenLifetime?: number;
+  readonly outerTokenLifetime?: number;
+  readonly accessTokenLifetime?: number;
+  readonly clockSkew?: number;
+  readonly metadataRefreshInterval?: number;
+  readonly force?: boolean;
+}
+
+/** Option name -> API field; the order is also the display order. */
+const STRING_FIELDS = [
+  ['serviceName', 'serviceName'],
+  ['realm', 'realm'],
+  ['publicHost', 'publicHost'],
+] as const satisfies readonly (readonly [keyof SetOptions, keyof OAuthConfigurationChange])[];
+const DURATION_FIELDS = [
+  ['actorTokenLifetime', 'actorTokenLifetimeSeconds'],
+  ['outerTokenLifetime', 'outerTokenLifetimeSeconds'],
+  ['accessTokenLifetime', 'accessTokenLifetimeSeconds'],
+  ['clockSkew', 'clockSkewSeconds'],
+  ['metadataRefreshInterval', 'metadataRefreshIntervalSeconds'],
+] as const satisfies readonly (readonly [keyof SetOptions, keyof OAuthConfigurationChange])[];
+
+/** Builds the PUT body from the given options; exported for unit tests. */
+export function buildConfigurationChange(options: SetOptions): OAuthConfigurationChange {
+  const change: Record<string, string | number> = {};
+  for (const [option, field] of [...STRING_FIELDS, ...DURATION_FIELDS]) {
+    const value = options[option];
+    if (value !== undefined) change[field] = value;
+  }
+  return change as OAuthConfigurationChange;
+}
+
+/** Key/value rendering shared by `get` and `set`; labels are the `set` option names. */
+export function renderConfiguration(formatter: OutputFormatter, config: OAuthConfiguration): string {
+  const duration = (seconds: number): string => `${formatDuration(seconds)} (${seconds}s)`;
+  return formatter.keyValue([
+    ['service-name', config.serviceName],
+    ['realm', config.realm ?? '(not set)'],
+    ['public-host', config.publicHost ?? '(not set)'],
+    ['actor-token-lifetime', duration(config.actorTokenLifetimeSeconds)],
+    ['outer-token-lifetime', duration(config.outerTokenLifetimeSeconds)],
+    ['access-token-lifetime', duration(config.accessTokenLifetimeSeconds)],
+    ['clock-skew', duration(config.clockSkewSeconds)],
+    ['metadata-refresh-interval', duration(config.metadataRefreshIntervalSeconds)],
+    ['updated-at', config.updatedAt],
+  ]);
+}
+
+@SubCommand({ name: 'get', description: 'Show the OAuth configuration: realm, service name, public host, token lifetimes' })
+export class OAuthConfigurationGetCommand extends AdminCommandRunner {
+  async run(): Promise<void> {
+    const { settings, client } = this.openSession();
+    const config = await client.get<OAuthConfiguration>('/oauth-configuration');
+    this.print(settings, config, (body) => renderConfiguration(this.formatter, body));
+  }
+}
+
+@SubCommand({
+  name: 'set',
+  description:
+    'Change OAuth configuration fields; only the options given are changed. Changing the service name or ' +
+    'realm requires --force, because partners must re-register',
+})
+export class OAuthConfigurationSetCommand extends AdminCommandRunner {
+  async run(_params: string[], options: SetOptions = {}): Promise<void> {
+    const change = buildConfigurationChange(options);
+    if (Object.keys(change).length === 0) {
+      throw new UsageError('nothing to change: give at least one option such as --realm (see s2sctl oauth-configuration set --help)');
+    }
+    const { settings, client } = this.openSession();
+    const config = await client.put<OAuthConfiguration>('/oauth-configuration', change, options.force ? { force: true } : undefined);
+    this.print(settings, config, (body) => renderConfiguration(this.formatter, body));
+  }
+
+  @Help('after')
+  durationHelp(): string {
+    return `\nDurations: ${DURATION_SYNTAX}.\nExample: s2sctl oauth-configuration set --access-token-lifetime 1h --clock-skew 5m`;
+  }
+
+  @Option({ flags: '--realm <realm>', description: 'OAuth realm: a lowercase DNS name (e.g. contoso.com) or GUID' })
+  parseRealm(value: string): string {
+    return nonEmptyArgument(value);
+  }
+
+  @Option({ flags: '--service-name <guid>', description: 'service principal name (GUID) of this trust service' })
+  parseServiceName(value: string): string {
+    return nonEmptyArgument(value);
+  }
+
+  @Option({ flags: '--public-host <host>', description: 'host name partners use to reach this service, e.g. s2s.contoso.com' })
+  parsePublicHost(value: string): string {
+    return nonEmptyArgument(value);
+  }
+
+  @Option({ flags: '--actor-token-lifetime <duration>', description: 'lifetime of issued actor tokens (at most 24h)' })
+  parseActorTokenLifetime(value: string): number {
+    return durationArgument(value);
+  }
+
+  @Option({ flags: '--outer-token-lifetime <duration>', description: 'lifetime of outer (user delegation) tokens' })
+  parseOuterTokenLifetime(value: string): number {
+    return durationArgument(value);
+  }
+
+  @Option({ flags: '--access-token-lifetime <duration>', description: 'lifetime of issued access tokens' })
+  parseAccessTokenLifetime(value: string): number {
+    return durationArgument(value);
+  }
+
+  @Option({ flags: '--clock-skew <duration>', description: 'clock difference tolerated when validating tokens' })
+  parseClockSkew(value: string): number {
+    return durationArgument(value);
+  }
+
+  @Option({ flags: '--metadata-refresh-interval <duration>', description: 'how often partner metadata is downloaded again' })
+  parseMetadataRefreshInterval(value: string): number {
+    return durationArgument(value);
+  }
+
+  @Option({ flags: '--force', description: 'allow changing the service name or realm (partners must then re-register)' })
+  parseForce(): boolean {
+    // commander calls a flag's parser with no value; presence means true.
+    return true;
+  }
+}
+
+@Command({
+  name: 'oauth-configuration',
+  description: 'Show or change the OAuth configuration (realm, service name, token lifetimes)',
+  subCommands: [OAuthConfigurationGetCommand, OAuthConfigurationSetCommand],
+})
+export class OAuthConfigurationCommand extends CommandGroupRunner {}

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppConfig } from '@s2s/config';
+import { AdminErrorFilter, parseStrictJson, StrictValidationPipe } from '@s2s/http';
+import { createPinoLogger, MetricsRegistry, PinoNestLogger } from '@s2s/operations';
+import { resolveHttpsOptions } from '@s2s/tls';
+import type { FastifyInstance } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
+import { type AppModuleOptions, AppModule } from './app.module.js';
+import { setUpOpenApi } from './openapi.js';
+
+/** A started server. */
+export interface RunningServer {
+  app: NestFastifyApplication;
+  /** The URL the server listens on (https unless TLS_MODE=off). */
+  url: string;
+  logger: PinoLogger;
+}
+
+/** A request id we accept from a caller (e.g. a proxy) instead of making one. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * Builds and starts the trust server: TLS, Fastify with a strict JSON parser and body cap, request
+ * ids, metrics, validation, error rendering, OpenAPI, graceful shutdown. Used by `main.ts` and by
+ * tests that need a server in-process.
+ */
+export async function startServer(config: AppConfig, options: AppModuleOptions & { logger?: PinoLogger } = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createPinoLogger(config.logLevel);
+  const https = await resolveHttpsOptions(
+    { ...config.tls, certsDir: config.certsDir, now: new Date(), hostNames: [new URL(config.publicUrl).hostname] },
+    { info: (msg, fields) => logger.info(fields ?? {}, msg), warn: (msg, fields) => logger.warn(fields ?? {}, msg) },
+  );
+
+  const adapter = new FastifyAdapter({
+    ...(https ? { https } : {}),
+    loggerInstance: logger,
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: (request) => {
+      const offered = request.headers['x-request-id'];
+      return typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
+    },
+    // Keep-alive connections would otherwise hold graceful shutdown open until they time out.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  } as ConstructorParameters<typeof FastifyAdapter>[0]);
+
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
+    logger: new PinoNestLogger(logger),
+    bodyParser: false,
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+
+  // JSON only (Fastify's default text/plain parser removed): anything else is a 415.
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseStrictJson(body as string));
+    } catch (error) {
+      done(Object.assign(error as Error, { statusCode: 400 }), undefined);
+    }
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  const metrics = app.get(MetricsRegistry);
+  fastify.addHook('onResponse', (request, reply, done) => {
+    metrics.observeHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
+
+  app.useGlobalPipes(new StrictValidationPipe());
+  app.useGlobalFilters(new AdminErrorFilter());
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  setUpOpenApi(app, config.publicUrl);
+
+  await app.listen({ port: config.port, host: config.host });
+  const address = fastify.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return { app, url: `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`, logger };
+}

@@ -1,0 +1,40 @@
+/** TLS settings of the HTTPS listener (SPEC 3). */
+export interface TlsSettings {
+  /** `off` serves plain HTTP: only behind a TLS-terminating proxy, or in tests. */
+  mode: 'on' | 'off';
+  certFile?: string;
+  keyFile?: string;
+  pfxFile?: string;
+  pfxPassword?: string;
+}
+
+/** Where the master key (which encrypts private keys at rest) comes from. */
+export type MasterKeySource =
+  | { kind: 'env'; key: Buffer }
+  | { kind: 'file'; path: string; explicit: boolean };
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/**
+ * The validated configuration of one server process. Built once at start from the environment by
+ * {@link loadAppConfig}; everything else receives it injected, typed (STYLE habit 4).
+ */
+export class AppConfig {
+  port!: number;
+  host!: string;
+  /** External base URL (no trailing slash): used in metadata, discovery and audience checks. */
+  publicUrl!: string;
+  /** PostgreSQL connection string, or null for the embedded PGlite database. */
+  databaseUrl!: string | null;
+  /** Absolute path of the data directory (PGlite files, bootstrap key, generated master key). */
+  dataDir!: string;
+  /** Absolute path of the certificate drop folder (generated TLS certificate lives here). */
+  certsDir!: string;
+  tls!: TlsSettings;
+  masterKey!: MasterKeySource;
+  logLevel!: LogLevel;
+  /** Largest accepted request body, in bytes. */
+  bodyLimitBytes!: number;
+  /** How long graceful shutdown waits for in-flight requests, in milliseconds. */
+  shutdownTimeoutMs!: number;
+}

@@ -1,0 +1,16 @@
+export { Clock, SystemClock, FrozenClock } from './clock.js';
+export { UnitOfWork, type UnitOfWorkOptions } from './unit-of-work.js';
+export {
+  DomainError,
+  InvalidInputError,
+  NotFoundError,
+  ConflictError,
+  ServiceUnavailableError,
+  UnauthenticatedError,
+  ForbiddenError,
+  MalformedRequestError,
+  type FieldProblem,
+} from './domain.errors.js';
+export { type AdminActor, SYSTEM_ACTOR } from './admin-actor.js';
+export { isLowercaseGuid, isLowercaseDnsName, isRealm, realmProblem, hostAuthorityProblem } from './identifiers.js';
+export { CoreModule } from './core.module.js';

@@ -1,0 +1,23 @@
+import { createHash, createHmac } from 'node:crypto';
+
+/**
+ * SHA-256 (FIPS 180-4) of `data`, base64url-encoded without padding
+ * (RFC 4648 5), the encoding JOSE uses (e.g. RFC 7636 S256 code challenges).
+ *
+ * @param data - a string (hashed as UTF-8) or bytes.
+ * @returns 43-character base64url digest.
+ */
+export function sha256Base64Url(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('base64url');
+}
+
+/**
+ * HMAC-SHA-256 (RFC 2104, FIPS 198-1).
+ *
+ * @param key - the secret key bytes.
+ * @param data - the message, hashed as UTF-8.
+ * @returns the 32-byte MAC.
+ */
+export function hmacSha256(key: Buffer, data: string): Buffer {
+  return createHmac('sha256', key).update(data, 'utf8').digest();
+}

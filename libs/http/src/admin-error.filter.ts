@@ -1,0 +1,95 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  InvalidInputError,
+  MalformedRequestError,
+  NotFoundError,
+  ServiceUnavailableError,
+  UnauthenticatedError,
+} from '@s2s/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AdminErrorDto } from './admin-error.dto.js';
+
+const STATUS_OF_DOMAIN_ERROR = new Map<Function, number>([
+  [MalformedRequestError, 400],
+  [UnauthenticatedError, 401],
+  [ForbiddenError, 403],
+  [NotFoundError, 404],
+  [ConflictError, 409],
+  [InvalidInputError, 422],
+  [ServiceUnavailableError, 503],
+]);
+
+const CODE_OF_STATUS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'validation_failed',
+  429: 'too_many_requests',
+  503: 'service_unavailable',
+};
+
+/** Errors from the database driver that mean "unreachable", not "bad query". */
+const UNAVAILABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|timeout exceeded when trying to connect|the database system is|closed/i;
+
+/** What to answer for any error: status and body. Shared by the Nest filter and Fastify's own error handler. */
+export function describeError(error: unknown, requestId: string, logger: Logger): { status: number; body: AdminErrorDto } {
+  if (error instanceof DomainError) {
+    const status = [...STATUS_OF_DOMAIN_ERROR].find(([type]) => error instanceof type)?.[1] ?? 500;
+    return { status, body: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}), requestId } };
+  }
+  const status = httpStatusOf(error);
+  if (status !== undefined && status < 500) {
+    return { status, body: { code: CODE_OF_STATUS[status] ?? 'bad_request', message: publicMessage(error, status), requestId } };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (UNAVAILABLE.test(message)) {
+    logger.warn({ requestId, err: message }, 'database unavailable');
+    return { status: 503, body: { code: 'service_unavailable', message: 'the database is unavailable; retry later', requestId } };
+  }
+  // Internals are masked: the detail goes to the log under the request id only.
+  logger.error({ requestId, err: error instanceof Error ? { message: error.message, stack: error.stack } : message }, 'unhandled error');
+  return { status: 500, body: { code: 'internal_error', message: 'internal error; see the server log for this request id', requestId } };
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+  if (error instanceof HttpException) return error.getStatus();
+  const status = (error as { statusCode?: unknown })?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : undefined;
+}
+
+function publicMessage(error: unknown, status: number): string {
+  if (status === 413) return 'the request body is too large';
+  if (status === 415) return 'unsupported Content-Type: send application/json';
+  if (error instanceof HttpException) {
+    const response = error.getResponse();
+    if (typeof response === 'object' && response && 'message' in response) {
+      const message = (response as { message: unknown }).message;
+      return Array.isArray(message) ? message.join('; ') : String(message);
+    }
+    return error.message;
+  }
+  return error instanceof Error ? error.message : 'bad request';
+}
+
+/** Renders every error outside the OAuth endpoints as `{code, message, details?, requestId}`. */
+@Catch()
+export class AdminErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('AdminErrorFilter');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const { status, body } = describeError(error, String(request.id), this.logger);
+    if (status === 401) reply.header('WWW-Authenticate', 'Bearer realm="s2s-trust-admin"');
+    void reply.status(status).header('Cache-Control', 'no-store').send(body);
+  }
+}

@@ -1,0 +1,46 @@
+import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { AdminApiKeyRepository } from '@s2s/admin-access';
+import { AuditEventRepository } from '@s2s/audit';
+import { UnitOfWork } from '@s2s/core';
+import { OAuthConfigurationRepository } from '@s2s/oauth-configuration';
+import { DataSource } from 'typeorm';
+import { type DatabaseTarget, openDataSource } from './data-source.factory.js';
+import { DatabaseHealth } from './database-health.js';
+import { TypeOrmAdminApiKeyRepository } from './repositories/typeorm-admin-api-key.repository.js';
+import { TypeOrmAuditEventRepository } from './repositories/typeorm-audit-event.repository.js';
+import { TypeOrmOAuthConfigurationRepository } from './repositories/typeorm-oauth-configuration.repository.js';
+import { TypeOrmUnitOfWork } from './typeorm-unit-of-work.js';
+
+/** Closes the database when the application shuts down (after in-flight requests finished). */
+@Injectable()
+class DataSourceCloser implements OnApplicationShutdown {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+/**
+ * TypeORM implementations of every storage port, over PostgreSQL or embedded PGlite. Global, so
+ * domain modules inject the ports (abstract classes) without knowing TypeORM.
+ */
+@Global()
+@Module({})
+export class PersistenceModule {
+  static forRoot(target: DatabaseTarget): DynamicModule {
+    return {
+      module: PersistenceModule,
+      providers: [
+        { provide: DataSource, useFactory: () => openDataSource(target) },
+        DataSourceCloser,
+        TypeOrmUnitOfWork,
+        { provide: UnitOfWork, useExisting: TypeOrmUnitOfWork },
+        { provide: OAuthConfigurationRepository, useClass: TypeOrmOAuthConfigurationRepository },
+        { provide: AdminApiKeyRepository, useClass: TypeOrmAdminApiKeyRepository },
+        { provide: AuditEventRepository, useClass: TypeOrmAuditEventRepository },
+        DatabaseHealth,
+      ],
+      exports: [DataSource, UnitOfWork, TypeOrmUnitOfWork, OAuthConfigurationRepository, AdminApiKeyRepository, AuditEventRepository, DatabaseHealth],
+    };
+  }
+}
