@@ -36,14 +36,20 @@ export interface SelfSignedCertificate {
   readonly key: string;
 }
 
-/** A fresh self-signed certificate for localhost / 127.0.0.1 in a new temp directory. */
-export function generateSelfSignedCertificate(): SelfSignedCertificate {
+/**
+ * A fresh self-signed certificate in a new temp directory, for localhost / 127.0.0.1 unless
+ * another DNS name is given.
+ */
+export function generateSelfSignedCertificate(dnsName?: string): SelfSignedCertificate {
   const dir = mkdtempSync(join(tmpdir(), 's2sctl-tls-'));
   const certFile = join(dir, 'server.pem');
   const keyFile = join(dir, 'server.key');
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-days', '1', '-keyout', keyFile, '-out', certFile],
+    [
+      ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-keyout', keyFile, '-out', certFile],
+      ...['-subj', `/CN=${dnsName ?? 'localhost'}`, '-addext', `subjectAltName=${dnsName ? `DNS:${dnsName}` : 'DNS:localhost,IP:127.0.0.1'}`],
+    ],
     { stdio: 'ignore' },
   );
   return { dir, certFile, keyFile, cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };

@@ -238,6 +238,14 @@ describe('resolveHttpsOptions', () => {
       );
     });
 
+    it('explains legacy (RC2/3DES) PKCS#12 files that OpenSSL 3 cannot open', async () => {
+      const pfxFile = pfxOf(opensslPair('legacy.example.test'), 'secret', ['-legacy']);
+      const error = await rejection(resolveHttpsOptions(input({ pfxFile, pfxPassword: 'secret' }), recordingLogger()));
+      expect(error).toBeInstanceOf(TlsConfigurationError);
+      expect(error.message).toMatch(/^TLS_PFX_FILE .* cannot be opened: Unsupported PKCS12 PFX data; .*legacy RC2\/3DES.*Re-export it with AES-256/);
+      expect(error.message).not.toContain('secret');
+    });
+
     it('fails on a file that is not PKCS#12 and on a missing file', async () => {
       const notPfx = join(dir, 'not.pfx');
       writeFileSync(notPfx, 'garbage');

@@ -188,7 +188,9 @@ async function loadPfxFile(pfxFile: string, passphrase: string | undefined, log:
 }
 
 function describePfxFailure(error: unknown, passphrase: string | undefined): string {
-  let reason = error instanceof Error ? error.message : String(error);
+  // Duck-typed rather than `instanceof Error`: errors from Node internals can come from another realm (e.g. under jest's vm).
+  const message = (error as { message?: unknown } | null)?.message;
+  let reason = typeof message === 'string' ? message : String(error);
   // OpenSSL does not echo passwords, but make sure a future message cannot leak it.
   if (passphrase) reason = reason.split(passphrase).join('***');
   if (/mac verify failure/i.test(reason)) {

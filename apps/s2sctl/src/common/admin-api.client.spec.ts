@@ -1,7 +1,8 @@
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { AdminApiClient, AdminApiError, ServerUnreachableError } from './admin-api.client.js';
 import { formatErrorLine } from './cli-errors.js';
-import { TlsStubServer } from '../../test/tls-stub.server.js';
+import { TlsStubServer, generateSelfSignedCertificate } from '../../test/tls-stub.server.js';
 
 const KEY = 's2sk.test-admin-key';
 
@@ -30,14 +31,28 @@ describe('AdminApiClient against a real HTTPS server', () => {
     expect(stub.requests).toHaveLength(0);
   });
 
-  it('verifies the host name even with the CA: a name the certificate does not list is refused', async () => {
-    const url = stub.url.replace('127.0.0.1', '127.0.0.2');
-    const error = await client({ baseUrl: url })
+  it('still verifies the host name when the CA is trusted', async () => {
+    // A server whose (trusted) certificate names another host: the CA alone must not be enough.
+    const other = await TlsStubServer.start(generateSelfSignedCertificate('other.example'));
+    try {
+      const error = await new AdminApiClient({ baseUrl: other.url, adminKey: KEY, ca: other.certificate.cert })
+        .get('/oauth-configuration')
+        .catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ causeCode: 'ERR_TLS_CERT_ALTNAME_INVALID' });
+      expect(formatErrorLine(error)).toMatch(/^s2sctl: cannot verify the TLS certificate of .*use a --server host name that the certificate lists\n$/);
+      expect(other.requests).toHaveLength(0);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('tells the user to check --ca-file when the given CA did not sign the server certificate', async () => {
+    const unrelated = generateSelfSignedCertificate();
+    rmSync(unrelated.dir, { recursive: true, force: true });
+    const error = await new AdminApiClient({ baseUrl: stub.url, adminKey: KEY, ca: unrelated.cert })
       .get('/oauth-configuration')
       .catch((caught: unknown) => caught);
-    // 127.0.0.2 is loopback on Linux; where it is not routable the error is "cannot reach".
-    expect(formatErrorLine(error)).toMatch(/use a --server host name that the certificate lists|cannot reach/);
-    expect(stub.requests).toHaveLength(0);
+    expect(formatErrorLine(error)).toMatch(/check that --ca-file holds the CA certificate that issued the server certificate/);
   });
 
   it('succeeds with the CA and sends the bearer key, Accept and the path under /admin/v1', async () => {
@@ -152,7 +167,7 @@ describe('AdminApiClient without a server', () => {
     try {
       const client = new AdminApiClient({ baseUrl: `https://127.0.0.1:${port}`, adminKey: KEY, timeoutMs: 300 });
       const error = await client.get('/admin-keys').catch((caught: unknown) => caught);
-      expect(formatErrorLine(error)).toBe(`s2sctl: cannot reach https://127.0.0.1:${port}: no response within 0s\n`);
+      expect(formatErrorLine(error)).toBe(`s2sctl: cannot reach https://127.0.0.1:${port}: no response within 0.3s\n`);
     } finally {
       server.close();
     }

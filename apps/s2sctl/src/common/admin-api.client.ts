@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { CliError } from './cli-errors.js';
+import { CliError, errorMessage } from './cli-errors.js';
 
 /** One entry of an API error's `details` (usually a field validation failure). */
 export interface AdminApiErrorDetail {
@@ -155,7 +155,7 @@ export class AdminApiClient {
         );
       });
       req.setTimeout(timeoutMs, () => {
-        req.destroy(Object.assign(new Error(`no response within ${Math.round(timeoutMs / 1000)}s`), { code: 'ETIMEDOUT' }));
+        req.destroy(Object.assign(new Error(`no response within ${timeoutMs / 1000}s`), { code: 'ETIMEDOUT' }));
       });
       req.on('error', (error) => rejectPromise(this.unreachable(error)));
       req.end(payload);
@@ -202,7 +202,7 @@ export class AdminApiClient {
 
   private unreachable(error: unknown): ServerUnreachableError {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     const server = this.options.baseUrl;
     if (code && UNTRUSTED_CERT_CODES.has(code)) {
       const hint = this.ca

@@ -46,12 +46,18 @@ export function toSingleLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 
+/**
+ * The message of anything thrown. Duck-typed rather than `instanceof Error`: errors raised by
+ * Node internals can come from another realm (e.g. under jest's VM modules).
+ */
+export function errorMessage(error: unknown): string {
+  const message = (error as { message?: unknown } | null | undefined)?.message;
+  return typeof message === 'string' && message !== '' ? message : String(error);
+}
+
 /** The one stderr line (with trailing newline) reporting `error`. */
 export function formatErrorLine(error: unknown): string {
-  let text: string;
-  if (error instanceof CliError) text = error.describe();
-  else if (error instanceof Error) text = error.message || error.name;
-  else text = String(error);
+  const text = error instanceof CliError ? error.describe() : errorMessage(error);
   return `${PREFIX}${toSingleLine(text)}\n`;
 }
 
@@ -69,9 +75,6 @@ export function formatUsageErrorLine(commanderText: string): string {
  * install `exitOverride()`); its message has already been written by commander itself.
  */
 export function isCommanderExit(error: unknown): error is Error & { exitCode: number; code: string } {
-  return (
-    error instanceof Error &&
-    error.name === 'CommanderError' &&
-    typeof (error as { exitCode?: unknown }).exitCode === 'number'
-  );
+  const candidate = error as { name?: unknown; exitCode?: unknown } | null | undefined;
+  return candidate?.name === 'CommanderError' && typeof candidate.exitCode === 'number';
 }

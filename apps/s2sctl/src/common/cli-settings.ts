@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { CliError, UsageError } from './cli-errors.js';
+import { CliError, UsageError, errorMessage } from './cli-errors.js';
 
 /**
  * The only module of s2sctl that looks at `process.env` / `process.cwd()` (in
@@ -152,7 +152,7 @@ export function describeFsError(error: unknown): string {
     case 'EISDIR':
       return 'is a directory';
     default:
-      return error instanceof Error ? error.message : String(error);
+      return errorMessage(error);
   }
 }
 

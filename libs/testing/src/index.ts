@@ -1,0 +1,12 @@
+export { createTestDatabase, testDatabaseKinds, testDatabaseServerUrl, type TestDatabase } from './test-database.js';
+export {
+  startServerProcess,
+  removeDir,
+  httpRequest,
+  runCli,
+  REPO_ROOT,
+  type ServerProcess,
+  type StartOptions,
+  type HttpResponse,
+  type CliResult,
+} from './server-process.js';
