@@ -1,5 +1,5 @@
 /** Field names whose values must never reach the audit log (defence in depth: callers pass safe snapshots). */
-const SECRET_FIELD = /(secret|password|passphrase|privatekey|private_key|hash|pfx|keymaterial)$/i;
+const SECRET_FIELD = /secret|password|passphrase|private_?key|pfx|keymaterial|hash$/i;
 
 /** A deep copy of `value` with every secret-looking field replaced by `"[redacted]"`. */
 export function scrubSecrets(value: unknown): unknown {

@@ -1,0 +1,93 @@
+import { loadAppConfig } from './app-config.loader.js';
+import { ConfigurationError } from './configuration.error.js';
+
+const CWD = '/srv/s2s';
+
+describe('loadAppConfig', () => {
+  it('uses documented defaults on an empty environment', () => {
+    const config = loadAppConfig({}, CWD);
+    expect(config).toMatchObject({
+      port: 8443,
+      host: '0.0.0.0',
+      publicUrl: 'https://localhost:8443',
+      databaseUrl: null,
+      dataDir: '/srv/s2s/data',
+      certsDir: '/srv/s2s/certs',
+      tls: { mode: 'on' },
+      masterKey: { kind: 'file', path: '/srv/s2s/data/master.key', explicit: false },
+      logLevel: 'info',
+      bodyLimitBytes: 262_144,
+    });
+  });
+
+  it('reads every variable', () => {
+    const key = 'ab'.repeat(32);
+    const config = loadAppConfig(
+      {
+        PORT: '9443',
+        HOST: '127.0.0.1',
+        PUBLIC_URL: 'https://s2s.contoso.com/',
+        DATABASE_URL: 'postgres://u@db/s2s',
+        DATA_DIR: '/var/lib/s2s',
+        CERTS_DIR: 'mycerts',
+        TLS_CERT_FILE: '/etc/s2s/tls.crt',
+        TLS_KEY_FILE: '/etc/s2s/tls.key',
+        MASTER_KEY: key,
+        LOG_LEVEL: 'DEBUG',
+        BODY_LIMIT_BYTES: '65536',
+      },
+      CWD,
+    );
+    expect(config).toMatchObject({
+      port: 9443,
+      host: '127.0.0.1',
+      publicUrl: 'https://s2s.contoso.com',
+      databaseUrl: 'postgres://u@db/s2s',
+      dataDir: '/var/lib/s2s',
+      certsDir: '/srv/s2s/mycerts',
+      tls: { mode: 'on', certFile: '/etc/s2s/tls.crt', keyFile: '/etc/s2s/tls.key' },
+      logLevel: 'debug',
+      bodyLimitBytes: 65_536,
+    });
+    expect(config.masterKey).toEqual({ kind: 'env', key: Buffer.from(key, 'hex') });
+  });
+
+  it('defaults PUBLIC_URL to http when TLS is off', () => {
+    expect(loadAppConfig({ TLS_MODE: 'off', PORT: '8080' }, CWD).publicUrl).toBe('http://localhost:8080');
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT', 'PORT must be an integer between 0 and 65535 (got "abc")'],
+    [{ PORT: '70000' }, 'PORT', 'PORT must be an integer between 0 and 65535 (got "70000")'],
+    [{ HOST: 'bad host' }, 'HOST', 'HOST must be a host name or IP address (got "bad host")'],
+    [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL', 'PUBLIC_URL must be an absolute URL (got "not a url")'],
+    [{ PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL', 'PUBLIC_URL must use https (or http in labs)'],
+    [{ PUBLIC_URL: 'https://x/?a=1' }, 'PUBLIC_URL', 'PUBLIC_URL must not carry credentials, a query or a fragment'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
+    [{ TLS_MODE: 'maybe' }, 'TLS_MODE', 'TLS_MODE must be "on" or "off" (got "maybe")'],
+    [{ TLS_CERT_FILE: '/c' }, 'TLS_KEY_FILE', 'TLS_KEY_FILE must be set when TLS_CERT_FILE is set'],
+    [{ TLS_KEY_FILE: '/k' }, 'TLS_CERT_FILE', 'TLS_CERT_FILE must be set when TLS_KEY_FILE is set'],
+    [{ TLS_CERT_FILE: '/c', TLS_KEY_FILE: '/k', TLS_PFX_FILE: '/p' }, 'TLS_PFX_FILE', 'TLS_PFX_FILE cannot be combined with TLS_CERT_FILE/TLS_KEY_FILE: configure one of the two'],
+    [{ TLS_PFX_PASSWORD: 'x' }, 'TLS_PFX_PASSWORD', 'TLS_PFX_PASSWORD is set but TLS_PFX_FILE is not'],
+    [{ TLS_MODE: 'off', TLS_PFX_FILE: '/p' }, 'TLS_MODE', 'TLS_MODE is "off" but a TLS certificate is configured: remove one of the two'],
+    [{ MASTER_KEY: 'short' }, 'MASTER_KEY', 'MASTER_KEY must hold a 32-byte key as 64 hex digits or 44 base64 characters'],
+    [{ MASTER_KEY: 'ab'.repeat(32), MASTER_KEY_FILE: '/k' }, 'MASTER_KEY', 'MASTER_KEY cannot be combined with MASTER_KEY_FILE: configure one of the two'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
+    [{ BODY_LIMIT_BYTES: '10' }, 'BODY_LIMIT_BYTES', 'BODY_LIMIT_BYTES must be an integer between 1024 and 16777216 (got "10")'],
+  ])('rejects %j naming %s', (env, variable, message) => {
+    let thrown: unknown;
+    try {
+      loadAppConfig(env, CWD);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigurationError);
+    expect((thrown as ConfigurationError).variable).toBe(variable);
+    expect((thrown as ConfigurationError).message).toBe(message);
+  });
+
+  it('does not echo the master key in its error', () => {
+    const secretish = 'zz'.repeat(32);
+    expect(() => loadAppConfig({ MASTER_KEY: secretish }, CWD)).toThrow(expect.objectContaining({ message: expect.not.stringContaining(secretish) }));
+  });
+});
