@@ -4,4 +4,10 @@
 import 'reflect-metadata';
 import { runS2sctl } from './s2sctl.cli.js';
 
+// `s2sctl ... | head` closes stdout early; that is the reader's choice, not an error to report.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 process.exitCode = await runS2sctl(process.argv);

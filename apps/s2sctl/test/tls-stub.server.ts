@@ -55,6 +55,7 @@ export function generateSelfSignedCertificate(dnsName?: string): SelfSignedCerti
   return { dir, certFile, keyFile, cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
 }
 
+/** HTTPS stub of the admin API on 127.0.0.1 (random port); see the file comment. */
 export class TlsStubServer {
   readonly requests: RecordedRequest[] = [];
   private readonly routes = new Map<string, StubRoute>();

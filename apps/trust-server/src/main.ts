@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ConfigurationError, loadAppConfig, loadMasterKey } from '@s2s/config';
 import { TlsConfigurationError } from '@s2s/tls';
-import { startServer } from './server.factory.js';
+import { type RunningServer, startServer } from './server.factory.js';
 
 /**
  * Entry point of `npm start`: validate the configuration (a bad value stops the server with a
@@ -22,11 +22,42 @@ async function main(): Promise<void> {
   try {
     const server = await startServer(config);
     server.logger.info({ url: server.url, publicUrl: config.publicUrl, database: config.databaseUrl ? 'postgresql' : 'pglite' }, 's2s-trust listening');
+    stopGracefullyOnSignal(server, config.shutdownTimeoutMs);
   } catch (error) {
     const message = error instanceof TlsConfigurationError ? `invalid TLS configuration: ${error.message}` : `failed to start: ${(error as Error).message}`;
     process.stderr.write(`s2s-trust: ${message}\n`);
     process.exit(2);
   }
+}
+
+/**
+ * SIGTERM/SIGINT: stop accepting connections, let in-flight requests finish, close the database,
+ * exit 0. A shutdown that takes longer than SHUTDOWN_TIMEOUT_MS exits 1.
+ */
+function stopGracefullyOnSignal(server: RunningServer, timeoutMs: number): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    server.logger.info({ signal }, 's2s-trust shutting down');
+    const deadline = setTimeout(() => {
+      server.logger.error({ timeoutMs }, 'shutdown timed out; exiting');
+      process.exit(1);
+    }, timeoutMs);
+    deadline.unref();
+    server.app.close().then(
+      () => {
+        server.logger.info('s2s-trust stopped');
+        process.exit(0);
+      },
+      (error: Error) => {
+        server.logger.error({ err: error.message }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 await main();

@@ -74,7 +74,6 @@ export async function startServer(config: AppConfig, options: AppModuleOptions &
 
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new AdminErrorFilter());
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   setUpOpenApi(app, config.publicUrl);
 
   await app.listen({ port: config.port, host: config.host });

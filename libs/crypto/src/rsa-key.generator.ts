@@ -5,7 +5,7 @@ export type RsaModulusLength = 2048 | 3072 | 4096;
 
 /** A PEM-encoded RSA key pair: PKCS#8 private key (RFC 5208) and SubjectPublicKeyInfo public key (RFC 5280 4.1.2.7). */
 export interface RsaKeyPairPem {
-  /** `-----BEGIN PRIVATE KEY-----` (unencrypted PKCS#8). Secret: never log it. */
+  /** Unencrypted PKCS#8 PEM. Secret: never log it. */
   privateKeyPem: string;
   /** `-----BEGIN PUBLIC KEY-----` (SPKI). */
   publicKeyPem: string;

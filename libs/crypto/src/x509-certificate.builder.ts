@@ -41,7 +41,7 @@ export interface SelfSignedCertificateOptions {
   extendedKeyUsage: ExtendedKeyUsagePurpose[];
   /**
    * Key usage bits. Default: `digitalSignature` + `keyEncipherment`
-   * (RFC 5246 7.4.2 / RFC 8446 4.4.2 RSA TLS server key), plus `keyCertSign`
+   * (RSA TLS server key: RFC 5246 7.4.2, RFC 8446 4.4.2.2), plus `keyCertSign`
    * and `cRLSign` when `isCa` is true.
    */
   keyUsage?: KeyUsageFlag[];

@@ -74,7 +74,7 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
 }
 
 function stopProcess(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolveExit) => {
     const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     child.once('exit', (code) => {

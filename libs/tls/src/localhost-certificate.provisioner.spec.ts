@@ -149,6 +149,7 @@ describe('provisionLocalhostCertificate', () => {
     const log = recordingLogger();
     await provisionLocalhostCertificate({ certsDir, now: new Date() }, log);
     expect(existsSync(certFile)).toBe(true);
+    expect(log.lines[0]).toMatchObject({ level: 'warn', msg: expect.stringContaining('(certificate: ENOENT, key: ok)') });
     writeFileSync(certFile, 'garbage');
     await provisionLocalhostCertificate({ certsDir, now: new Date() }, log);
     expect(log.lines.some((l) => /cannot be parsed/.test(l.msg))).toBe(true);

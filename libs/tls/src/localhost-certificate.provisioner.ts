@@ -20,7 +20,7 @@ const VALIDITY_DAYS = 365;
 const MS_PER_DAY = 86_400_000;
 /** Renew when fewer than this many days remain, so a long-running server never serves an expired certificate. */
 const RENEW_WITHIN_MS = 7 * MS_PER_DAY;
-/** notBefore is backdated to tolerate clock skew between server and clients (RFC 5280 4.1.2.5 allows any start). */
+/** Backdate notBefore so clients whose clocks lag slightly do not reject a fresh certificate as not yet valid (RFC 5280 4.1.2.5). */
 const BACKDATE_MS = 5 * 60_000;
 const DEFAULT_DNS_NAMES = ['localhost'];
 const DEFAULT_IP_ADDRESSES = ['127.0.0.1', '::1'];
@@ -40,13 +40,13 @@ export interface LocalhostCertificate {
  * days, or does not cover the requested host names.
  *
  * Subject alternative names: DNS `localhost` + `hostNames`, IP 127.0.0.1 and
- * ::1 (+ any IP literal in `hostNames`); clients match against SANs only
- * (RFC 6125 6.4.4, RFC 9110 4.3.4), never the CN.
+ * ::1 (+ any IP literal in `hostNames`); when SANs are present clients match
+ * against them, not the CN (RFC 6125 6.4.4, RFC 9110 4.3.4).
  *
  * @param options - `certsDir` (created, mode 0700, if missing), `now`, extra `hostNames`.
  * @param log - receives paths and reasons only, never key material.
  * @returns the key and certificate PEM buffers.
- * @throws TlsConfigurationError when `certsDir` or the files cannot be written.
+ * @throws TlsConfigurationError when `certsDir` or the files cannot be written, or a host name is invalid.
  */
 export async function provisionLocalhostCertificate(
   options: { certsDir: string; now: Date; hostNames?: string[] },
@@ -141,16 +141,18 @@ async function loadReusable(
   wanted: { dnsNames: string[]; ipAddresses: string[] },
   now: Date,
 ): Promise<ReuseDecision> {
-  let cert: Buffer;
-  let key: Buffer;
-  try {
-    [cert, key] = await Promise.all([readFile(certFile), readFile(keyFile)]);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT'
-      ? { reason: 'no certificate yet', firstStart: true }
-      : { reason: `existing files are unreadable (${code ?? (error as Error).message})`, firstStart: false };
+  const [certRead, keyRead] = await Promise.allSettled([readFile(certFile), readFile(keyFile)]);
+  if (certRead.status === 'rejected' || keyRead.status === 'rejected') {
+    const codes = [certRead, keyRead].map((read) =>
+      read.status === 'rejected' ? ((read.reason as NodeJS.ErrnoException).code ?? 'unreadable') : 'ok',
+    );
+    if (codes.every((code) => code === 'ENOENT')) {
+      return { reason: 'no certificate yet', firstStart: true };
+    }
+    return { reason: `existing files are missing or unreadable (certificate: ${codes[0]}, key: ${codes[1]})`, firstStart: false };
   }
+  const cert = certRead.value;
+  const key = keyRead.value;
   let description;
   try {
     description = describeCertificate(cert.toString('utf8'));
@@ -181,7 +183,7 @@ async function loadReusable(
   return { key, cert, notAfter: description.notAfter };
 }
 
-/** Splits host names into DNS and IP SANs (an IP literal must be an iPAddress SAN, RFC 6125 1.7.2), deduplicated. */
+/** Splits host names into DNS and IP SANs (an IP literal is matched against iPAddress SANs, RFC 5280 4.2.1.6 / RFC 9110 4.3.4), deduplicated. */
 function requiredSubjectAltNames(hostNames: string[]): { dnsNames: string[]; ipAddresses: string[] } {
   const dnsNames = new Set(DEFAULT_DNS_NAMES);
   const ipAddresses = new Map(DEFAULT_IP_ADDRESSES.map((ip) => [canonicalIp(ip), ip]));

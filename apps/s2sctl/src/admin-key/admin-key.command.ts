@@ -51,6 +51,7 @@ interface CreateOptions {
   readonly role?: AdminKeyRole;
 }
 
+/** `s2sctl admin-key create`: POST /admin/v1/admin-keys. */
 @SubCommand({
   name: 'create',
   description: 'Create an admin API key; the key is printed once and only its hash is stored',
@@ -80,6 +81,7 @@ export class AdminKeyCreateCommand extends AdminCommandRunner {
   }
 }
 
+/** `s2sctl admin-key list`: GET /admin/v1/admin-keys. */
 @SubCommand({ name: 'list', description: 'List admin API keys (without their secrets), including revoked ones' })
 export class AdminKeyListCommand extends AdminCommandRunner {
   async run(): Promise<void> {
@@ -89,6 +91,7 @@ export class AdminKeyListCommand extends AdminCommandRunner {
   }
 }
 
+/** `s2sctl admin-key revoke <id>`: DELETE /admin/v1/admin-keys/{id}. */
 @SubCommand({
   name: 'revoke',
   arguments: '<id>',
@@ -103,6 +106,7 @@ export class AdminKeyRevokeCommand extends AdminCommandRunner {
   }
 }
 
+/** `s2sctl admin-key`: groups create, list and revoke. */
 @Command({
   name: 'admin-key',
   description: 'Create, list and revoke admin API keys',

@@ -62,6 +62,7 @@ export function renderAuditEvents(formatter: OutputFormatter, page: AuditEventPa
   );
 }
 
+/** `s2sctl audit list`: GET /admin/v1/audit-events with the given filters. */
 @SubCommand({
   name: 'list',
   description: 'List audit events (who changed what, when), newest first; filters combine with AND',
@@ -116,5 +117,6 @@ export class AuditListCommand extends AdminCommandRunner {
   }
 }
 
+/** `s2sctl audit`: groups list. */
 @Command({ name: 'audit', description: 'Read the audit log of admin changes', subCommands: [AuditListCommand] })
 export class AuditCommand extends CommandGroupRunner {}

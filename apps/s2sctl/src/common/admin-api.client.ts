@@ -193,11 +193,11 @@ export class AdminApiClient {
 
     if (isJson && isErrorBody(json)) {
       const details = Array.isArray(json.details) ? json.details.filter(isDetail) : [];
-      return throwError(new AdminApiError(status, json.code, json.message, details, typeof json.requestId === 'string' ? json.requestId : undefined));
+      throw new AdminApiError(status, json.code, json.message, details, typeof json.requestId === 'string' ? json.requestId : undefined);
     }
     // Not the API's error shape: a proxy, a wrong --server, or a server bug.
     const reason = res.statusMessage ? `${status} ${res.statusMessage}` : `HTTP ${status}`;
-    return throwError(new AdminApiError(status, 'unexpected_response', `unexpected response from ${this.options.baseUrl}: ${reason}`));
+    throw new AdminApiError(status, 'unexpected_response', `unexpected response from ${this.options.baseUrl}: ${reason}`);
   }
 
   private unreachable(error: unknown): ServerUnreachableError {
@@ -218,10 +218,6 @@ export class AdminApiClient {
     }
     return new ServerUnreachableError(`cannot reach ${server}: ${reason}`, code);
   }
-}
-
-function throwError(error: Error): never {
-  throw error;
 }
 
 function readBody(res: IncomingMessage): Promise<Buffer> {

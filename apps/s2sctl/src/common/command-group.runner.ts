@@ -3,19 +3,22 @@ import { USAGE_EXIT_CODE } from './cli-errors.js';
 
 /**
  * Base for commands that only group subcommands (`s2sctl admin-key ...`). nest-commander gives
- * every command an action, so commander never reports a missing or unknown subcommand for a
- * group by itself; this does.
+ * every command an action, so commander neither reports a missing or unknown subcommand for a
+ * group nor adds its implicit `help [command]` subcommand; this does both.
  */
 export abstract class CommandGroupRunner extends CommandRunner {
   async run(passedParams: string[]): Promise<void> {
-    if (passedParams.length > 0) {
-      const available = this.command.commands.map((sub) => sub.name()).join(', ');
-      this.command.error(`unknown command '${passedParams[0]}' for '${commandPath(this.command)}' (available: ${available})`, {
-        exitCode: USAGE_EXIT_CODE,
-        code: 'commander.unknownCommand',
-      });
+    const [name, subName] = passedParams;
+    if (name === undefined) this.command.help({ error: true });
+    if (name === 'help') {
+      const sub = subName === undefined ? undefined : this.command.commands.find((command) => command.name() === subName);
+      if (subName === undefined || sub) (sub ?? this.command).help();
     }
-    this.command.help({ error: true });
+    const available = this.command.commands.map((command) => command.name()).join(', ');
+    this.command.error(`unknown command '${subName ?? name}' for '${commandPath(this.command)}' (available: ${available})`, {
+      exitCode: USAGE_EXIT_CODE,
+      code: 'commander.unknownCommand',
+    });
   }
 }
 

@@ -45,7 +45,7 @@ describe('global options', () => {
     expect(globals).toEqual({ server: 'https://b', output: 'json', caFile: 'ca.pem' });
   });
 
-  it('are accepted after a subcommand-only option (the case the root alone cannot parse)', async () => {
+  it('are accepted after an option of the subcommand', async () => {
     const { globals, leaf } = await parse(['oauth-configuration', 'set', '--realm', 'r', '--server', 'https://c', '--admin-key-file', 'k']);
     expect(globals).toEqual({ server: 'https://c', adminKeyFile: 'k' });
     expect(leaf.opts()).toMatchObject({ realm: 'r' });
@@ -54,6 +54,12 @@ describe('global options', () => {
   it('are accepted on the intermediate group command', async () => {
     const { globals } = await parse(['oauth-configuration', '--admin-key', 'k1', 'set', '--realm', 'r']);
     expect(globals).toEqual({ adminKey: 'k1' });
+  });
+
+  it('prefer the value held by the most specific command', async () => {
+    const { leaf } = await parse(['--server', 'https://root', 'oauth-configuration', 'set', '--realm', 'r']);
+    leaf.setOptionValue('server', 'https://leaf');
+    expect(collectGlobalOptions(leaf)).toEqual({ server: 'https://leaf' });
   });
 
   it('report nothing when none is given, so defaults come from the environment', async () => {

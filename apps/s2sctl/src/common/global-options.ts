@@ -54,10 +54,10 @@ export const GLOBAL_OPTIONS: readonly GlobalOptionDefinition[] = [
 ];
 
 /**
- * Declares the global options on `command`. They are declared on every command, not only the
- * root: commander stops giving options to the root once it meets an option it does not know, so
- * in `oauth-configuration set --realm x --server y` only the leaf command can take `--server`.
- * It also makes each command's `--help` list them.
+ * Declares the global options on `command`. `CliProgramConfigurer` does this for every command,
+ * not only the root, so that each command's `--help` lists them with its own options and every
+ * level accepts them wherever they are written (commander usually lets the root pick them out of
+ * the whole argument list; {@link collectGlobalOptions} copes with either level).
  */
 export function addGlobalOptions(command: CliCommand): void {
   for (const option of GLOBAL_OPTIONS) {

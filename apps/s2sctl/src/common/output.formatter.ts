@@ -15,7 +15,8 @@ const EMPTY_CELL = '-';
 export class OutputFormatter {
   /** The API body as-is, 2-space indented; the only thing `-o json` puts on stdout. */
   json(value: unknown): string {
-    return `${JSON.stringify(value, null, 2)}\n`;
+    // An empty response (204) still yields valid JSON for scripts.
+    return `${JSON.stringify(value ?? null, null, 2)}\n`;
   }
 
   /** Columns separated by two spaces, padded to the widest cell; no trailing spaces. */

@@ -35,7 +35,7 @@ interface SetOptions {
   readonly force?: boolean;
 }
 
-/** Option name -> API field; the order is also the display order. */
+/** `set` option -> field of the PUT body. */
 const STRING_FIELDS = [
   ['serviceName', 'serviceName'],
   ['realm', 'realm'],
@@ -49,7 +49,7 @@ const DURATION_FIELDS = [
   ['metadataRefreshInterval', 'metadataRefreshIntervalSeconds'],
 ] as const satisfies readonly (readonly [keyof SetOptions, keyof OAuthConfigurationChange])[];
 
-/** Builds the PUT body from the given options; exported for unit tests. */
+/** The PUT body: exactly the fields whose options were given. */
 export function buildConfigurationChange(options: SetOptions): OAuthConfigurationChange {
   const change: Record<string, string | number> = {};
   for (const [option, field] of [...STRING_FIELDS, ...DURATION_FIELDS]) {
@@ -75,6 +75,7 @@ export function renderConfiguration(formatter: OutputFormatter, config: OAuthCon
   ]);
 }
 
+/** `s2sctl oauth-configuration get`: GET /admin/v1/oauth-configuration. */
 @SubCommand({ name: 'get', description: 'Show the OAuth configuration: realm, service name, public host, token lifetimes' })
 export class OAuthConfigurationGetCommand extends AdminCommandRunner {
   async run(): Promise<void> {
@@ -84,6 +85,7 @@ export class OAuthConfigurationGetCommand extends AdminCommandRunner {
   }
 }
 
+/** `s2sctl oauth-configuration set`: PUT /admin/v1/oauth-configuration with only the given fields. */
 @SubCommand({
   name: 'set',
   description:
@@ -153,6 +155,7 @@ export class OAuthConfigurationSetCommand extends AdminCommandRunner {
   }
 }
 
+/** `s2sctl oauth-configuration`: groups get and set. */
 @Command({
   name: 'oauth-configuration',
   description: 'Show or change the OAuth configuration (realm, service name, token lifetimes)',
