@@ -29,7 +29,9 @@ export class AdminApiError extends CliError {
     const details = this.details
       .map((detail) => (detail.field ? `${detail.field}: ${detail.message}` : detail.message))
       .join('; ');
-    return `${this.message}${details ? `: ${details}` : ''} (${this.code}, HTTP ${this.status})`;
+    // The server's message usually names the fields already; add them only when it does not.
+    const named = details && !this.message.includes(details);
+    return `${this.message}${named ? `: ${details}` : ''} (${this.code}, HTTP ${this.status})`;
   }
 }
 

@@ -32,6 +32,17 @@ describe('resolveCliSettings', () => {
     });
   });
 
+  it('trusts the server-generated localhost certificate by default only for a loopback server', () => {
+    mkdirSync(join(cwd, 'certs'), { recursive: true });
+    writeFileSync(join(cwd, 'certs', 'localhost-tls.crt'), PEM);
+    expect(resolveCliSettings({}, environment()).ca?.toString()).toBe(PEM);
+    expect(resolveCliSettings({ server: 'https://s2s.contoso.com' }, environment()).ca).toBeUndefined();
+    mkdirSync(join(cwd, 'other'), { recursive: true });
+    writeFileSync(join(cwd, 'other', 'ca.pem'), PEM.replace('MIIB', 'MIIC'));
+    expect(resolveCliSettings({}, environment({ S2S_CA_FILE: 'other/ca.pem' })).ca?.toString()).toContain('MIIC');
+    expect(resolveCliSettings({}, environment({ CERTS_DIR: 'nowhere' })).ca).toBeUndefined();
+  });
+
   it('takes the server from S2S_SERVER, and --server over it', () => {
     expect(resolveCliSettings({}, environment({ S2S_SERVER: 'https://s2s.contoso.com/' })).serverUrl).toBe('https://s2s.contoso.com');
     expect(resolveCliSettings({ server: 'https://flag.example:9443' }, environment({ S2S_SERVER: 'https://env.example' })).serverUrl).toBe(

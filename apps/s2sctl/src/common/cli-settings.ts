@@ -19,6 +19,11 @@ export const BOOTSTRAP_KEY_FILE_NAME = 'bootstrap-admin.key';
 export const ENV_SERVER = 'S2S_SERVER';
 export const ENV_ADMIN_KEY = 'S2S_ADMIN_KEY';
 export const ENV_DATA_DIR = 'DATA_DIR';
+export const ENV_CA_FILE = 'S2S_CA_FILE';
+export const ENV_CERTS_DIR = 'CERTS_DIR';
+export const DEFAULT_CERTS_DIR = './certs';
+/** The self-signed TLS certificate the server generates on first start (see certs/README.md). */
+export const LOCAL_TLS_CERT_FILE_NAME = 'localhost-tls.crt';
 
 /** Values of the global options as given on the command line; `undefined` = not given. */
 export interface GlobalOptionValues {
@@ -101,14 +106,20 @@ export function resolveCliSettings(flags: GlobalOptionValues, environment: CliEn
   }
 
   let ca: Buffer | undefined;
-  if (flags.caFile !== undefined) {
-    const pem = readTextFile(fromCwd(flags.caFile), 'CA file');
+  const caFile = flags.caFile ?? env(ENV_CA_FILE);
+  if (caFile !== undefined) {
+    const pem = readTextFile(fromCwd(caFile), 'CA file');
     // Node silently ignores non-PEM input in `ca`, which would surface later as a confusing
     // "self-signed certificate" error; say what is wrong instead.
     if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-      throw new CliError(`CA file ${flags.caFile} contains no PEM certificate (expected "-----BEGIN CERTIFICATE-----")`);
+      throw new CliError(`CA file ${caFile} contains no PEM certificate (expected "-----BEGIN CERTIFICATE-----")`);
     }
     ca = Buffer.from(pem, 'utf8');
+  } else if (LOOPBACK_HOSTS.has(new URL(serverUrl).hostname)) {
+    // On the server's own machine, trust the self-signed certificate it generated (like the
+    // bootstrap key default): whoever can write that file can read the key file beside it anyway.
+    const localCertificate = readOptionalTextFile(resolve(fromCwd(env(ENV_CERTS_DIR) ?? DEFAULT_CERTS_DIR), LOCAL_TLS_CERT_FILE_NAME));
+    if (localCertificate?.includes('-----BEGIN CERTIFICATE-----')) ca = Buffer.from(localCertificate, 'utf8');
   }
 
   return { serverUrl, adminKey, adminKeySource, bootstrapKeyFile, ca, output };

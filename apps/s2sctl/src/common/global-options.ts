@@ -43,7 +43,8 @@ export const GLOBAL_OPTIONS: readonly GlobalOptionDefinition[] = [
   {
     flags: '--ca-file <pem>',
     key: 'caFile',
-    description: "extra CA certificate (PEM) to trust, e.g. the server's self-signed one",
+    description:
+      "extra CA certificate (PEM) to trust, e.g. the server's self-signed one (env S2S_CA_FILE; default for a localhost server: $CERTS_DIR/localhost-tls.crt when present)",
   },
   {
     flags: '-o, --output <format>',
