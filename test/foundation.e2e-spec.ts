@@ -166,6 +166,10 @@ describe.each(testDatabaseKinds())('trust server on %s', (kind) => {
       ]),
     );
     expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const put = document.paths['/admin/v1/oauth-configuration'].put;
+    expect(Object.keys(put.responses)).toEqual(expect.arrayContaining(['200', '401', '403', '409', '422']));
+    expect(put.responses['422'].content['application/json'].schema.$ref).toBe('#/components/schemas/AdminErrorDto');
+    expect(document.components.schemas.UpdateOAuthConfigurationDto.properties).toHaveProperty('realm');
     const ui = await call('/docs', { key: null });
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger-ui');

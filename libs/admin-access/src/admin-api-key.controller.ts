@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiAdminErrors } from '@s2s/http';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AdminActor } from '@s2s/core';
 import { AdminApiKeyDto, AdminApiKeyIdParamDto, AdminApiKeyListDto, CreateAdminApiKeyDto, CreatedAdminApiKeyDto } from './admin-api-key.dto.js';
@@ -8,6 +9,7 @@ import { CurrentActor } from './current-actor.decorator.js';
 /** `/admin/v1/admin-keys`: create (secret shown once), list (never the secret), revoke. */
 @ApiTags('admin-keys')
 @ApiBearerAuth()
+@ApiAdminErrors()
 @Controller('admin/v1/admin-keys')
 export class AdminApiKeyController {
   constructor(private readonly keys: AdminApiKeyService) {}
@@ -29,6 +31,7 @@ export class AdminApiKeyController {
 
   @Delete(':id')
   @HttpCode(200)
+  @ApiAdminErrors(404, 409)
   @ApiOperation({ summary: 'Revoke an admin API key' })
   @ApiOkResponse({ type: AdminApiKeyDto })
   async revoke(@Param() params: AdminApiKeyIdParamDto, @CurrentActor() actor: AdminActor): Promise<AdminApiKeyDto> {

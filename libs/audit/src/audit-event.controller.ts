@@ -1,4 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { ApiAdminErrors } from '@s2s/http';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditEventDto, AuditEventPageDto, AuditEventQueryDto } from './audit-event.dto.js';
 import { AuditLogService } from './audit-log.service.js';
@@ -6,6 +7,7 @@ import { AuditLogService } from './audit-log.service.js';
 /** `GET /admin/v1/audit-events`: the audit log, newest first, with filters and keyset paging. */
 @ApiTags('audit')
 @ApiBearerAuth()
+@ApiAdminErrors(401, 422, 503)
 @Controller('admin/v1/audit-events')
 export class AuditEventController {
   constructor(private readonly auditLog: AuditLogService) {}

@@ -2,3 +2,4 @@ export { parseStrictJson, StrictJsonError } from './strict-json.parser.js';
 export { StrictValidationPipe } from './strict-validation.pipe.js';
 export { AdminErrorFilter, describeError } from './admin-error.filter.js';
 export { AdminErrorDto, FieldProblemDto } from './admin-error.dto.js';
+export { ApiAdminErrors } from './api-admin-errors.decorator.js';

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Put, Query } from '@nestjs/common';
+import { ApiAdminErrors } from '@s2s/http';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AdminActor } from '@s2s/core';
 import { CurrentActor } from '@s2s/admin-access';
@@ -8,6 +9,7 @@ import { OAuthConfigurationService } from './oauth-configuration.service.js';
 /** `GET/PUT /admin/v1/oauth-configuration` (SPEC 5.1). */
 @ApiTags('oauth-configuration')
 @ApiBearerAuth()
+@ApiAdminErrors()
 @Controller('admin/v1/oauth-configuration')
 export class OAuthConfigurationController {
   constructor(private readonly service: OAuthConfigurationService) {}
@@ -20,6 +22,7 @@ export class OAuthConfigurationController {
   }
 
   @Put()
+  @ApiAdminErrors(409)
   @ApiOperation({ summary: 'Change the OAuth configuration (only the fields given)' })
   @ApiOkResponse({ type: OAuthConfigurationDto })
   async update(
