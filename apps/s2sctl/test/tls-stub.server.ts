@@ -67,6 +67,8 @@ export class TlsStubServer {
   ) {}
 
   static async start(certificate: SelfSignedCertificate = generateSelfSignedCertificate()): Promise<TlsStubServer> {
+    // Assigned once the server listens; the request handler only runs after that.
+    // eslint-disable-next-line prefer-const
     let stub: TlsStubServer | undefined;
     const server = createServer({ cert: certificate.cert, key: certificate.key }, (req, res) => {
       const chunks: Buffer[] = [];

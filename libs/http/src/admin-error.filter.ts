@@ -12,7 +12,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminErrorDto } from './admin-error.dto.js';
 
-const STATUS_OF_DOMAIN_ERROR = new Map<Function, number>([
+const STATUS_OF_DOMAIN_ERROR = new Map<abstract new (...args: never[]) => DomainError, number>([
   [MalformedRequestError, 400],
   [UnauthenticatedError, 401],
   [ForbiddenError, 403],

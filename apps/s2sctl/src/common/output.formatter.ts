@@ -43,6 +43,5 @@ function alignRow(row: readonly string[], widths: readonly number[]): string {
  */
 function cell(value: CellValue): string {
   if (value === null || value === undefined || value === '') return EMPTY_CELL;
-  // eslint-disable-next-line no-control-regex
   return String(value).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }

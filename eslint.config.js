@@ -1,0 +1,23 @@
+// ESLint flat config: typescript-eslint's recommended rules plus the project's import boundaries.
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/', 'certs/'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      // Domain libraries must not know TypeORM (SPEC 2); only libs/persistence does.
+      'no-restricted-imports': ['error', { paths: [{ name: 'typeorm', message: 'Only libs/persistence may import TypeORM.' }] }],
+    },
+  },
+  {
+    files: ['libs/persistence/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.db-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts', 'apps/*/test/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+);
