@@ -20,3 +20,12 @@ export type { CertificateDescription, PublicKeyAlgorithm } from './x509-certific
 export { generateSecret } from './secret.generator.js';
 export { hmacSha256, sha256Base64Url } from './message-digest.js';
 export { timingSafeEqualStrings } from './timing-safe.comparator.js';
+export { openWithMasterKey, sealWithMasterKey } from './aes-gcm.sealer.js';
+export { SealedDataError } from './sealed-data.error.js';
+export { createCertificateSigningRequest } from './certificate-signing-request.builder.js';
+export type { CertificateSigningRequestOptions } from './certificate-signing-request.builder.js';
+export { parseDistinguishedName } from './distinguished-name.parser.js';
+export type { DistinguishedNameAttribute, DistinguishedNameAttributeType } from './distinguished-name.parser.js';
+export { readPkcs12 } from './pkcs12.reader.js';
+export type { Pkcs12Contents } from './pkcs12.reader.js';
+export { Pkcs12Error } from './pkcs12.error.js';

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { encodeIpAddress } from './ip-address.encoder.js';
+import { normalizeDnsName } from './dns-name.normalizer.js';
 
 /** Extended key usage purposes (RFC 5280 4.2.1.12): id-kp-serverAuth / id-kp-clientAuth. */
 export type ExtendedKeyUsagePurpose = 'serverAuth' | 'clientAuth';
@@ -51,8 +52,6 @@ export interface SelfSignedCertificateOptions {
 
 const UTF8_STRING_TAG = forge.asn1.Type.UTF8 as unknown as forge.asn1.Class;
 const MS_PER_DAY = 86_400_000;
-// RFC 1034 3.5 / RFC 1123 2.1 host name label: letters, digits, hyphen; no leading/trailing hyphen; ≤ 63 octets.
-const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 
 /**
  * Builds and signs a self-signed X.509 v3 certificate (RFC 5280) with node-forge.
@@ -164,19 +163,6 @@ function checkedAttribute(field: string, value: string): string {
     throw new RangeError(`subject.${field} must be 1 to 64 characters`);
   }
   return value;
-}
-
-function normalizeDnsName(input: string): string {
-  const name = typeof input === 'string' ? input.toLowerCase() : '';
-  const labels = name.split('.');
-  // A wildcard is only meaningful as the complete leftmost label (RFC 6125 6.4.3).
-  const checked = labels[0] === '*' && labels.length > 2 ? labels.slice(1) : labels;
-  if (name.length === 0 || name.length > 253 || !checked.every((label) => DNS_LABEL.test(label))) {
-    throw new TypeError(
-      `Invalid DNS name for subjectAltName: ${JSON.stringify(input)} (RFC 5280 4.2.1.6 preferred name syntax; use A-labels for IDNs)`,
-    );
-  }
-  return name;
 }
 
 function randomSerialNumberHex(): string {
