@@ -1,7 +1,8 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import forge from 'node-forge';
 import { parseDistinguishedName } from './distinguished-name.parser.js';
 import { normalizeDnsName } from './dns-name.normalizer.js';
+import { readRsaPrivateKey } from './rsa-private-key.reader.js';
 
 /** Input of {@link createCertificateSigningRequest}. */
 export interface CertificateSigningRequestOptions {
@@ -62,18 +63,4 @@ export function createCertificateSigningRequest(options: CertificateSigningReque
   const forgeKey = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
   csr.sign(forgeKey, forge.md.sha256.create());
   return forge.pki.certificationRequestToPem(csr);
-}
-
-function readRsaPrivateKey(privateKeyPem: string): KeyObject {
-  let key: KeyObject;
-  try {
-    key = createPrivateKey({ key: privateKeyPem, format: 'pem' });
-  } catch (error) {
-    // Do not echo the PEM: it is key material.
-    throw new TypeError('privateKeyPem is not a readable unencrypted PEM private key', { cause: error });
-  }
-  if (key.asymmetricKeyType !== 'rsa') {
-    throw new TypeError(`privateKeyPem must be an RSA key (sha256WithRSAEncryption); got ${String(key.asymmetricKeyType)}`);
-  }
-  return key;
 }

@@ -1,7 +1,8 @@
-import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
 import { encodeIpAddress } from './ip-address.encoder.js';
 import { normalizeDnsName } from './dns-name.normalizer.js';
+import { readRsaPrivateKey } from './rsa-private-key.reader.js';
 
 /** Extended key usage purposes (RFC 5280 4.2.1.12): id-kp-serverAuth / id-kp-clientAuth. */
 export type ExtendedKeyUsagePurpose = 'serverAuth' | 'clientAuth';
@@ -132,20 +133,6 @@ export function createSelfSignedCertificate(options: SelfSignedCertificateOption
 function defaultKeyUsage(isCa: boolean): KeyUsageFlag[] {
   const usage: KeyUsageFlag[] = ['digitalSignature', 'keyEncipherment'];
   return isCa ? [...usage, 'keyCertSign', 'cRLSign'] : usage;
-}
-
-function readRsaPrivateKey(privateKeyPem: string): KeyObject {
-  let key: KeyObject;
-  try {
-    key = createPrivateKey({ key: privateKeyPem, format: 'pem' });
-  } catch (error) {
-    // Do not echo the PEM: it is key material.
-    throw new TypeError('privateKeyPem is not a readable unencrypted PEM private key', { cause: error });
-  }
-  if (key.asymmetricKeyType !== 'rsa') {
-    throw new TypeError(`privateKeyPem must be an RSA key (sha256WithRSAEncryption); got ${String(key.asymmetricKeyType)}`);
-  }
-  return key;
 }
 
 function distinguishedName(subject: CertificateSubject): forge.pki.CertificateField[] {
