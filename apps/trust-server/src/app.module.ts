@@ -1,26 +1,30 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AdminAccessModule } from '@s2s/admin-access';
 import { AuditModule } from '@s2s/audit';
-import { AppConfig, AppConfigModule } from '@s2s/config';
+import { CertificatesModule } from '@s2s/certificates';
+import { AppConfig, AppConfigModule, MasterKey } from '@s2s/config';
 import { type Clock, CoreModule } from '@s2s/core';
+import { MetadataModule } from '@s2s/metadata';
 import { OAuthConfigurationModule } from '@s2s/oauth-configuration';
 import { OperationsModule } from '@s2s/operations';
 import { PersistenceModule } from '@s2s/persistence';
 import { FirstStartService } from './first-start.service.js';
 
-/** Options that tests override; production uses the defaults. */
+/** What the module needs besides the configuration; tests override the clock. */
 export interface AppModuleOptions {
   clock?: Clock;
+  /** Loaded before Nest starts, like the configuration. */
+  masterKey: MasterKey;
 }
 
 /** The trust server: one module per capability, wired to PostgreSQL or embedded PGlite. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
+  static forRoot(config: AppConfig, options: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        AppConfigModule.forRoot(config),
+        AppConfigModule.forRoot(config, options.masterKey),
         CoreModule.forRoot(options.clock),
         PersistenceModule.forRoot(
           config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', directory: config.dataDir },
@@ -29,6 +33,8 @@ export class AppModule {
         AuditModule,
         AdminAccessModule,
         OAuthConfigurationModule,
+        CertificatesModule,
+        MetadataModule,
       ],
       providers: [FirstStartService],
     };

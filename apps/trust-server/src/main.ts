@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigurationError, loadAppConfig, loadMasterKey } from '@s2s/config';
+import { ConfigurationError, loadAppConfig, loadMasterKey, MasterKey } from '@s2s/config';
 import { TlsConfigurationError } from '@s2s/tls';
 import { type RunningServer, startServer } from './server.factory.js';
 
@@ -9,9 +9,10 @@ import { type RunningServer, startServer } from './server.factory.js';
  */
 async function main(): Promise<void> {
   let config;
+  let masterKey;
   try {
     config = loadAppConfig(process.env);
-    await loadMasterKey(config.masterKey);
+    masterKey = await loadMasterKey(config.masterKey);
   } catch (error) {
     if (error instanceof ConfigurationError) {
       process.stderr.write(`s2s-trust: invalid configuration: ${error.message}\n`);
@@ -20,7 +21,10 @@ async function main(): Promise<void> {
     throw error;
   }
   try {
-    const server = await startServer(config);
+    const server = await startServer(config, { masterKey: new MasterKey(masterKey.key) });
+    if (masterKey.generatedFile) {
+      server.logger.warn({ path: masterKey.generatedFile }, 'master key generated (mode 0600): back it up; the stored private keys cannot be read without it');
+    }
     server.logger.info({ url: server.url, publicUrl: config.publicUrl, database: config.databaseUrl ? 'postgresql' : 'pglite' }, 's2s-trust listening');
     stopGracefullyOnSignal(server, config.shutdownTimeoutMs);
   } catch (error) {

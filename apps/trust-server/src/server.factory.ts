@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig } from '@s2s/config';
+import { AppConfig, loadMasterKey, MasterKey } from '@s2s/config';
 import { AdminErrorFilter, parseStrictJson, StrictValidationPipe } from '@s2s/http';
 import { createPinoLogger, MetricsRegistry, PinoNestLogger } from '@s2s/operations';
 import { resolveHttpsOptions } from '@s2s/tls';
@@ -26,8 +26,12 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
  * ids, metrics, validation, error rendering, OpenAPI, graceful shutdown. Used by `main.ts` and by
  * tests that need a server in-process.
  */
-export async function startServer(config: AppConfig, options: AppModuleOptions & { logger?: PinoLogger } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: AppConfig,
+  options: Omit<AppModuleOptions, 'masterKey'> & { masterKey?: MasterKey; logger?: PinoLogger } = {},
+): Promise<RunningServer> {
   const logger = options.logger ?? createPinoLogger(config.logLevel);
+  const masterKey = options.masterKey ?? new MasterKey((await loadMasterKey(config.masterKey)).key);
   const https = await resolveHttpsOptions(
     { ...config.tls, certsDir: config.certsDir, now: new Date(), hostNames: [new URL(config.publicUrl).hostname] },
     { info: (msg, fields) => logger.info(fields ?? {}, msg), warn: (msg, fields) => logger.warn(fields ?? {}, msg) },
@@ -46,7 +50,7 @@ export async function startServer(config: AppConfig, options: AppModuleOptions &
     return503OnClosing: true,
   } as ConstructorParameters<typeof FastifyAdapter>[0]);
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { clock: options.clock, masterKey }), adapter, {
     logger: new PinoNestLogger(logger),
     bodyParser: false,
     abortOnError: false,

@@ -3,3 +3,4 @@ export { loadAppConfig, decodeMasterKey, CONFIGURATION_VARIABLES, type Environme
 export { loadMasterKey, type LoadedMasterKey } from './master-key.loader.js';
 export { ConfigurationError } from './configuration.error.js';
 export { AppConfigModule } from './config.module.js';
+export { MasterKey } from './master-key.js';

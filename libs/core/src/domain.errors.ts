@@ -21,7 +21,13 @@ export abstract class DomainError extends Error {
 
 /** The input is well-formed but breaks a rule (422 on the admin API). */
 export class InvalidInputError extends DomainError {
-  readonly code = 'validation_failed';
+  readonly code: string;
+
+  /** `code` names the broken rule when clients need to tell rules apart (e.g. `certificate_expired`). */
+  constructor(message: string, details?: FieldProblem[], code = 'validation_failed') {
+    super(message, details);
+    this.code = code;
+  }
 
   /** Convenience for one rejected field. */
   static forField(field: string, message: string): InvalidInputError {

@@ -1,5 +1,6 @@
 export { Clock, SystemClock, FrozenClock } from './clock.js';
 export { UnitOfWork, type UnitOfWorkOptions } from './unit-of-work.js';
+export { ChangeFeed, type ChangeListener } from './change-feed.js';
 export {
   DomainError,
   InvalidInputError,
@@ -14,3 +15,4 @@ export {
 export { type AdminActor, SYSTEM_ACTOR } from './admin-actor.js';
 export { isLowercaseGuid, isLowercaseDnsName, isRealm, realmProblem, hostAuthorityProblem } from './identifiers.js';
 export { CoreModule } from './core.module.js';
+export { DatabaseProbe, type DatabaseStatus } from './database.probe.js';

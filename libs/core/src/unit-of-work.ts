@@ -17,4 +17,9 @@ export interface UnitOfWorkOptions {
  */
 export abstract class UnitOfWork {
   abstract run<T>(fn: () => Promise<T>, options?: UnitOfWorkOptions): Promise<T>;
+  /**
+   * Runs `callback` once the unit of work in progress has committed (never if it rolls back); at
+   * once when none is in progress. For effects outside the database, such as refreshing a cache.
+   */
+  abstract afterCommit(callback: () => void): void;
 }

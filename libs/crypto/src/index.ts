@@ -28,4 +28,7 @@ export { parseDistinguishedName } from './distinguished-name.parser.js';
 export type { DistinguishedNameAttribute, DistinguishedNameAttributeType } from './distinguished-name.parser.js';
 export { readPkcs12 } from './pkcs12.reader.js';
 export type { Pkcs12Contents } from './pkcs12.reader.js';
-export { Pkcs12Error } from './pkcs12.error.js';
+export { Pkcs12Error, type Pkcs12FailureReason } from './pkcs12.error.js';
+export { readCertificates, certificateDerBase64, certificatePublicJwk, CertificateFormatError } from './certificate-bundle.reader.js';
+export { readPrivateKeyPem, loadPrivateKey, PrivateKeyFormatError } from './private-key.reader.js';
+export type { ReadPrivateKey } from './private-key.reader.js';

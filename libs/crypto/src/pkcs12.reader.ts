@@ -1,6 +1,6 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
-import { Pkcs12Error } from './pkcs12.error.js';
+import { Pkcs12Error, type Pkcs12FailureReason } from './pkcs12.error.js';
 
 /** Contents of a PKCS#12 (PFX) file as read by {@link readPkcs12}. */
 export interface Pkcs12Contents {
@@ -12,12 +12,6 @@ export interface Pkcs12Contents {
   chainPems: string[];
 }
 
-const NOT_PKCS12 = 'not a PKCS#12 file';
-const WRONG_PASSWORD = 'wrong PFX password or corrupted file (MAC check failed)';
-const CORRUPTED = 'corrupted PKCS#12 file';
-const UNSUPPORTED = 'the PFX uses an unsupported algorithm or bag type';
-const NO_PRIVATE_KEY = 'the PFX contains no private key';
-const NO_MATCHING_CERTIFICATE = 'the PFX contains no certificate matching its private key';
 
 interface KeyCandidate {
   key: KeyObject;
@@ -66,11 +60,11 @@ export function readPkcs12(pfx: Buffer, password: string): Pkcs12Contents {
       }
     }
   } catch (error) {
-    throw new Pkcs12Error(CORRUPTED, { cause: error });
+    throw new Pkcs12Error('corrupted', { cause: error });
   }
 
   if (keys.length === 0) {
-    throw new Pkcs12Error(NO_PRIVATE_KEY);
+    throw new Pkcs12Error('no_private_key');
   }
   for (const { key, localKeyId } of keys) {
     const matching = certificates.filter(({ certificate }) => certificate.checkPrivateKey(key));
@@ -84,7 +78,7 @@ export function readPkcs12(pfx: Buffer, password: string): Pkcs12Contents {
       chainPems: certificates.filter((entry) => entry !== leaf).map(({ certificate }) => certificate.toString()),
     };
   }
-  throw new Pkcs12Error(NO_MATCHING_CERTIFICATE);
+  throw new Pkcs12Error('no_matching_certificate');
 }
 
 function parsePfx(pfx: Buffer, password: string): forge.pkcs12.Pkcs12Pfx {
@@ -92,7 +86,7 @@ function parsePfx(pfx: Buffer, password: string): forge.pkcs12.Pkcs12Pfx {
   try {
     asn1 = forge.asn1.fromDer(forge.util.createBuffer(pfx.toString('binary')));
   } catch (error) {
-    throw new Pkcs12Error(NOT_PKCS12, { cause: error });
+    throw new Pkcs12Error('not_pkcs12', { cause: error });
   }
   try {
     // strict = true: the MAC must be present-and-valid whenever macData is there.
@@ -103,18 +97,18 @@ function parsePfx(pfx: Buffer, password: string): forge.pkcs12.Pkcs12Pfx {
 }
 
 /** Maps node-forge's messages (which carry no secrets, but are not a stable API) onto our fixed ones. */
-function classify(error: unknown): string {
+function classify(error: unknown): Pkcs12FailureReason {
   const message = error instanceof Error ? error.message : '';
   if (/ASN\.1 object is not an PKCS#12 PFX/.test(message)) {
-    return NOT_PKCS12;
+    return 'not_pkcs12';
   }
   if (/MAC could not be verified|wrong password|Failed to decrypt/i.test(message)) {
-    return WRONG_PASSWORD;
+    return 'wrong_password';
   }
   if (/unsupported|unknown/i.test(message)) {
-    return UNSUPPORTED;
+    return 'unsupported';
   }
-  return CORRUPTED;
+  return 'corrupted';
 }
 
 /** Keeps only the message of a node-forge error (its extra properties may hold decoded file content). */

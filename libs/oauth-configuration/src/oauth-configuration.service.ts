@@ -1,31 +1,53 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLogService } from '@s2s/audit';
-import { type AdminActor, Clock, ConflictError, ServiceUnavailableError, SYSTEM_ACTOR, UnitOfWork } from '@s2s/core';
+import { type AdminActor, ChangeFeed, Clock, ConflictError, ServiceUnavailableError, SYSTEM_ACTOR, UnitOfWork } from '@s2s/core';
 import { IdentityChangeGuard } from './identity-change.guard.js';
 import type { OAuthConfiguration, OAuthConfigurationChanges } from './oauth-configuration.js';
 import { OAuthConfigurationRepository } from './oauth-configuration.repository.js';
 import { initialOAuthConfiguration, validateOAuthConfigurationChanges } from './oauth-configuration.rules.js';
 
+/** Change-feed topic of the configuration. */
+const TOPIC = 'oauth-configuration';
+
 /**
  * Reads and changes the OAuth configuration (SPEC 5.1). Every change is validated first, then
- * stored together with its audit event in one unit of work.
+ * stored together with its audit event in one unit of work. A copy is kept in memory for the hot
+ * paths ({@link cached}), refreshed on every change made here or on another instance.
  */
 @Injectable()
 export class OAuthConfigurationService {
+  private snapshot: OAuthConfiguration | null = null;
+
   constructor(
     private readonly repository: OAuthConfigurationRepository,
     private readonly unitOfWork: UnitOfWork,
     private readonly auditLog: AuditLogService,
     private readonly identityChangeGuard: IdentityChangeGuard,
     private readonly clock: Clock,
-  ) {}
+    private readonly changeFeed: ChangeFeed,
+  ) {
+    changeFeed.subscribe(TOPIC, async () => {
+      this.snapshot = (await this.repository.find()) ?? this.snapshot;
+    });
+  }
+
+  /**
+   * The configuration as last loaded, without touching the database (hot paths, and serving while
+   * the database is down).
+   *
+   * @throws ServiceUnavailableError before the first load (the server loads it before it listens).
+   */
+  cached(): OAuthConfiguration {
+    if (!this.snapshot) throw new ServiceUnavailableError('the OAuth configuration has not been loaded yet');
+    return this.snapshot;
+  }
 
   /**
    * Creates the configuration on first start (a fresh service name), exactly once even when several
    * instances start together.
    */
   async ensureInitialized(): Promise<OAuthConfiguration> {
-    return this.unitOfWork.run(
+    this.snapshot = await this.unitOfWork.run(
       async () => {
         const existing = await this.repository.find();
         if (existing) return existing;
@@ -42,6 +64,7 @@ export class OAuthConfigurationService {
       },
       { exclusiveLock: 'oauth-configuration.initialize' },
     );
+    return this.snapshot;
   }
 
   async get(): Promise<OAuthConfiguration> {
@@ -75,6 +98,10 @@ export class OAuthConfigurationService {
       }
       const next: OAuthConfiguration = { ...current, ...changes, updatedAt: this.clock.now() };
       await this.repository.update(next);
+      await this.changeFeed.publish(TOPIC);
+      this.unitOfWork.afterCommit(() => {
+        this.snapshot = next;
+      });
       await this.auditLog.record({
         actor,
         action: 'oauth-configuration.update',

@@ -1,8 +1,9 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult, HealthIndicatorService } from '@nestjs/terminus';
 import { Public } from '@s2s/admin-access';
-import { DatabaseHealth } from '@s2s/persistence';
+import type { FastifyReply } from 'fastify';
+import { DatabaseProbe } from '@s2s/core';
 import { ReadinessRegistry } from './readiness.registry.js';
 
 /**
@@ -16,7 +17,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly database: DatabaseHealth,
+    private readonly database: DatabaseProbe,
     private readonly readiness: ReadinessRegistry,
   ) {}
 
@@ -31,7 +32,18 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: database reachable, migrations applied, capabilities ready' })
   @ApiServiceUnavailableResponse({ description: 'Not ready; the body says which check failed and why' })
   @HealthCheck()
-  ready(): Promise<HealthCheckResult> {
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    try {
+      return await this.checkReadiness();
+    } catch (error) {
+      // Terminus reports "not ready" as a 503 exception: answer with its report, which says why.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      void reply.status(503);
+      return error.getResponse() as HealthCheckResult;
+    }
+  }
+
+  private checkReadiness(): Promise<HealthCheckResult> {
     return this.health.check([
       async () => {
         const session = this.indicators.check('database');

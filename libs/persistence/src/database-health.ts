@@ -1,17 +1,16 @@
 import { Injectable } from '@nestjs/common';
+import { DatabaseProbe, type DatabaseStatus } from '@s2s/core';
 import { DataSource } from 'typeorm';
 import { pendingMigrations } from './data-source.factory.js';
 
-/** The database part of readiness: reachable, and every migration of this build applied. */
-export interface DatabaseStatus {
-  reachable: boolean;
-  pendingMigrations: string[];
-  error?: string;
-}
+export type { DatabaseStatus };
 
+/** {@link DatabaseProbe} over the data source: a migrations query with a timeout. */
 @Injectable()
-export class DatabaseHealth {
-  constructor(private readonly dataSource: DataSource) {}
+export class DatabaseHealth extends DatabaseProbe {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
 
   async status(timeoutMs = 2_000): Promise<DatabaseStatus> {
     let timer: NodeJS.Timeout | undefined;

@@ -1,14 +1,19 @@
 import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AdminApiKeyRepository } from '@s2s/admin-access';
 import { AuditEventRepository } from '@s2s/audit';
-import { UnitOfWork } from '@s2s/core';
+import { CertificateRepository, CertificateRequestRepository, TokenIssuerAssignmentRepository } from '@s2s/certificates';
+import { ChangeFeed, DatabaseProbe, UnitOfWork } from '@s2s/core';
 import { OAuthConfigurationRepository } from '@s2s/oauth-configuration';
 import { DataSource } from 'typeorm';
 import { type DatabaseTarget, openDataSource } from './data-source.factory.js';
 import { DatabaseHealth } from './database-health.js';
 import { TypeOrmAdminApiKeyRepository } from './repositories/typeorm-admin-api-key.repository.js';
 import { TypeOrmAuditEventRepository } from './repositories/typeorm-audit-event.repository.js';
+import { TypeOrmCertificateRequestRepository } from './repositories/typeorm-certificate-request.repository.js';
+import { TypeOrmCertificateRepository } from './repositories/typeorm-certificate.repository.js';
+import { TypeOrmTokenIssuerAssignmentRepository } from './repositories/typeorm-token-issuer-assignment.repository.js';
 import { TypeOrmOAuthConfigurationRepository } from './repositories/typeorm-oauth-configuration.repository.js';
+import { TypeOrmChangeFeed } from './typeorm-change.feed.js';
 import { TypeOrmUnitOfWork } from './typeorm-unit-of-work.js';
 
 /** Closes the database when the application shuts down (after in-flight requests finished). */
@@ -35,12 +40,31 @@ export class PersistenceModule {
         DataSourceCloser,
         TypeOrmUnitOfWork,
         { provide: UnitOfWork, useExisting: TypeOrmUnitOfWork },
+        TypeOrmChangeFeed,
+        { provide: ChangeFeed, useExisting: TypeOrmChangeFeed },
         { provide: OAuthConfigurationRepository, useClass: TypeOrmOAuthConfigurationRepository },
         { provide: AdminApiKeyRepository, useClass: TypeOrmAdminApiKeyRepository },
         { provide: AuditEventRepository, useClass: TypeOrmAuditEventRepository },
+        { provide: CertificateRepository, useClass: TypeOrmCertificateRepository },
+        { provide: CertificateRequestRepository, useClass: TypeOrmCertificateRequestRepository },
+        { provide: TokenIssuerAssignmentRepository, useClass: TypeOrmTokenIssuerAssignmentRepository },
         DatabaseHealth,
+        { provide: DatabaseProbe, useExisting: DatabaseHealth },
       ],
-      exports: [DataSource, UnitOfWork, TypeOrmUnitOfWork, OAuthConfigurationRepository, AdminApiKeyRepository, AuditEventRepository, DatabaseHealth],
+      exports: [
+        DataSource,
+        UnitOfWork,
+        TypeOrmUnitOfWork,
+        ChangeFeed,
+        OAuthConfigurationRepository,
+        AdminApiKeyRepository,
+        AuditEventRepository,
+        CertificateRepository,
+        CertificateRequestRepository,
+        TokenIssuerAssignmentRepository,
+        DatabaseHealth,
+        DatabaseProbe,
+      ],
     };
   }
 }

@@ -1,7 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { UnitOfWork, type UnitOfWorkOptions } from '@s2s/core';
 import { DataSource, type EntityManager } from 'typeorm';
+
+interface Transaction {
+  manager: EntityManager;
+  afterCommit: (() => void)[];
+}
 
 /**
  * {@link UnitOfWork} over one TypeORM transaction. The transaction's entity manager travels in an
@@ -10,7 +15,8 @@ import { DataSource, type EntityManager } from 'typeorm';
  */
 @Injectable()
 export class TypeOrmUnitOfWork extends UnitOfWork {
-  private readonly current = new AsyncLocalStorage<EntityManager>();
+  private readonly logger = new Logger('UnitOfWork');
+  private readonly current = new AsyncLocalStorage<Transaction>();
 
   constructor(private readonly dataSource: DataSource) {
     super();
@@ -18,17 +24,35 @@ export class TypeOrmUnitOfWork extends UnitOfWork {
 
   /** The manager of the transaction in progress, or the data source's own manager. */
   manager(): EntityManager {
-    return this.current.getStore() ?? this.dataSource.manager;
+    return this.current.getStore()?.manager ?? this.dataSource.manager;
   }
 
-  run<T>(fn: () => Promise<T>, options: UnitOfWorkOptions = {}): Promise<T> {
+  async run<T>(fn: () => Promise<T>, options: UnitOfWorkOptions = {}): Promise<T> {
     if (this.current.getStore()) return fn();
-    return this.dataSource.transaction(async (manager) => {
+    const afterCommit: (() => void)[] = [];
+    const result = await this.dataSource.transaction(async (manager) => {
       if (options.exclusiveLock) {
         // Transaction-scoped: released by commit or rollback, even if this process dies.
         await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [options.exclusiveLock]);
       }
-      return this.current.run(manager, fn);
+      return this.current.run({ manager, afterCommit }, fn);
     });
+    for (const callback of afterCommit) this.runCallback(callback);
+    return result;
+  }
+
+  afterCommit(callback: () => void): void {
+    const transaction = this.current.getStore();
+    if (transaction) transaction.afterCommit.push(callback);
+    else this.runCallback(callback);
+  }
+
+  private runCallback(callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      // The change is committed; a failing side effect must not turn it into an error response.
+      this.logger.error({ err: (error as Error).message }, 'after-commit callback failed');
+    }
   }
 }

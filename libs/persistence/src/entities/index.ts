@@ -1,8 +1,18 @@
 import { AdminApiKeyEntity } from './admin-api-key.entity.js';
 import { AuditEventEntity } from './audit-event.entity.js';
+import { CertificateAssignmentEntity } from './certificate-assignment.entity.js';
+import { CertificateRequestEntity } from './certificate-request.entity.js';
+import { CertificateEntity } from './certificate.entity.js';
 import { OAuthConfigurationEntity } from './oauth-configuration.entity.js';
 
-export { AdminApiKeyEntity, AuditEventEntity, OAuthConfigurationEntity };
+export { AdminApiKeyEntity, AuditEventEntity, CertificateAssignmentEntity, CertificateEntity, CertificateRequestEntity, OAuthConfigurationEntity };
 
 /** Every entity the data source maps. */
-export const ENTITIES = [OAuthConfigurationEntity, AdminApiKeyEntity, AuditEventEntity];
+export const ENTITIES = [
+  OAuthConfigurationEntity,
+  AdminApiKeyEntity,
+  AuditEventEntity,
+  CertificateEntity,
+  CertificateRequestEntity,
+  CertificateAssignmentEntity,
+];

@@ -1,4 +1,5 @@
 import { Foundation1763769600000 } from './1763769600000-foundation.migration.js';
+import { TokenIssuerCertificates1763856000000 } from './1763856000000-token-issuer-certificates.migration.js';
 
 /** All migrations, oldest first. Append new ones; never edit one that has shipped. */
-export const MIGRATIONS = [Foundation1763769600000];
+export const MIGRATIONS = [Foundation1763769600000, TokenIssuerCertificates1763856000000];

@@ -1,0 +1,57 @@
+import type { CertificateDescription } from '@s2s/crypto';
+import { CertificateRejectedError } from './certificate-rejected.error.js';
+
+/** Smallest RSA modulus accepted for a token-issuer key (SPEC 5.2; Skype and SharePoint require ≥ 2048). */
+export const MIN_RSA_KEY_BITS = 2048;
+
+/**
+ * Whether a certificate can sign tokens at `now`: inside its validity period, with an RSA key of
+ * at least 2048 bits (RS256 is what every S2S partner verifies, SPEC 4.1).
+ *
+ * @throws CertificateRejectedError naming the first broken rule.
+ */
+export function checkCertificateUsable(certificate: CertificateDescription, now: Date, field = 'certificate'): void {
+  if (certificate.notAfter <= now) {
+    throw new CertificateRejectedError('certificate_expired', `the certificate expired on ${certificate.notAfter.toISOString()}`, field);
+  }
+  if (certificate.notBefore > now) {
+    throw new CertificateRejectedError('certificate_not_yet_valid', `the certificate is not valid before ${certificate.notBefore.toISOString()}`, field);
+  }
+  if (certificate.publicKeyAlgorithm !== 'RSA') {
+    throw new CertificateRejectedError(
+      'unsupported_key_type',
+      `the certificate has a ${certificate.publicKeyAlgorithm} key; S2S tokens are signed with RS256, which needs an RSA key`,
+      field,
+    );
+  }
+  if ((certificate.keySizeBits ?? 0) < MIN_RSA_KEY_BITS) {
+    throw new CertificateRejectedError(
+      'weak_key',
+      `the certificate's RSA key has ${certificate.keySizeBits ?? 'unknown'} bits; at least ${MIN_RSA_KEY_BITS} are required`,
+      field,
+    );
+  }
+}
+
+/**
+ * Whether the certificate's SAN DNS names cover `realm` (exact, case-insensitive match: a wildcard
+ * `*.contoso.com` does not cover `contoso.com`, RFC 6125 6.4.3). The service refuses to issue for
+ * a realm its certificate does not name (SPEC 1).
+ *
+ * @throws CertificateRejectedError `realm_not_covered`.
+ */
+export function checkRealmCovered(dnsNames: readonly string[], realm: string, field = 'certificate'): void {
+  if (!coversRealm(dnsNames, realm)) {
+    const names = dnsNames.length ? dnsNames.join(', ') : 'none';
+    throw new CertificateRejectedError(
+      'realm_not_covered',
+      `the certificate's subject alternative names (${names}) do not include the configured realm ${realm}`,
+      field,
+    );
+  }
+}
+
+/** True when one of `dnsNames` is `realm`. */
+export function coversRealm(dnsNames: readonly string[], realm: string): boolean {
+  return dnsNames.some((name) => name.toLowerCase() === realm);
+}

@@ -1,0 +1,22 @@
+export type { StoredCertificate, CertificateRequest, CertificateSource } from './stored-certificate.js';
+export { EXPIRY_WARNING_DAYS, daysToExpiry, x5tOf } from './stored-certificate.js';
+export {
+  type TokenIssuerAssignment,
+  type AssignmentSlot,
+  EMPTY_ASSIGNMENT,
+  settleAssignment,
+  assignImmediately,
+  stageRoll,
+  clearPrevious,
+  publishedThumbprints,
+  slotOf,
+} from './token-issuer-assignment.js';
+export { CertificateRepository, CertificateRequestRepository, TokenIssuerAssignmentRepository } from './certificate.repository.js';
+export { CertificateRejectedError, type CertificateRejection } from './certificate-rejected.error.js';
+export { checkCertificateUsable, checkRealmCovered, coversRealm, MIN_RSA_KEY_BITS } from './certificate-acceptance.rules.js';
+export { CertificateStoreService, type CertificateView, type CertificateImport, parseThumbprint } from './certificate-store.service.js';
+export { CertificateRequestService } from './certificate-request.service.js';
+export { TokenIssuerAssignmentService, TOKEN_ISSUER_ASSIGNMENT_TOPIC, type TokenIssuerAssignmentView } from './token-issuer-assignment.service.js';
+export { TokenIssuerKeyRing, type IssuerKey, type IssuerKeySlots } from './token-issuer.key-ring.js';
+export { PrivateKeyVault } from './private-key.vault.js';
+export { CertificatesModule } from './certificates.module.js';

@@ -1,0 +1,60 @@
+/** How a certificate entered the store. */
+export type CertificateSource = 'self-signed' | 'pfx' | 'pem' | 'request';
+
+/**
+ * A certificate with its private key, as stored (SPEC 5.2). The private key exists only sealed
+ * (AES-256-GCM under the master key, bound to the SHA-256 thumbprint); nothing in this record is
+ * secret once sealed, but only the public fields are ever mapped onto the wire.
+ */
+export interface StoredCertificate {
+  /** SHA-1 of the DER, uppercase hex: what Windows admins call the thumbprint. */
+  thumbprint: string;
+  /** SHA-256 of the DER, uppercase hex. */
+  thumbprintSha256: string;
+  /** The certificate (PEM). */
+  certificatePem: string;
+  /** Intermediate/root certificates supplied with it (PEM), leaf's issuer first when given in order. */
+  chainPems: string[];
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  dnsNames: string[];
+  notBefore: Date;
+  notAfter: Date;
+  keyAlgorithm: string;
+  keySizeBits: number;
+  source: CertificateSource;
+  /** `v1.<iv>.<ciphertext>.<tag>` of the PKCS#8 private key. */
+  sealedPrivateKey: string;
+  createdAt: Date;
+}
+
+/** A certificate request waiting for (or completed with) the CA-issued certificate. */
+export interface CertificateRequest {
+  id: string;
+  status: 'pending' | 'completed';
+  subject: string;
+  dnsNames: string[];
+  keySizeBits: number;
+  csrPem: string;
+  /** The pending key, sealed; null once the request is completed (the certificate holds it then). */
+  sealedPrivateKey: string | null;
+  createdAt: Date;
+  completedAt: Date | null;
+  certificateThumbprint: string | null;
+}
+
+/** Days before expiry from which a certificate is reported as expiring soon (SPEC 5.2). */
+export const EXPIRY_WARNING_DAYS = 60;
+
+const MS_PER_DAY = 86_400_000;
+
+/** Whole days left until `notAfter` (negative once expired). */
+export function daysToExpiry(notAfter: Date, now: Date): number {
+  return Math.floor((notAfter.getTime() - now.getTime()) / MS_PER_DAY);
+}
+
+/** The `x5t` (base64url SHA-1) of a certificate, from its hex thumbprint. */
+export function x5tOf(thumbprintHex: string): string {
+  return Buffer.from(thumbprintHex, 'hex').toString('base64url');
+}
