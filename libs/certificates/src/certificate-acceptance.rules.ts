@@ -1,11 +1,18 @@
 import type { CertificateDescription } from '@s2s/crypto';
 import { CertificateRejectedError } from './certificate-rejected.error.js';
 
+/**
+ * A certificate that starts this little in the future is accepted: a CA whose clock runs slightly
+ * ahead stamps `notBefore` = its "now" (same tolerance as the default clock skew, SPEC 5.1).
+ */
+export const NOT_BEFORE_TOLERANCE_MS = 5 * 60_000;
+
 /** Smallest RSA modulus accepted for a token-issuer key (SPEC 5.2; Skype and SharePoint require ≥ 2048). */
 export const MIN_RSA_KEY_BITS = 2048;
 
 /**
- * Whether a certificate can sign tokens at `now`: inside its validity period, with an RSA key of
+ * Whether a certificate can sign tokens at `now`: inside its validity period (`notBefore` up to 5
+ * minutes ahead is tolerated), with an RSA key of
  * at least 2048 bits (RS256 is what every S2S partner verifies, SPEC 4.1).
  *
  * @throws CertificateRejectedError naming the first broken rule.
@@ -14,7 +21,7 @@ export function checkCertificateUsable(certificate: CertificateDescription, now:
   if (certificate.notAfter <= now) {
     throw new CertificateRejectedError('certificate_expired', `the certificate expired on ${certificate.notAfter.toISOString()}`, field);
   }
-  if (certificate.notBefore > now) {
+  if (certificate.notBefore.getTime() > now.getTime() + NOT_BEFORE_TOLERANCE_MS) {
     throw new CertificateRejectedError('certificate_not_yet_valid', `the certificate is not valid before ${certificate.notBefore.toISOString()}`, field);
   }
   if (certificate.publicKeyAlgorithm !== 'RSA') {

@@ -18,8 +18,9 @@ export interface UnitOfWorkOptions {
 export abstract class UnitOfWork {
   abstract run<T>(fn: () => Promise<T>, options?: UnitOfWorkOptions): Promise<T>;
   /**
-   * Runs `callback` once the unit of work in progress has committed (never if it rolls back); at
-   * once when none is in progress. For effects outside the database, such as refreshing a cache.
+   * Runs `callback` once the unit of work in progress has committed (never if it rolls back) and
+   * before `run` returns; at once when none is in progress. For effects outside the database, such
+   * as refreshing this instance's cache. A failing callback is logged, not thrown.
    */
-  abstract afterCommit(callback: () => void): void;
+  abstract afterCommit(callback: () => void | Promise<void>): void;
 }

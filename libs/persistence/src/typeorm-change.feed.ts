@@ -34,9 +34,9 @@ export class TypeOrmChangeFeed extends ChangeFeed implements OnApplicationBootst
         [topic],
       )) as { version: string | number }[];
     const version = Number(rows[0]!.version);
-    this.unitOfWork.afterCommit(() => {
+    this.unitOfWork.afterCommit(async () => {
       this.seen.set(topic, Math.max(version, this.seen.get(topic) ?? 0));
-      this.notify(topic);
+      await this.notify(topic);
     });
   }
 
@@ -67,7 +67,7 @@ export class TypeOrmChangeFeed extends ChangeFeed implements OnApplicationBootst
         const known = this.seen.get(row.topic);
         if (known !== undefined && version <= known) continue;
         this.seen.set(row.topic, version);
-        if (announce) this.notify(row.topic);
+        if (announce) void this.notify(row.topic);
       }
     } catch (error) {
       if (!this.pollFailing) this.logger.warn({ err: (error as Error).message }, 'change poll failed; caches keep serving and the poll is retried');
@@ -77,11 +77,13 @@ export class TypeOrmChangeFeed extends ChangeFeed implements OnApplicationBootst
     }
   }
 
-  private notify(topic: string): void {
-    for (const listener of this.listeners.get(topic) ?? []) {
-      Promise.resolve()
-        .then(listener)
-        .catch((error: unknown) => this.logger.error({ topic, err: (error as Error).message }, 'change listener failed'));
-    }
+  private async notify(topic: string): Promise<void> {
+    await Promise.all(
+      (this.listeners.get(topic) ?? []).map((listener) =>
+        Promise.resolve()
+          .then(listener)
+          .catch((error: unknown) => this.logger.error({ topic, err: (error as Error).message }, 'change listener failed')),
+      ),
+    );
   }
 }

@@ -3,9 +3,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { UnitOfWork, type UnitOfWorkOptions } from '@s2s/core';
 import { DataSource, type EntityManager } from 'typeorm';
 
+type AfterCommit = () => void | Promise<void>;
+
 interface Transaction {
   manager: EntityManager;
-  afterCommit: (() => void)[];
+  afterCommit: AfterCommit[];
 }
 
 /**
@@ -29,7 +31,7 @@ export class TypeOrmUnitOfWork extends UnitOfWork {
 
   async run<T>(fn: () => Promise<T>, options: UnitOfWorkOptions = {}): Promise<T> {
     if (this.current.getStore()) return fn();
-    const afterCommit: (() => void)[] = [];
+    const afterCommit: AfterCommit[] = [];
     const result = await this.dataSource.transaction(async (manager) => {
       if (options.exclusiveLock) {
         // Transaction-scoped: released by commit or rollback, even if this process dies.
@@ -37,19 +39,20 @@ export class TypeOrmUnitOfWork extends UnitOfWork {
       }
       return this.current.run({ manager, afterCommit }, fn);
     });
-    for (const callback of afterCommit) this.runCallback(callback);
+    // Awaited, so this instance's caches are fresh by the time the caller answers.
+    for (const callback of afterCommit) await this.runCallback(callback);
     return result;
   }
 
-  afterCommit(callback: () => void): void {
+  afterCommit(callback: AfterCommit): void {
     const transaction = this.current.getStore();
     if (transaction) transaction.afterCommit.push(callback);
-    else this.runCallback(callback);
+    else void this.runCallback(callback);
   }
 
-  private runCallback(callback: () => void): void {
+  private async runCallback(callback: AfterCommit): Promise<void> {
     try {
-      callback();
+      await callback();
     } catch (error) {
       // The change is committed; a failing side effect must not turn it into an error response.
       this.logger.error({ err: (error as Error).message }, 'after-commit callback failed');

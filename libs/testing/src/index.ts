@@ -10,3 +10,4 @@ export {
   type HttpResponse,
   type CliResult,
 } from './server-process.js';
+export { OpenSslToolkit } from './openssl.toolkit.js';
