@@ -43,10 +43,13 @@ describe.each(testDatabaseKinds())('trust server on %s', (kind) => {
     expect((await stat(join(server.certsDir, 'localhost-tls.key'))).mode & 0o777).toBe(0o600);
   });
 
-  it('is ready: database reachable and migrations applied', async () => {
+  it('reports readiness: database up and migrated, not ready until a token-issuer certificate is assigned', async () => {
     const ready = await call('/health/ready', { key: null });
-    expect(ready.status).toBe(200);
-    expect(ready.json()).toMatchObject({ status: 'ok', details: { database: { status: 'up' } } });
+    expect(ready.status).toBe(503);
+    expect(ready.json()).toMatchObject({
+      status: 'error',
+      details: { database: { status: 'up' }, oauthTokenIssuerCertificate: { status: 'down', reason: expect.stringContaining('no OAuth token-issuer certificate is assigned') } },
+    });
   });
 
   it('writes the bootstrap admin key 0600 and logs only its path', async () => {

@@ -1,6 +1,18 @@
 import { Module } from '@nestjs/common';
 import { AdminKeyCommand, AdminKeyCreateCommand, AdminKeyListCommand, AdminKeyRevokeCommand } from './admin-key/admin-key.command.js';
 import { AuditCommand, AuditListCommand } from './audit/audit.command.js';
+import {
+  CertificateAssignCommand,
+  CertificateCommand,
+  CertificateCompleteCommand,
+  CertificateGetCommand,
+  CertificateImportCommand,
+  CertificateListCommand,
+  CertificateNewSelfSignedCommand,
+  CertificateRemoveCommand,
+  CertificateRequestCommand,
+  CertificateShowCommand,
+} from './certificate/certificate.command.js';
 import { AdminApiClientFactory } from './common/admin-api-client.factory.js';
 import { CliProgramConfigurer } from './common/cli-program.configurer.js';
 import { OutputFormatter } from './common/output.formatter.js';
@@ -22,6 +34,16 @@ import {
     OAuthConfigurationCommand,
     OAuthConfigurationGetCommand,
     OAuthConfigurationSetCommand,
+    CertificateCommand,
+    CertificateRequestCommand,
+    CertificateCompleteCommand,
+    CertificateImportCommand,
+    CertificateNewSelfSignedCommand,
+    CertificateListCommand,
+    CertificateShowCommand,
+    CertificateRemoveCommand,
+    CertificateAssignCommand,
+    CertificateGetCommand,
     AdminKeyCommand,
     AdminKeyCreateCommand,
     AdminKeyListCommand,

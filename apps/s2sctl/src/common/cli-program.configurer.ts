@@ -14,6 +14,8 @@ Environment:
 Examples:
   s2sctl oauth-configuration get --ca-file server.pem
   s2sctl oauth-configuration set --realm contoso.com --access-token-lifetime 1h
+  s2sctl certificate import --pfx s2s.pfx --password-file pfx-password.txt
+  s2sctl certificate assign --type OAuthTokenIssuer --thumbprint <T> --roll --effective-date 2025-03-01T09:00:00Z
   s2sctl admin-key create --name ci --role reader -o json
   s2sctl audit list --action admin-key.create --since 2025-01-01`;
 
