@@ -1,6 +1,6 @@
 import { InvalidInputError } from '@s2s/core';
 import type { CertificateDescription } from '@s2s/crypto';
-import { checkCertificateUsable, checkRealmCovered, coversRealm, MIN_RSA_KEY_BITS } from './certificate-acceptance.rules.js';
+import { checkCertificateUsable, checkRealmCovered, coversRealm, MIN_RSA_KEY_BITS, NOT_BEFORE_TOLERANCE_MS } from './certificate-acceptance.rules.js';
 import { CertificateRejectedError, type CertificateRejection } from './certificate-rejected.error.js';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
@@ -65,12 +65,22 @@ describe('checkCertificateUsable', () => {
     );
   });
 
-  it('refuses a certificate that is not valid yet', () => {
-    const notBefore = new Date('2026-11-22T12:00:01Z');
+  it('tolerates a notBefore up to 5 minutes ahead (CA clock skew), inclusive', () => {
+    expect(NOT_BEFORE_TOLERANCE_MS).toBe(300_000);
+    expect(() => checkCertificateUsable(description({ notBefore: new Date('2026-11-22T12:00:01Z') }), NOW)).not.toThrow();
+    expect(() => checkCertificateUsable(description({ notBefore: new Date('2026-11-22T12:05:00Z') }), NOW)).not.toThrow();
+  });
+
+  it('refuses a certificate that is not valid yet, past the tolerance', () => {
     expectRejected(
-      () => checkCertificateUsable(description({ notBefore }), NOW),
+      () => checkCertificateUsable(description({ notBefore: new Date('2026-11-22T12:05:00.001Z') }), NOW),
       'certificate_not_yet_valid',
-      'the certificate is not valid before 2026-11-22T12:00:01.000Z',
+      'the certificate is not valid before 2026-11-22T12:05:00.001Z',
+    );
+    expectRejected(
+      () => checkCertificateUsable(description({ notBefore: new Date('2026-12-01T00:00:00Z') }), NOW),
+      'certificate_not_yet_valid',
+      'the certificate is not valid before 2026-12-01T00:00:00.000Z',
     );
   });
 

@@ -23,8 +23,9 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 /**
  * Reads an uploaded PFX (base64 of the file) with its password.
  *
- * @throws CertificateRejectedError `invalid_pfx` (not base64, not PKCS#12, corrupted, no key or no
- *   matching certificate) or `wrong_pfx_password` (the integrity MAC does not verify).
+ * @throws CertificateRejectedError `invalid_pfx` (not base64, not PKCS#12, corrupted, no certificate
+ *   matching the key), `private_key_missing` (no key in the PFX) or `wrong_pfx_password` (the
+ *   integrity MAC does not verify).
  */
 export function readPfxUpload(pfxBase64: string, password: string): CertificateMaterial {
   const compact = pfxBase64.replace(/\s/g, '');

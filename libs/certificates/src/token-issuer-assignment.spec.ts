@@ -134,6 +134,12 @@ describe('stageRoll', () => {
     expect(stageRoll(stored, D, later, NOW)).toEqual({ current: A, next: D, nextEffectiveAt: later, previous: null, updatedAt: NOW });
   });
 
+  it('rolling back to the previous certificate moves it out of the previous slot (never published twice)', () => {
+    const staged = stageRoll(assignment({ current: A, previous: C }), C, EFFECTIVE_AT, NOW);
+    expect(staged).toEqual({ current: A, next: C, nextEffectiveAt: EFFECTIVE_AT, previous: null, updatedAt: NOW });
+    expect(publishedThumbprints(staged)).toEqual([A, C]);
+  });
+
   it('is settled at its effective date like any staged roll', () => {
     const staged = stageRoll(assignment({ current: A, previous: C }), B, EFFECTIVE_AT, NOW);
     expect(settleAssignment(staged, NOW)).toBe(staged);

@@ -53,9 +53,13 @@ export function assignImmediately(assignment: TokenIssuerAssignment, thumbprint:
   };
 }
 
-/** Stages `thumbprint` as next, effective at `effectiveAt` (replacing any staged one). */
+/**
+ * Stages `thumbprint` as next, effective at `effectiveAt` (replacing any staged one). Rolling back
+ * to the previous certificate moves it out of the previous slot: no key is published twice.
+ */
 export function stageRoll(assignment: TokenIssuerAssignment, thumbprint: string, effectiveAt: Date, now: Date): TokenIssuerAssignment {
-  return { ...assignment, next: thumbprint, nextEffectiveAt: effectiveAt, updatedAt: now };
+  const previous = assignment.previous === thumbprint ? null : assignment.previous;
+  return { ...assignment, next: thumbprint, nextEffectiveAt: effectiveAt, previous, updatedAt: now };
 }
 
 /** Empties the previous slot (`Remove-CsCertificate -Type OAuthTokenIssuer -Previous`). */

@@ -79,6 +79,12 @@ describe('readPrivateKeyPem', () => {
     expect(publicKeyOf(key.pkcs8Pem)).toBe(publicKeyOf(pkcs1));
   });
 
+  it('accepts an indented key (pasted from YAML or e-mail)', () => {
+    const pkcs1 = openssl(['genrsa', '-traditional', '2048']);
+    const indented = pkcs1.split('\n').map((line) => `    ${line}`).join('\n');
+    expect(publicKeyOf(readPrivateKeyPem(indented).pkcs8Pem)).toBe(publicKeyOf(pkcs1));
+  });
+
   it('reports an EC (SEC 1) key as algorithm ec, re-encoded as PKCS#8', () => {
     const sec1 = openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout']);
     expect(sec1.startsWith(SEC1_BEGIN)).toBe(true);

@@ -29,7 +29,9 @@ export function readPrivateKeyPem(pem: string): ReadPrivateKey {
   }
   let key: KeyObject;
   try {
-    key = createPrivateKey({ key: pem, format: 'pem' });
+    // Indented PEM (pasted from YAML or e-mail) is common; OpenSSL refuses it, so trim every line.
+    const text = pem.split(/\r?\n/).map((line) => line.trim()).join('\n').trim();
+    key = createPrivateKey({ key: text, format: 'pem' });
   } catch (error) {
     throw new PrivateKeyFormatError('not a readable PEM private key', { cause: new Error((error as Error).message) });
   }

@@ -29,8 +29,8 @@ export class AdminApiError extends CliError {
     const details = this.details
       .map((detail) => (detail.field ? `${detail.field}: ${detail.message}` : detail.message))
       .join('; ');
-    // The server's message usually names the fields already; add them only when it does not.
-    const named = details && !this.message.includes(details);
+    // The server's message usually says it all already; add the details only when it does not.
+    const named = details && !this.message.includes(details) && !this.details.every((detail) => this.message.includes(detail.message));
     return `${this.message}${named ? `: ${details}` : ''} (${this.code}, HTTP ${this.status})`;
   }
 }
