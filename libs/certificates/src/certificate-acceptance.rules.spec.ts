@@ -18,6 +18,9 @@ function description(overrides: Partial<CertificateDescription> = {}): Certifica
     ipAddresses: [],
     publicKeyAlgorithm: 'RSA',
     keySizeBits: 2048,
+    rsaPublicExponent: 65537,
+    signatureAlgorithm: 'sha256WithRSAEncryption',
+    keyUsage: null,
     ...overrides,
   };
 }
@@ -174,5 +177,27 @@ describe('CertificateRejectedError', () => {
     expect(error.code).toBe('invalid_pfx');
     expect(error.details).toBeUndefined();
     expect(error.name).toBe('CertificateRejectedError');
+  });
+});
+
+describe('checkCertificateUsable: weak or unsuitable certificates (security catalogue I08)', () => {
+  it.each([
+    ['an RSA exponent other than 65537', { rsaPublicExponent: 3 }, 'weak_key', 'the RSA public exponent is 3; 65537 is required'],
+    ['a SHA-1 signature', { signatureAlgorithm: 'sha1WithRSAEncryption' }, 'weak_signature', 'the certificate is signed with sha1WithRSAEncryption; MD5 and SHA-1 signatures are refused'],
+    ['an MD5 signature', { signatureAlgorithm: 'md5WithRSAEncryption' }, 'weak_signature', 'the certificate is signed with md5WithRSAEncryption; MD5 and SHA-1 signatures are refused'],
+    [
+      'a key usage without digitalSignature',
+      { keyUsage: ['keyCertSign', 'cRLSign'] },
+      'unsuitable_key_usage',
+      'the certificate\'s key usage (keyCertSign, cRLSign) does not include digitalSignature, which signing tokens needs',
+    ],
+  ] as const)('refuses %s', (_name, overrides, reason, message) => {
+    const error = caught(() => checkCertificateUsable(description(overrides as Partial<CertificateDescription>), NOW));
+    expect(error.code).toBe(reason);
+    expect(error.message).toBe(message);
+  });
+
+  it('accepts a key usage that includes digitalSignature', () => {
+    expect(() => checkCertificateUsable(description({ keyUsage: ['digitalSignature', 'keyEncipherment'] }), NOW)).not.toThrow();
   });
 });

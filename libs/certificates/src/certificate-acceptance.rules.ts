@@ -13,7 +13,8 @@ export const MIN_RSA_KEY_BITS = 2048;
 /**
  * Whether a certificate can sign tokens at `now`: inside its validity period (`notBefore` up to 5
  * minutes ahead is tolerated), with an RSA key of
- * at least 2048 bits (RS256 is what every S2S partner verifies, SPEC 4.1).
+ * at least 2048 bits and exponent 65537 (RS256 is what every S2S partner verifies, SPEC 4.1), not
+ * signed with MD5/SHA-1, and a key usage (when present) that includes digitalSignature.
  *
  * @throws CertificateRejectedError naming the first broken rule.
  */
@@ -35,6 +36,24 @@ export function checkCertificateUsable(certificate: CertificateDescription, now:
     throw new CertificateRejectedError(
       'weak_key',
       `the certificate's RSA key has ${certificate.keySizeBits ?? 'unknown'} bits; at least ${MIN_RSA_KEY_BITS} are required`,
+      field,
+    );
+  }
+  // Security catalogue I08: the usual exponent, a collision-resistant signature, and a key usage that allows signing.
+  if (certificate.rsaPublicExponent !== 65537) {
+    throw new CertificateRejectedError('weak_key', `the RSA public exponent is ${certificate.rsaPublicExponent ?? 'unknown'}; 65537 is required`, field);
+  }
+  if (/^(md2|md4|md5|sha1)/i.test(certificate.signatureAlgorithm)) {
+    throw new CertificateRejectedError(
+      'weak_signature',
+      `the certificate is signed with ${certificate.signatureAlgorithm}; MD5 and SHA-1 signatures are refused`,
+      field,
+    );
+  }
+  if (certificate.keyUsage && !certificate.keyUsage.includes('digitalSignature')) {
+    throw new CertificateRejectedError(
+      'unsuitable_key_usage',
+      `the certificate's key usage (${certificate.keyUsage.join(', ')}) does not include digitalSignature, which signing tokens needs`,
       field,
     );
   }

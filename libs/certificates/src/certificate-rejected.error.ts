@@ -6,6 +6,8 @@ export type CertificateRejection =
   | 'certificate_not_yet_valid'
   | 'unsupported_key_type'
   | 'weak_key'
+  | 'weak_signature'
+  | 'unsuitable_key_usage'
   | 'private_key_missing'
   | 'private_key_mismatch'
   | 'invalid_private_key'

@@ -259,6 +259,12 @@ describe.each(testDatabaseKinds())('OAuth token-issuer certificates on %s', (kin
         await wrongKey.keyRing.reload();
         expect(wrongKey.keyRing.signingKey(clock.now())).toBeNull();
         expect(wrongKey.keyRing.problems().join()).toContain(`the private key of certificate ${certificate.thumbprint} cannot be decrypted`);
+        const other = (await h.store.createSelfSigned({ realms: [REALM], days: 30 }, actor)).certificate;
+        await expectRejected(
+          () => wrongKey.assignments.assign({ thumbprint: other.thumbprint }, actor),
+          'invalid_private_key',
+          /cannot be decrypted with this master key/,
+        );
       } finally {
         await second.module.close();
         await wrongKey.module.close();

@@ -7,6 +7,7 @@ import { checkCertificateUsable, checkRealmCovered } from './certificate-accepta
 import { CertificateRejectedError } from './certificate-rejected.error.js';
 import { CertificateRepository, TokenIssuerAssignmentRepository } from './certificate.repository.js';
 import { CertificateStoreService } from './certificate-store.service.js';
+import { PrivateKeyVault } from './private-key.vault.js';
 import type { StoredCertificate } from './stored-certificate.js';
 import {
   assignImmediately,
@@ -51,6 +52,7 @@ export class TokenIssuerAssignmentService {
     private readonly auditLog: AuditLogService,
     private readonly changeFeed: ChangeFeed,
     private readonly oauthConfiguration: OAuthConfigurationService,
+    private readonly vault: PrivateKeyVault,
     private readonly clock: Clock,
   ) {}
 
@@ -73,6 +75,7 @@ export class TokenIssuerAssignmentService {
       }
       checkCertificateUsable(describeCertificate(certificate.certificatePem), now, 'thumbprint');
       checkRealmCovered(certificate.dnsNames, realm, 'thumbprint');
+      this.checkKeyOpens(certificate);
       if (!request.roll) {
         if (assignment.current === certificate.thumbprint) return { next: assignment, action: null };
         return { next: assignImmediately(assignment, certificate.thumbprint, now), action: 'certificate-assignment.assign' };
@@ -108,6 +111,19 @@ export class TokenIssuerAssignmentService {
   async identityDependency(): Promise<string | null> {
     const assignment = settleAssignment(await this.assignments.find(), this.clock.now());
     return assignment.current ? `OAuth token-issuer certificate ${assignment.current} is assigned and published in the metadata document` : null;
+  }
+
+  /** A certificate whose key this master key cannot open must never reach a signing slot. */
+  private checkKeyOpens(certificate: StoredCertificate): void {
+    try {
+      this.vault.open(certificate.sealedPrivateKey, PrivateKeyVault.certificateContext(certificate.thumbprintSha256));
+    } catch {
+      throw new CertificateRejectedError(
+        'invalid_private_key',
+        `the private key of certificate ${certificate.thumbprint} cannot be decrypted with this master key`,
+        'thumbprint',
+      );
+    }
   }
 
   private async rollTo(assignment: TokenIssuerAssignment, certificate: StoredCertificate, effectiveAt: Date, now: Date): Promise<TokenIssuerAssignment> {

@@ -80,7 +80,22 @@ describe('describeCertificate / privateKeyMatchesCertificate', () => {
       ipAddresses: ['127.0.0.1'],
       publicKeyAlgorithm: 'RSA',
       keySizeBits: 2048,
+      rsaPublicExponent: 65537,
+      signatureAlgorithm: 'sha256WithRSAEncryption',
+      keyUsage: ['digitalSignature', 'keyEncipherment'],
     });
+  });
+
+  it('reads the signature algorithm, key usage and exponent that openssl wrote', () => {
+    const keyFile = join(dir, 'e3.key');
+    const certFile = join(dir, 'e3.crt');
+    execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-pkeyopt', 'rsa_keygen_pubexp:3', '-out', keyFile]);
+    execFileSync('openssl', ['req', '-x509', '-key', keyFile, '-subj', '/CN=x', '-days', '2', '-sha1', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-out', certFile]);
+    const description = describeCertificate(readFileSync(certFile, 'utf8'));
+    expect(description).toMatchObject({ rsaPublicExponent: 3, signatureAlgorithm: 'sha1WithRSAEncryption', keyUsage: ['keyCertSign', 'cRLSign'] });
+    const plain = join(dir, 'plain.crt');
+    execFileSync('openssl', ['req', '-x509', '-key', keyFile, '-subj', '/CN=x', '-days', '2', '-out', plain]);
+    expect(describeCertificate(readFileSync(plain, 'utf8')).keyUsage).toBeNull();
   });
 
   it('returns empty SAN lists for a certificate without subjectAltName', () => {

@@ -1,4 +1,5 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
+import forge from 'node-forge';
 
 /** Public key algorithm of a certificate, as shown to admins. */
 export type PublicKeyAlgorithm = 'RSA' | 'RSA-PSS' | 'EC' | 'Ed25519' | 'Ed448' | 'DSA' | 'UNKNOWN';
@@ -23,7 +24,16 @@ export interface CertificateDescription {
   publicKeyAlgorithm: PublicKeyAlgorithm;
   /** RSA/DSA modulus length or EC curve size in bits; null when unknown. */
   keySizeBits: number | null;
+  /** RSA public exponent; null for other key types. */
+  rsaPublicExponent: number | null;
+  /** Signature algorithm of the certificate, e.g. `sha256WithRSAEncryption` (the OID when unnamed). */
+  signatureAlgorithm: string;
+  /** Key usage bits (RFC 5280 4.2.1.3) by name; null when the extension is absent (any use allowed). */
+  keyUsage: string[] | null;
 }
+
+const KEY_USAGE_BITS = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'];
+const KEY_USAGE_OID = '2.5.29.15';
 
 const KEY_TYPES: Record<string, PublicKeyAlgorithm> = {
   rsa: 'RSA',
@@ -70,7 +80,33 @@ export function describeCertificate(certificate: string | Buffer): CertificateDe
     ipAddresses,
     publicKeyAlgorithm: KEY_TYPES[keyType] ?? 'UNKNOWN',
     keySizeBits,
+    rsaPublicExponent: details.publicExponent !== undefined && keyType === 'rsa' ? Number(details.publicExponent) : null,
+    ...signatureAndKeyUsage(x509.raw),
   };
+}
+
+/**
+ * Reads the signature algorithm and the keyUsage extension from the DER with node-forge's ASN.1
+ * parser (Node 20's X509Certificate exposes neither). Parsing only: no signature is checked here.
+ */
+function signatureAndKeyUsage(der: Buffer): { signatureAlgorithm: string; keyUsage: string[] | null } {
+  const certificate = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')));
+  const [tbs, algorithm] = certificate.value as forge.asn1.Asn1[];
+  const oid = forge.asn1.derToOid(((algorithm!.value as forge.asn1.Asn1[])[0]!.value as string));
+  const signatureAlgorithm = (forge.pki.oids as Record<string, string>)[oid] ?? oid;
+  let keyUsage: string[] | null = null;
+  // Extensions are the [3] EXPLICIT element of TBSCertificate (RFC 5280 4.1).
+  const extensions = (tbs!.value as forge.asn1.Asn1[]).find((part) => part.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && part.type === 3);
+  for (const extension of ((extensions?.value as forge.asn1.Asn1[] | undefined)?.[0]?.value as forge.asn1.Asn1[] | undefined) ?? []) {
+    const fields = extension.value as forge.asn1.Asn1[];
+    if (forge.asn1.derToOid(fields[0]!.value as string) !== KEY_USAGE_OID) continue;
+    const octets = fields[fields.length - 1]!.value as string;
+    const bitString = forge.asn1.fromDer(forge.util.createBuffer(octets)).value as string;
+    // BIT STRING content: first octet = unused bits, then the bits, most significant first.
+    const bits = [...bitString.slice(1)].flatMap((char) => [...char.charCodeAt(0).toString(2).padStart(8, '0')].map((bit) => bit === '1'));
+    keyUsage = KEY_USAGE_BITS.filter((_name, index) => bits[index] === true);
+  }
+  return { signatureAlgorithm, keyUsage };
 }
 
 /**
