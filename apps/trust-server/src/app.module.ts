@@ -2,12 +2,14 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AdminAccessModule } from '@s2s/admin-access';
 import { AuditModule } from '@s2s/audit';
 import { CertificatesModule } from '@s2s/certificates';
+import { ClientsModule } from '@s2s/clients';
 import { AppConfig, AppConfigModule, MasterKey } from '@s2s/config';
 import { type Clock, CoreModule } from '@s2s/core';
 import { MetadataModule } from '@s2s/metadata';
 import { OAuthConfigurationModule } from '@s2s/oauth-configuration';
 import { OperationsModule } from '@s2s/operations';
 import { PersistenceModule } from '@s2s/persistence';
+import { TokenIssuerModule } from '@s2s/token-issuer';
 import { FirstStartService } from './first-start.service.js';
 
 /** What the module needs besides the configuration; tests override the clock. */
@@ -35,6 +37,8 @@ export class AppModule {
         OAuthConfigurationModule,
         CertificatesModule,
         MetadataModule,
+        ClientsModule,
+        TokenIssuerModule,
       ],
       providers: [FirstStartService],
     };

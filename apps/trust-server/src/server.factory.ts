@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, loadMasterKey, MasterKey } from '@s2s/config';
-import { AdminErrorFilter, parseStrictJson, StrictValidationPipe } from '@s2s/http';
+import { AdminErrorFilter, FORM_ENDPOINT_PREFIX, FormBody, parseStrictJson, StrictValidationPipe, UnsupportedBody } from '@s2s/http';
 import { createPinoLogger, MetricsRegistry, PinoNestLogger } from '@s2s/operations';
 import { resolveHttpsOptions } from '@s2s/tls';
 import type { FastifyInstance } from 'fastify';
@@ -57,14 +57,25 @@ export async function startServer(
   });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
 
-  // JSON only (Fastify's default text/plain parser removed): anything else is a 415.
+  // JSON for the admin API (Fastify's default text/plain parser removed): anything else is a 415.
+  // The OAuth endpoints (/oauth2/*) take forms, and answer other types themselves with an OAuth error.
+  const unsupportedMediaType = (): Error => Object.assign(new Error('unsupported media type'), { statusCode: 415 });
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (request.url.startsWith(FORM_ENDPOINT_PREFIX)) return done(null, new UnsupportedBody('application/json'));
     try {
       done(null, parseStrictJson(body as string));
     } catch (error) {
       done(Object.assign(error as Error, { statusCode: 400 }), undefined);
     }
+  });
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
+    if (!request.url.startsWith(FORM_ENDPOINT_PREFIX)) return done(unsupportedMediaType(), undefined);
+    done(null, new FormBody(body as string));
+  });
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (request, _body, done) => {
+    if (!request.url.startsWith(FORM_ENDPOINT_PREFIX)) return done(unsupportedMediaType(), undefined);
+    done(null, new UnsupportedBody(String(request.headers['content-type'])));
   });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);

@@ -1,3 +1,5 @@
+import { x5tFromHex } from '@s2s/crypto';
+
 /** How a certificate entered the store. */
 export type CertificateSource = 'self-signed' | 'pfx' | 'pem' | 'request';
 
@@ -55,6 +57,4 @@ export function daysToExpiry(notAfter: Date, now: Date): number {
 }
 
 /** The `x5t` (base64url SHA-1) of a certificate, from its hex thumbprint. */
-export function x5tOf(thumbprintHex: string): string {
-  return Buffer.from(thumbprintHex, 'hex').toString('base64url');
-}
+export const x5tOf = x5tFromHex;

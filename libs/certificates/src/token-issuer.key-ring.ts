@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ChangeFeed } from '@s2s/core';
-import { certificateDerBase64, certificatePublicJwk } from '@s2s/crypto';
+import { certificateDerBase64, certificatePublicJwk, certificatePublicKey } from '@s2s/crypto';
 import { CertificateRepository, TokenIssuerAssignmentRepository } from './certificate.repository.js';
 import { PrivateKeyVault } from './private-key.vault.js';
 import { type StoredCertificate, x5tOf } from './stored-certificate.js';
@@ -24,6 +24,8 @@ export interface IssuerKey {
   x5c: string[];
   /** The RSA public key as a JWK (`kty`, `n`, `e`). */
   publicJwk: { kty: string; n?: string; e?: string };
+  /** The public key, for verifying tokens this service signed. */
+  publicKey: KeyObject;
   /** Loaded for the current and next certificates only; null when it could not be opened. */
   privateKey: KeyObject | null;
 }
@@ -139,6 +141,7 @@ export class TokenIssuerKeyRing implements OnApplicationBootstrap {
       notAfter: certificate.notAfter,
       x5c: [certificate.certificatePem, ...certificate.chainPems].map(certificateDerBase64),
       publicJwk: certificatePublicJwk(certificate.certificatePem),
+      publicKey: certificatePublicKey(certificate.certificatePem),
       privateKey,
     };
   }

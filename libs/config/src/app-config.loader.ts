@@ -25,6 +25,8 @@ export const CONFIGURATION_VARIABLES = [
   'LOG_LEVEL',
   'BODY_LIMIT_BYTES',
   'SHUTDOWN_TIMEOUT_MS',
+  'AUTH_BACKOFF_CLIENT_FAILURES',
+  'AUTH_BACKOFF_ADDRESS_FAILURES',
 ] as const;
 
 /**
@@ -70,6 +72,10 @@ export function loadAppConfig(env: Environment, cwd: string = process.cwd()): Ap
     logLevel,
     bodyLimitBytes: integer(read('BODY_LIMIT_BYTES'), 'BODY_LIMIT_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
     shutdownTimeoutMs: integer(read('SHUTDOWN_TIMEOUT_MS'), 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    authBackoff: {
+      clientFailures: integer(read('AUTH_BACKOFF_CLIENT_FAILURES'), 'AUTH_BACKOFF_CLIENT_FAILURES', 5, 1, 1_000_000),
+      addressFailures: integer(read('AUTH_BACKOFF_ADDRESS_FAILURES'), 'AUTH_BACKOFF_ADDRESS_FAILURES', 20, 1, 1_000_000),
+    },
   } satisfies AppConfig);
   return config;
 }

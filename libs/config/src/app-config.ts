@@ -37,4 +37,6 @@ export class AppConfig {
   bodyLimitBytes!: number;
   /** How long graceful shutdown waits for in-flight requests, in milliseconds. */
   shutdownTimeoutMs!: number;
+  /** Failed client authentications tolerated (per client id, per remote address) before back-off starts. */
+  authBackoff!: { clientFailures: number; addressFailures: number };
 }

@@ -57,3 +57,8 @@ export function certificateDerBase64(certificatePem: string): string {
 export function certificatePublicJwk(certificatePem: string): { kty: string; n?: string; e?: string; crv?: string; x?: string; y?: string } {
   return new X509Certificate(certificatePem).publicKey.export({ format: 'jwk' }) as { kty: string };
 }
+
+/** The public key of a certificate, for verifying signatures made with its private key. */
+export function certificatePublicKey(certificatePem: string): import('node:crypto').KeyObject {
+  return new X509Certificate(certificatePem).publicKey;
+}

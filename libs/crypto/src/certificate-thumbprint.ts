@@ -67,3 +67,8 @@ export function normalizeThumbprint(input: string): string {
   }
   return hex;
 }
+
+/** The base64url form (`x5t`, `x5t#S256`) of a hex thumbprint. */
+export function x5tFromHex(thumbprintHex: string): string {
+  return Buffer.from(thumbprintHex, 'hex').toString('base64url');
+}

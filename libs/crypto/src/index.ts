@@ -12,7 +12,7 @@ export type {
   KeyUsageFlag,
   SelfSignedCertificateOptions,
 } from './x509-certificate.builder.js';
-export { certificateThumbprints, normalizeThumbprint } from './certificate-thumbprint.js';
+export { certificateThumbprints, normalizeThumbprint, x5tFromHex } from './certificate-thumbprint.js';
 export type { CertificateThumbprints } from './certificate-thumbprint.js';
 export { InvalidThumbprintError } from './invalid-thumbprint.error.js';
 export { describeCertificate, privateKeyMatchesCertificate } from './x509-certificate.inspector.js';
@@ -29,6 +29,8 @@ export type { DistinguishedNameAttribute, DistinguishedNameAttributeType } from 
 export { readPkcs12 } from './pkcs12.reader.js';
 export type { Pkcs12Contents } from './pkcs12.reader.js';
 export { Pkcs12Error, type Pkcs12FailureReason } from './pkcs12.error.js';
-export { readCertificates, certificateDerBase64, certificatePublicJwk, CertificateFormatError } from './certificate-bundle.reader.js';
+export { readCertificates, certificateDerBase64, certificatePublicJwk, certificatePublicKey, CertificateFormatError } from './certificate-bundle.reader.js';
 export { readPrivateKeyPem, loadPrivateKey, PrivateKeyFormatError } from './private-key.reader.js';
 export type { ReadPrivateKey } from './private-key.reader.js';
+export { signJws, verifyJws, keyFitsAlgorithm, JWS_ALGORITHMS, type JwsAlgorithm } from './jws-signature.js';
+export { deriveKey } from './key-derivation.js';

@@ -3,3 +3,4 @@ export { StrictValidationPipe } from './strict-validation.pipe.js';
 export { AdminErrorFilter, describeError } from './admin-error.filter.js';
 export { AdminErrorDto, FieldProblemDto } from './admin-error.dto.js';
 export { ApiAdminErrors } from './api-admin-errors.decorator.js';
+export { FormBody, UnsupportedBody, FORM_ENDPOINT_PREFIX } from './form-body.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type IssuerKey, x5tOf } from '@s2s/certificates';
-import { certificateDerBase64, certificatePublicJwk } from '@s2s/crypto';
+import { certificateDerBase64, certificatePublicJwk, certificatePublicKey } from '@s2s/crypto';
 import { buildJwks } from './jwks.builder.js';
 
 /** What openssl says about one certificate, computed without the code under test. */
@@ -55,6 +55,7 @@ describe('buildJwks', () => {
       notAfter: new Date('2027-11-01T00:00:00Z'),
       x5c: [pem, ...chainFiles.map((file) => readFileSync(file, 'utf8'))].map(certificateDerBase64),
       publicJwk: certificatePublicJwk(pem),
+      publicKey: certificatePublicKey(pem),
       privateKey: null,
     };
   }

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type IssuerKey, x5tOf } from '@s2s/certificates';
-import { certificateDerBase64, certificatePublicJwk } from '@s2s/crypto';
+import { certificateDerBase64, certificatePublicJwk, certificatePublicKey } from '@s2s/crypto';
 import { buildMetadataDocument, METADATA_NAME } from './metadata-document.builder.js';
 
 const PUBLIC_URL = 'https://s2s.contoso.com';
@@ -56,6 +56,7 @@ describe('buildMetadataDocument', () => {
       notAfter: new Date('2027-11-01T00:00:00Z'),
       x5c: [pem, ...chainPems].map(certificateDerBase64),
       publicJwk: certificatePublicJwk(pem),
+      publicKey: certificatePublicKey(pem),
       privateKey: null,
     };
   }

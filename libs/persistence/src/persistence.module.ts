@@ -2,13 +2,17 @@ import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicat
 import { AdminApiKeyRepository } from '@s2s/admin-access';
 import { AuditEventRepository } from '@s2s/audit';
 import { CertificateRepository, CertificateRequestRepository, TokenIssuerAssignmentRepository } from '@s2s/certificates';
+import { AssertionReplayStore, ClientRepository, ResourceRepository } from '@s2s/clients';
 import { ChangeFeed, DatabaseProbe, UnitOfWork } from '@s2s/core';
 import { OAuthConfigurationRepository } from '@s2s/oauth-configuration';
 import { DataSource } from 'typeorm';
 import { type DatabaseTarget, openDataSource } from './data-source.factory.js';
 import { DatabaseHealth } from './database-health.js';
 import { TypeOrmAdminApiKeyRepository } from './repositories/typeorm-admin-api-key.repository.js';
+import { TypeOrmAssertionReplayStore } from './repositories/typeorm-assertion-replay.store.js';
 import { TypeOrmAuditEventRepository } from './repositories/typeorm-audit-event.repository.js';
+import { TypeOrmClientRepository } from './repositories/typeorm-client.repository.js';
+import { TypeOrmResourceRepository } from './repositories/typeorm-resource.repository.js';
 import { TypeOrmCertificateRequestRepository } from './repositories/typeorm-certificate-request.repository.js';
 import { TypeOrmCertificateRepository } from './repositories/typeorm-certificate.repository.js';
 import { TypeOrmTokenIssuerAssignmentRepository } from './repositories/typeorm-token-issuer-assignment.repository.js';
@@ -48,6 +52,9 @@ export class PersistenceModule {
         { provide: CertificateRepository, useClass: TypeOrmCertificateRepository },
         { provide: CertificateRequestRepository, useClass: TypeOrmCertificateRequestRepository },
         { provide: TokenIssuerAssignmentRepository, useClass: TypeOrmTokenIssuerAssignmentRepository },
+        { provide: ClientRepository, useClass: TypeOrmClientRepository },
+        { provide: ResourceRepository, useClass: TypeOrmResourceRepository },
+        { provide: AssertionReplayStore, useClass: TypeOrmAssertionReplayStore },
         DatabaseHealth,
         { provide: DatabaseProbe, useExisting: DatabaseHealth },
       ],
@@ -62,6 +69,9 @@ export class PersistenceModule {
         CertificateRepository,
         CertificateRequestRepository,
         TokenIssuerAssignmentRepository,
+        ClientRepository,
+        ResourceRepository,
+        AssertionReplayStore,
         DatabaseHealth,
         DatabaseProbe,
       ],

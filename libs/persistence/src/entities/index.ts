@@ -1,10 +1,12 @@
 import { AdminApiKeyEntity } from './admin-api-key.entity.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { CertificateAssignmentEntity } from './certificate-assignment.entity.js';
+import { ClientCertificateEntity, ClientEntity, ClientRoleGrantEntity, ClientScopeGrantEntity, ClientSecretEntity, ResourceEntity } from './client.entities.js';
 import { CertificateRequestEntity } from './certificate-request.entity.js';
 import { CertificateEntity } from './certificate.entity.js';
 import { OAuthConfigurationEntity } from './oauth-configuration.entity.js';
 
+export { ClientCertificateEntity, ClientEntity, ClientRoleGrantEntity, ClientScopeGrantEntity, ClientSecretEntity, ResourceEntity };
 export { AdminApiKeyEntity, AuditEventEntity, CertificateAssignmentEntity, CertificateEntity, CertificateRequestEntity, OAuthConfigurationEntity };
 
 /** Every entity the data source maps. */
@@ -15,4 +17,10 @@ export const ENTITIES = [
   CertificateEntity,
   CertificateRequestEntity,
   CertificateAssignmentEntity,
+  ClientEntity,
+  ClientSecretEntity,
+  ClientCertificateEntity,
+  ResourceEntity,
+  ClientRoleGrantEntity,
+  ClientScopeGrantEntity,
 ];

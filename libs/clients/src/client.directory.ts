@@ -1,0 +1,104 @@
+import type { KeyObject } from 'node:crypto';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ChangeFeed } from '@s2s/core';
+import { certificatePublicKey, x5tFromHex } from '@s2s/crypto';
+import type { Client, ClientRegistration } from './client.js';
+import { ClientRepository, ResourceRepository } from './client-registry.repository.js';
+import { CLIENT_REGISTRY_TOPIC } from './client-registry.topic.js';
+import type { Resource } from './resource.js';
+
+/** A client certificate ready to verify assertions. */
+export interface CachedClientCertificate {
+  thumbprint: string;
+  x5t: string;
+  x5tS256: string;
+  notAfter: Date;
+  publicKey: KeyObject;
+}
+
+/** Everything the token endpoint needs about a client, in memory. */
+export interface CachedClient {
+  client: Client;
+  secrets: { id: string; secretHash: string; expiresAt: Date | null }[];
+  certificates: CachedClientCertificate[];
+  /** Granted app roles by resource id. */
+  roles: Map<string, Set<string>>;
+  /** Granted delegated scopes by resource id. */
+  scopes: Map<string, Set<string>>;
+}
+
+/**
+ * The client and resource registry in memory (SPEC 7: issuing never reads the database). Loaded at
+ * start and reloaded whenever a client, secret, certificate, grant or resource changes on any
+ * instance (change feed), so a disabled client or a revoked secret stops working at once here and
+ * within about a second elsewhere.
+ */
+@Injectable()
+export class ClientDirectory implements OnApplicationBootstrap {
+  private readonly logger = new Logger('ClientDirectory');
+  private clients = new Map<string, CachedClient>();
+  private resourcesByUri = new Map<string, Resource>();
+  private resourcesById = new Map<string, Resource>();
+
+  constructor(
+    private readonly clientRepository: ClientRepository,
+    private readonly resourceRepository: ResourceRepository,
+    private readonly changeFeed: ChangeFeed,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.changeFeed.subscribe(CLIENT_REGISTRY_TOPIC, () => this.reload());
+    await this.reload();
+  }
+
+  async reload(): Promise<void> {
+    const [registrations, resources] = await Promise.all([this.clientRepository.listRegistrations(), this.resourceRepository.list()]);
+    const clients = new Map<string, CachedClient>();
+    for (const registration of registrations) clients.set(registration.client.clientId, this.toCached(registration));
+    this.clients = clients;
+    this.resourcesByUri = new Map(resources.map((resource) => [resource.appIdUri.toLowerCase(), resource]));
+    this.resourcesById = new Map(resources.map((resource) => [resource.id, resource]));
+  }
+
+  client(clientId: string): CachedClient | undefined {
+    return this.clients.get(clientId.toLowerCase());
+  }
+
+  /** By Application ID URI, case-insensitively. */
+  resourceByAppIdUri(appIdUri: string): Resource | undefined {
+    return this.resourcesByUri.get(appIdUri.toLowerCase());
+  }
+
+  resourceById(id: string): Resource | undefined {
+    return this.resourcesById.get(id);
+  }
+
+  private toCached(registration: ClientRegistration): CachedClient {
+    const group = <T extends { resourceId: string }>(grants: T[], value: (grant: T) => string): Map<string, Set<string>> => {
+      const map = new Map<string, Set<string>>();
+      for (const grant of grants) map.set(grant.resourceId, (map.get(grant.resourceId) ?? new Set()).add(value(grant)));
+      return map;
+    };
+    const certificates: CachedClientCertificate[] = [];
+    for (const certificate of registration.certificates) {
+      try {
+        certificates.push({
+          thumbprint: certificate.thumbprint,
+          x5t: x5tFromHex(certificate.thumbprint),
+          x5tS256: x5tFromHex(certificate.thumbprintSha256),
+          notAfter: certificate.notAfter,
+          publicKey: certificatePublicKey(certificate.certificatePem),
+        });
+      } catch (error) {
+        this.logger.error({ clientId: registration.client.clientId, thumbprint: certificate.thumbprint, err: (error as Error).message }, 'unreadable client certificate skipped');
+      }
+    }
+    return {
+      client: registration.client,
+      secrets: registration.secrets.map(({ id, secretHash, expiresAt }) => ({ id, secretHash, expiresAt })),
+      certificates,
+      roles: group(registration.roleGrants, (grant) => grant.role),
+      scopes: group(registration.scopeGrants, (grant) => grant.scope),
+    };
+  }
+}

@@ -1,0 +1,12 @@
+export type { Resource, AppRole, DelegatedScope, MemberType } from './resource.js';
+export { MEMBER_TYPES } from './resource.js';
+export type { Client, ClientSecret, ClientCertificate, RoleGrant, ScopeGrant, ClientRegistration, GrantType } from './client.js';
+export { GRANT_TYPES, JWT_BEARER_GRANT, CLIENT_CREDENTIALS_GRANT } from './client.js';
+export { ResourceRepository, ClientRepository, AssertionReplayStore } from './client-registry.repository.js';
+export { appIdUriProblem, normalizeRoles, normalizeScopes, normalizeGrantTypes } from './client-registry.rules.js';
+export { CLIENT_REGISTRY_TOPIC } from './client-registry.topic.js';
+export { ClientSecretHasher } from './client-secret.hasher.js';
+export { ResourceService, type ResourceInput, type ResourceChanges } from './resource.service.js';
+export { ClientService, type ClientInput, type ClientChanges, type IssuedSecret } from './client.service.js';
+export { ClientDirectory, type CachedClient, type CachedClientCertificate } from './client.directory.js';
+export { ClientsModule } from './clients.module.js';

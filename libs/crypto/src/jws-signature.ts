@@ -1,0 +1,53 @@
+import { constants, type KeyObject, sign, verify } from 'node:crypto';
+
+/** JWS algorithms this service signs or verifies with (RFC 7518 3.3, 3.4, 3.5). No `none`, no HMAC. */
+export type JwsAlgorithm = 'RS256' | 'PS256' | 'ES256';
+
+export const JWS_ALGORITHMS: readonly JwsAlgorithm[] = ['RS256', 'PS256', 'ES256'];
+
+function keyOptions(algorithm: JwsAlgorithm, key: KeyObject): Parameters<typeof verify>[2] {
+  switch (algorithm) {
+    case 'RS256':
+      return { key, padding: constants.RSA_PKCS1_PADDING };
+    case 'PS256':
+      // RFC 7518 3.5: salt length = hash length (32 bytes for SHA-256).
+      return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 };
+    case 'ES256':
+      // JWS carries the raw R || S form (RFC 7518 3.4), not DER.
+      return { key, dsaEncoding: 'ieee-p1363' };
+  }
+}
+
+/** Whether `key` can be used with `algorithm` (RSA for RS256/PS256, P-256 for ES256). */
+export function keyFitsAlgorithm(algorithm: JwsAlgorithm, key: KeyObject): boolean {
+  if (algorithm === 'ES256') return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  return key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048;
+}
+
+/**
+ * Signs a JWS signing input (`base64url(header).base64url(payload)`) with OpenSSL on the libuv
+ * thread pool (the callback form of `crypto.sign`), so RSA signing never blocks the event loop.
+ */
+export function signJws(algorithm: JwsAlgorithm, signingInput: string, privateKey: KeyObject): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    sign('sha256', Buffer.from(signingInput, 'ascii'), keyOptions(algorithm, privateKey) as Parameters<typeof sign>[2], (error, signature) =>
+      error ? reject(error) : resolve(signature),
+    );
+  });
+}
+
+/**
+ * Verifies a JWS signature with OpenSSL (`crypto.verify`), never with a JavaScript implementation
+ * (SPEC 5.9). The caller has already chosen the key from its own registry and pinned the algorithm.
+ *
+ * @returns true when the signature is valid for this key and algorithm; false otherwise (including a
+ *   key of the wrong type and a malformed signature).
+ */
+export function verifyJws(algorithm: JwsAlgorithm, signingInput: string, signature: Buffer, publicKey: KeyObject): boolean {
+  if (!keyFitsAlgorithm(algorithm, publicKey)) return false;
+  try {
+    return verify('sha256', Buffer.from(signingInput, 'ascii'), keyOptions(algorithm, publicKey), signature);
+  } catch {
+    return false;
+  }
+}

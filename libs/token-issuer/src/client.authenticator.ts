@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import { type CachedClient, ClientDirectory, ClientSecretHasher } from '@s2s/clients';
+import { Clock } from '@s2s/core';
+import { timingSafeEqualStrings } from '@s2s/crypto';
+import { type AssertionAudience, ClientAssertionVerifier } from './client-assertion.verifier.js';
+import { InvalidClientError, InvalidRequestError } from './oauth.errors.js';
+import type { TokenRequestParameters } from './token-request.parser.js';
+
+export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
+export interface AuthenticatedClient {
+  cached: CachedClient;
+  method: ClientAuthenticationMethod;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+/** Compared against when the client does not exist, so unknown and known ids take the same time. */
+const DUMMY_HASH = 'x'.repeat(43);
+
+/**
+ * Client authentication at the token endpoint (RFC 6749 2.3, RFC 7523 2.2): exactly one method per
+ * request; `client_secret_basic` decoded per RFC 6749 appendix B; secrets compared in constant time
+ * as keyed hashes; unknown clients, wrong secrets and disabled clients fail the same way.
+ */
+@Injectable()
+export class ClientAuthenticator {
+  constructor(
+    private readonly directory: ClientDirectory,
+    private readonly hasher: ClientSecretHasher,
+    private readonly assertions: ClientAssertionVerifier,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The client id the request claims, for back-off before the (costlier) checks; null when none. */
+  claimedClientId(parameters: TokenRequestParameters, authorization: string | undefined): string | null {
+    if (authorization && /^basic /i.test(authorization)) {
+      try {
+        return decodeBasic(authorization).clientId.toLowerCase();
+      } catch {
+        return null;
+      }
+    }
+    return parameters.get('client_id')?.toLowerCase() ?? null;
+  }
+
+  async authenticate(parameters: TokenRequestParameters, authorization: string | undefined, audience: AssertionAudience): Promise<AuthenticatedClient> {
+    if (authorization !== undefined && !/^basic /i.test(authorization)) {
+      throw new InvalidRequestError('the Authorization header must use the Basic scheme at the token endpoint', 'unsupported_authorization_scheme');
+    }
+    const methods: ClientAuthenticationMethod[] = [];
+    if (authorization !== undefined) methods.push('client_secret_basic');
+    if (parameters.has('client_secret')) methods.push('client_secret_post');
+    if (parameters.has('client_assertion') || parameters.has('client_assertion_type')) methods.push('private_key_jwt');
+    if (methods.length > 1) throw new InvalidRequestError('use exactly one client authentication method', 'multiple_authentication_methods');
+    if (methods.length === 0) throw new InvalidClientError('no_client_authentication');
+    const method = methods[0]!;
+
+    if (method === 'private_key_jwt') {
+      const cached = await this.assertions.verify(parameters.get('client_assertion_type'), parameters.get('client_assertion'), parameters.get('client_id'), audience);
+      return { cached, method };
+    }
+    let clientId: string;
+    let secret: string;
+    if (method === 'client_secret_basic') {
+      ({ clientId, secret } = decodeBasic(authorization!));
+      const bodyClientId = parameters.get('client_id');
+      if (bodyClientId !== undefined && bodyClientId !== clientId) throw new InvalidRequestError('client_id differs from the Authorization header', 'client_id_mismatch');
+    } else {
+      const bodyClientId = parameters.get('client_id');
+      if (bodyClientId === undefined) throw new InvalidClientError('client_id_missing');
+      clientId = bodyClientId;
+      secret = parameters.get('client_secret')!;
+    }
+    return { cached: this.checkSecret(clientId, secret), method };
+  }
+
+  private checkSecret(clientId: string, secret: string): CachedClient {
+    const cached = this.directory.client(clientId);
+    const presented = this.hasher.hash(secret);
+    const now = this.clock.now();
+    let matched = false;
+    for (const candidate of cached?.secrets ?? []) {
+      const current = candidate.expiresAt === null || candidate.expiresAt > now;
+      matched = (timingSafeEqualStrings(presented, candidate.secretHash) && current) || matched;
+    }
+    if (!cached) {
+      timingSafeEqualStrings(presented, DUMMY_HASH);
+      throw new InvalidClientError('unknown_client');
+    }
+    if (!matched) throw new InvalidClientError(cached.secrets.length ? 'invalid_secret' : 'client_has_no_secret');
+    if (!cached.client.enabled) throw new InvalidClientError('client_disabled');
+    return cached;
+  }
+}
+
+/**
+ * RFC 6749 2.3.1 + appendix B: `base64(urlencode(client_id) ":" urlencode(secret))`.
+ *
+ * @throws InvalidRequestError when the header cannot be decoded.
+ */
+export function decodeBasic(authorization: string): { clientId: string; secret: string } {
+  const encoded = authorization.slice(authorization.indexOf(' ') + 1).trim();
+  const malformed = (): InvalidRequestError => new InvalidRequestError('the Basic credentials are malformed', 'malformed_basic_credentials');
+  if (!BASE64.test(encoded)) throw malformed();
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw malformed();
+  try {
+    const formDecode = (value: string): string => decodeURIComponent(value.replace(/\+/g, ' '));
+    const clientId = formDecode(decoded.slice(0, colon));
+    const secret = formDecode(decoded.slice(colon + 1));
+    if (clientId === '' || secret === '') throw malformed();
+    return { clientId, secret };
+  } catch {
+    throw malformed();
+  }
+}

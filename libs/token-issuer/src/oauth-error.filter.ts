@@ -1,0 +1,44 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { InvalidClientError, OAuthError, TemporarilyUnavailableError } from './oauth.errors.js';
+
+/**
+ * Renders errors of the OAuth endpoints exactly as RFC 6749 5.2 says: JSON `{error,
+ * error_description}`, `Cache-Control: no-store`, 401 + `WWW-Authenticate` for `invalid_client`,
+ * `Retry-After` on 429/503. Anything unexpected is masked as `server_error` (details in the log).
+ */
+@Catch()
+export class OAuthErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('OAuthErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    let error = exception;
+    if (!(error instanceof OAuthError)) {
+      const status = error instanceof HttpException ? error.getStatus() : 500;
+      if (status === 404 || status === 405) {
+        error = new OAuthInvalidRequest('use POST with an application/x-www-form-urlencoded body', 'method_not_allowed');
+      } else {
+        this.logger.error({ requestId: request.id, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, 'unhandled error at an OAuth endpoint');
+        error = new OAuthServerError('internal error', 'unhandled');
+      }
+    }
+    const oauth = error as OAuthError;
+    void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    if (oauth instanceof InvalidClientError) void reply.header('www-authenticate', 'Basic realm="s2s-trust", charset="UTF-8"');
+    if (oauth instanceof TemporarilyUnavailableError && oauth.retryAfterSeconds !== undefined) void reply.header('retry-after', String(oauth.retryAfterSeconds));
+    void reply.status(oauth.status).type('application/json').send({ error: oauth.error, error_description: oauth.description });
+  }
+}
+
+class OAuthInvalidRequest extends OAuthError {
+  readonly error = 'invalid_request';
+  readonly status = 400;
+}
+
+class OAuthServerError extends OAuthError {
+  readonly error = 'server_error';
+  readonly status = 500;
+}

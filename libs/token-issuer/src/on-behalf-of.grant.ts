@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { TokenIssuerKeyRing } from '@s2s/certificates';
+import { type CachedClient, ClientDirectory } from '@s2s/clients';
+import { Clock } from '@s2s/core';
+import { verifyJws } from '@s2s/crypto';
+import { JwtFormatError, parseCompactJwt, type ParsedJwt } from '@s2s/jwt';
+import { OAuthConfigurationService } from '@s2s/oauth-configuration';
+import { buildAccessTokenClaims, type UserIdentity } from './access-token.claims.js';
+import { InvalidGrantError, InvalidRequestError, InvalidScopeError } from './oauth.errors.js';
+import type { GrantResult, IssuerEndpoints } from './token-response.js';
+import type { TokenRequestParameters } from './token-request.parser.js';
+import { TokenSigner } from './token.signer.js';
+import { TokenTargetResolver } from './token-target.resolver.js';
+
+/**
+ * On-behalf-of (`grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer`,
+ * `requested_token_use=on_behalf_of`): a middle-tier client exchanges a user token issued by this
+ * service for itself (its `aud` is the client, or an API the client serves) for a delegated token to
+ * a downstream resource. The scopes are the intersection of those requested and those granted to
+ * the client; the client joins the actor chain (`act`, RFC 8693 4.1), which is never dropped.
+ * Unsigned, foreign or app-only assertions are refused (security catalogue G16-G18).
+ */
+@Injectable()
+export class OnBehalfOfGrant {
+  constructor(
+    private readonly targets: TokenTargetResolver,
+    private readonly signer: TokenSigner,
+    private readonly keyRing: TokenIssuerKeyRing,
+    private readonly directory: ClientDirectory,
+    private readonly oauthConfiguration: OAuthConfigurationService,
+    private readonly clock: Clock,
+  ) {}
+
+  async handle(client: CachedClient, parameters: TokenRequestParameters, endpoints: IssuerEndpoints): Promise<GrantResult> {
+    if (parameters.get('requested_token_use') !== 'on_behalf_of') {
+      throw new InvalidRequestError('requested_token_use must be on_behalf_of', 'requested_token_use_invalid');
+    }
+    const assertion = this.verifiedAssertion(parameters.get('assertion'), client, endpoints.issuer);
+    const { resource, requestedScopes } = this.targets.resolve(parameters.get('resource'), parameters.get('scope'), { allowNamedScopes: true });
+    const granted = client.scopes.get(resource.id) ?? new Set<string>();
+    const scopes = (requestedScopes ?? [...granted]).filter((scope) => granted.has(scope)).sort();
+    if (scopes.length === 0) throw new InvalidScopeError(`none of the requested scopes of ${resource.appIdUri} is granted to this client`, 'no_scope_granted');
+
+    const payload = assertion.payload;
+    const user: { sub: string } & UserIdentity = { sub: payload.sub as string };
+    for (const name of ['upn', 'smtp', 'sip', 'sid'] as const) if (typeof payload[name] === 'string') user[name] = payload[name] as string;
+    const act = { sub: client.client.clientId, ...(isObject(payload.act) ? { act: payload.act } : {}) };
+    const lifetimeSeconds = this.oauthConfiguration.cached().accessTokenLifetimeSeconds;
+    const key = this.signer.keyFor(client.client.realm);
+    const claims = buildAccessTokenClaims({
+      issuer: endpoints.issuer,
+      audience: resource.appIdUri,
+      clientId: client.client.clientId,
+      realm: client.client.realm,
+      now: this.clock.now(),
+      lifetimeSeconds,
+      scopes,
+      user,
+      act,
+    });
+    const token = await this.signer.sign(key, 'at+jwt', claims);
+    return { kind: 'user', response: { access_token: token, token_type: 'Bearer', expires_in: lifetimeSeconds, scope: scopes.map((s) => `${resource.appIdUri}/${s}`).join(' ') } };
+  }
+
+  /** The user token, checked: signed by one of our published keys, ours, a user token, current, for this client. */
+  private verifiedAssertion(assertion: string | undefined, client: CachedClient, issuer: string): ParsedJwt {
+    if (assertion === undefined) throw new InvalidRequestError('assertion is required', 'assertion_missing');
+    let jwt: ParsedJwt;
+    try {
+      jwt = parseCompactJwt(assertion);
+    } catch (error) {
+      if (error instanceof JwtFormatError) throw new InvalidGrantError(error.reason === 'unsigned_token' ? 'unsigned assertions are not accepted' : 'the assertion is malformed', `assertion_${error.reason}`);
+      throw error;
+    }
+    const now = this.clock.now();
+    if (jwt.header.alg !== 'RS256') throw new InvalidGrantError('the assertion is not a token of this issuer', 'assertion_alg_not_allowed');
+    const key = this.keyRing.published(now).find((candidate) => candidate.x5t === jwt.header.kid || candidate.x5t === jwt.header.x5t);
+    if (!key) throw new InvalidGrantError('the assertion is not a token of this issuer', 'assertion_key_unknown');
+    if (!verifyJws('RS256', jwt.signingInput, jwt.signature, key.publicKey)) throw new InvalidGrantError('the assertion signature is invalid', 'assertion_signature_invalid');
+    const { iss, aud, exp, nbf, idtyp, sub, tid } = jwt.payload;
+    if (iss !== issuer) throw new InvalidGrantError('the assertion is not a token of this issuer', 'assertion_issuer_mismatch');
+    if (jwt.header.typ !== 'at+jwt' || idtyp !== 'user' || typeof sub !== 'string') throw new InvalidGrantError('the assertion is not a user token', 'assertion_not_user_token');
+    const skew = this.oauthConfiguration.cached().clockSkewSeconds;
+    const seconds = Math.floor(now.getTime() / 1000);
+    if (typeof exp !== 'number' || exp + skew <= seconds) throw new InvalidGrantError('the assertion has expired', 'assertion_expired');
+    if (typeof nbf === 'number' && nbf - skew > seconds) throw new InvalidGrantError('the assertion is not valid yet', 'assertion_not_yet_valid');
+    if (typeof aud !== 'string' || !this.isAudienceOf(aud, client)) throw new InvalidGrantError('the assertion was not issued to this client', 'assertion_audience_mismatch');
+    if (tid !== client.client.realm) throw new InvalidGrantError('the assertion is from another realm', 'assertion_realm_mismatch');
+    return jwt;
+  }
+
+  /** The client itself, or an API it serves (resource whose `clientId` is this client). */
+  private isAudienceOf(audience: string, client: CachedClient): boolean {
+    if (audience.toLowerCase() === client.client.clientId) return true;
+    return this.directory.resourceByAppIdUri(audience)?.clientId === client.client.clientId;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,95 @@
+import { performance } from 'node:perf_hooks';
+import { Injectable, Logger } from '@nestjs/common';
+import { CLIENT_CREDENTIALS_GRANT, JWT_BEARER_GRANT, type GrantType } from '@s2s/clients';
+import { AppConfig } from '@s2s/config';
+import { PUBLISHED_PATHS, publishedUrl } from '@s2s/metadata';
+import { AuthenticationBackoff, type BackoffSubject } from './authentication.backoff.js';
+import { ClientAuthenticator } from './client.authenticator.js';
+import { ClientCredentialsGrant } from './client-credentials.grant.js';
+import { OnBehalfOfGrant } from './on-behalf-of.grant.js';
+import { InvalidClientError, InvalidRequestError, OAuthError, TemporarilyUnavailableError, UnauthorizedClientError, UnsupportedGrantTypeError } from './oauth.errors.js';
+import { TokenMetrics } from './token.metrics.js';
+import type { GrantResult, IssuerEndpoints, TokenResponse } from './token-response.js';
+import type { TokenRequestParameters } from './token-request.parser.js';
+
+/** Who is asking, for back-off and logs. */
+export interface TokenRequestContext {
+  authorization: string | undefined;
+  remoteAddress: string;
+  requestId: string;
+}
+
+/**
+ * `POST /oauth2/token` (SPEC 5.4): back-off check, client authentication, grant dispatch. Every
+ * refusal is counted by error and reason and logged with the reason; the caller only sees the
+ * public description.
+ */
+@Injectable()
+export class TokenEndpointService {
+  private readonly logger = new Logger('TokenEndpoint');
+  private readonly endpoints: IssuerEndpoints;
+
+  constructor(
+    config: AppConfig,
+    private readonly authenticator: ClientAuthenticator,
+    private readonly backoff: AuthenticationBackoff,
+    private readonly clientCredentials: ClientCredentialsGrant,
+    private readonly onBehalfOf: OnBehalfOfGrant,
+    private readonly metrics: TokenMetrics,
+  ) {
+    const issuer = config.publicUrl.replace(/\/+$/, '');
+    this.endpoints = { issuer, tokenEndpoint: publishedUrl(issuer, PUBLISHED_PATHS.token) };
+  }
+
+  async token(parameters: TokenRequestParameters, context: TokenRequestContext): Promise<TokenResponse> {
+    const started = performance.now();
+    let clientId: string | null = null;
+    try {
+      this.refuseWhileBackingOff({ kind: 'address', address: context.remoteAddress });
+      clientId = this.authenticator.claimedClientId(parameters, context.authorization);
+      if (clientId) this.refuseWhileBackingOff({ kind: 'client', clientId });
+      const client = await this.authenticate(parameters, context, clientId);
+      clientId = client.client.clientId;
+
+      const grantType = parameters.get('grant_type');
+      if (grantType === undefined) throw new InvalidRequestError('grant_type is required', 'grant_type_missing');
+      if (grantType !== CLIENT_CREDENTIALS_GRANT && grantType !== JWT_BEARER_GRANT) throw new UnsupportedGrantTypeError(`grant type ${grantType} is not supported`, 'grant_type_unsupported');
+      if (!client.client.grantTypes.includes(grantType as GrantType)) throw new UnauthorizedClientError(`this client may not use ${grantType}`, 'grant_type_not_allowed');
+      const result: GrantResult =
+        grantType === CLIENT_CREDENTIALS_GRANT
+          ? await this.clientCredentials.handle(client, parameters, this.endpoints)
+          : await this.onBehalfOf.handle(client, parameters, this.endpoints);
+      this.metrics.issued.inc({ grant: grantType === CLIENT_CREDENTIALS_GRANT ? 'client_credentials' : 'on_behalf_of', kind: result.kind });
+      this.metrics.duration.observe({ result: 'issued' }, (performance.now() - started) / 1000);
+      return result.response;
+    } catch (error) {
+      if (error instanceof OAuthError) {
+        this.metrics.failed.inc({ error: error.error, reason: error.reason });
+        this.metrics.duration.observe({ result: 'refused' }, (performance.now() - started) / 1000);
+        this.logger.warn({ requestId: context.requestId, error: error.error, reason: error.reason, clientId, remoteAddress: context.remoteAddress }, 'token request refused');
+      }
+      throw error;
+    }
+  }
+
+  private async authenticate(parameters: TokenRequestParameters, context: TokenRequestContext, claimedClientId: string | null) {
+    try {
+      const { cached } = await this.authenticator.authenticate(parameters, context.authorization, this.endpoints);
+      this.backoff.recordSuccess({ kind: 'client', clientId: cached.client.clientId });
+      return cached;
+    } catch (error) {
+      if (error instanceof InvalidClientError) {
+        this.backoff.recordFailure({ kind: 'address', address: context.remoteAddress });
+        if (claimedClientId) this.backoff.recordFailure({ kind: 'client', clientId: claimedClientId });
+      }
+      throw error;
+    }
+  }
+
+  private refuseWhileBackingOff(subject: BackoffSubject): void {
+    const retryAfter = this.backoff.retryAfterSeconds(subject);
+    if (retryAfter > 0) {
+      throw new TemporarilyUnavailableError(`too many failed authentications; retry after ${retryAfter} s`, `backoff_${subject.kind}`, 429, retryAfter);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { CertificatesModule } from '@s2s/certificates';
+import { ClientsModule } from '@s2s/clients';
+import { OAuthConfigurationModule } from '@s2s/oauth-configuration';
+import { AuthenticationBackoff } from './authentication.backoff.js';
+import { ClientAssertionVerifier } from './client-assertion.verifier.js';
+import { ClientAuthenticator } from './client.authenticator.js';
+import { ClientCredentialsGrant } from './client-credentials.grant.js';
+import { OnBehalfOfGrant } from './on-behalf-of.grant.js';
+import { TokenController } from './token.controller.js';
+import { TokenEndpointService } from './token-endpoint.service.js';
+import { TokenMetrics } from './token.metrics.js';
+import { TokenSigner } from './token.signer.js';
+import { TokenTargetResolver } from './token-target.resolver.js';
+import { ReplayStorePurger } from './replay-store.purger.js';
+
+/** The built-in token issuer (SPEC 5.4): the token endpoint and its grants. */
+@Module({
+  imports: [CertificatesModule, ClientsModule, OAuthConfigurationModule],
+  controllers: [TokenController],
+  providers: [
+    AuthenticationBackoff,
+    ClientAssertionVerifier,
+    ClientAuthenticator,
+    ClientCredentialsGrant,
+    OnBehalfOfGrant,
+    TokenEndpointService,
+    TokenMetrics,
+    TokenSigner,
+    TokenTargetResolver,
+    ReplayStorePurger,
+  ],
+  exports: [TokenSigner, AuthenticationBackoff, ClientAuthenticator],
+})
+export class TokenIssuerModule {}
