@@ -17,6 +17,7 @@ describe('loadAppConfig', () => {
       masterKey: { kind: 'file', path: '/srv/s2s/data/master.key', explicit: false },
       logLevel: 'info',
       bodyLimitBytes: 262_144,
+      authBackoff: { clientFailures: 5, addressFailures: 20 },
     });
   });
 
@@ -35,6 +36,8 @@ describe('loadAppConfig', () => {
         MASTER_KEY: key,
         LOG_LEVEL: 'DEBUG',
         BODY_LIMIT_BYTES: '65536',
+        AUTH_BACKOFF_CLIENT_FAILURES: '3',
+        AUTH_BACKOFF_ADDRESS_FAILURES: '1000',
       },
       CWD,
     );
@@ -48,6 +51,7 @@ describe('loadAppConfig', () => {
       tls: { mode: 'on', certFile: '/etc/s2s/tls.crt', keyFile: '/etc/s2s/tls.key' },
       logLevel: 'debug',
       bodyLimitBytes: 65_536,
+      authBackoff: { clientFailures: 3, addressFailures: 1000 },
     });
     expect(config.masterKey).toEqual({ kind: 'env', key: Buffer.from(key, 'hex') });
   });
@@ -74,6 +78,7 @@ describe('loadAppConfig', () => {
     [{ MASTER_KEY: 'ab'.repeat(32), MASTER_KEY_FILE: '/k' }, 'MASTER_KEY', 'MASTER_KEY cannot be combined with MASTER_KEY_FILE: configure one of the two'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
     [{ BODY_LIMIT_BYTES: '10' }, 'BODY_LIMIT_BYTES', 'BODY_LIMIT_BYTES must be an integer between 1024 and 16777216 (got "10")'],
+    [{ AUTH_BACKOFF_CLIENT_FAILURES: '0' }, 'AUTH_BACKOFF_CLIENT_FAILURES', 'AUTH_BACKOFF_CLIENT_FAILURES must be an integer between 1 and 1000000 (got "0")'],
   ])('rejects %j naming %s', (env, variable, message) => {
     let thrown: unknown;
     try {
