@@ -8,3 +8,4 @@ export { TokenSigner } from './token.signer.js';
 export { TokenTargetResolver, type ResolvedTarget } from './token-target.resolver.js';
 export { OAuthErrorFilter } from './oauth-error.filter.js';
 export { TokenIssuerModule } from './token-issuer.module.js';
+export { buildActorTokenClaims, buildOuterTokenClaims, s2sAudience, MAX_ACTOR_TOKEN_SECONDS, type S2sAudience, type ActorTokenInput, type OuterTokenUser } from './s2s-token.claims.js';
