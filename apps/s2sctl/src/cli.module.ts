@@ -13,6 +13,22 @@ import {
   CertificateRequestCommand,
   CertificateShowCommand,
 } from './certificate/certificate.command.js';
+import {
+  ClientAddCertificateCommand,
+  ClientAddSecretCommand,
+  ClientCommand,
+  ClientGrantRoleCommand,
+  ClientGrantScopeCommand,
+  ClientListCommand,
+  ClientNewCommand,
+  ClientRemoveCertificateCommand,
+  ClientRemoveCommand,
+  ClientRemoveSecretCommand,
+  ClientRevokeRoleCommand,
+  ClientRevokeScopeCommand,
+  ClientSetCommand,
+  ClientShowCommand,
+} from './client/client.command.js';
 import { AdminApiClientFactory } from './common/admin-api-client.factory.js';
 import { CliProgramConfigurer } from './common/cli-program.configurer.js';
 import { OutputFormatter } from './common/output.formatter.js';
@@ -21,6 +37,15 @@ import {
   OAuthConfigurationGetCommand,
   OAuthConfigurationSetCommand,
 } from './oauth-configuration/oauth-configuration.command.js';
+import {
+  ResourceCommand,
+  ResourceListCommand,
+  ResourceNewCommand,
+  ResourceRemoveCommand,
+  ResourceSetCommand,
+  ResourceShowCommand,
+} from './resource/resource.command.js';
+import { TokenCommand, TokenDecodeCommand, TokenGetCommand } from './token/token.command.js';
 
 /**
  * Every s2sctl command class is a provider here (nest-commander discovers them by metadata).
@@ -44,6 +69,29 @@ import {
     CertificateRemoveCommand,
     CertificateAssignCommand,
     CertificateGetCommand,
+    ResourceCommand,
+    ResourceNewCommand,
+    ResourceListCommand,
+    ResourceShowCommand,
+    ResourceSetCommand,
+    ResourceRemoveCommand,
+    ClientCommand,
+    ClientNewCommand,
+    ClientListCommand,
+    ClientShowCommand,
+    ClientSetCommand,
+    ClientRemoveCommand,
+    ClientAddSecretCommand,
+    ClientRemoveSecretCommand,
+    ClientAddCertificateCommand,
+    ClientRemoveCertificateCommand,
+    ClientGrantRoleCommand,
+    ClientRevokeRoleCommand,
+    ClientGrantScopeCommand,
+    ClientRevokeScopeCommand,
+    TokenCommand,
+    TokenGetCommand,
+    TokenDecodeCommand,
     AdminKeyCommand,
     AdminKeyCreateCommand,
     AdminKeyListCommand,

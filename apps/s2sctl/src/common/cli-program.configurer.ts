@@ -16,6 +16,11 @@ Examples:
   s2sctl oauth-configuration set --realm contoso.com --access-token-lifetime 1h
   s2sctl certificate import --pfx s2s.pfx --password-file pfx-password.txt
   s2sctl certificate assign --type OAuthTokenIssuer --thumbprint <T> --roll --effective-date 2025-03-01T09:00:00Z
+  s2sctl resource new --app-id-uri api://webapi --role Read.All --scope user_impersonation
+  s2sctl client new --name "batch daemon" --realm contoso.com
+  s2sctl client grant-role --client <client-id> --resource api://webapi --role Read.All
+  TOKEN=$(s2sctl token get --client <client-id> --resource api://webapi --secret-file daemon.secret)
+  s2sctl token decode "$TOKEN"
   s2sctl admin-key create --name ci --role reader -o json
   s2sctl audit list --action admin-key.create --since 2025-01-01`;
 

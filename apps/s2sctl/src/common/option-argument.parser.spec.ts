@@ -1,5 +1,6 @@
 import { InvalidOptionArgumentError } from './cli-errors.js';
 import {
+  booleanArgument,
   caseInsensitiveChoiceArgument,
   integerChoiceArgument,
   repeatableArgument,
@@ -91,4 +92,18 @@ describe('zonedTimestampArgument', () => {
       expect(() => zonedTimestampArgument(input)).toThrow(/^Expected an ISO 8601 date and time with a timezone/);
     },
   );
+});
+
+describe('booleanArgument', () => {
+  it.each([
+    ['true', true],
+    ['FALSE', false],
+    [' True ', true],
+  ])('%j -> %j', (value, expected) => {
+    expect(booleanArgument(value)).toBe(expected);
+  });
+
+  it.each(['yes', '1', '', 'off'])('refuses %j', (value) => {
+    expect(() => booleanArgument(value)).toThrow(new InvalidOptionArgumentError('Expected true or false.'));
+  });
 });

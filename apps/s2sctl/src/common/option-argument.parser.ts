@@ -116,3 +116,14 @@ function parseOffset(zone: string): { hours: number; minutes: number; sign: numb
   const digits = zone.slice(1).replace(':', '');
   return { sign: zone.startsWith('-') ? -1 : 1, hours: Number(digits.slice(0, 2)), minutes: Number(digits.slice(2) || '0') };
 }
+
+/**
+ * `true` or `false` (any case) for options that switch a stored flag either way, such as
+ * `client set --enabled false`. Other spellings (`yes`, `1`) are refused rather than guessed.
+ */
+export function booleanArgument(value: string): boolean {
+  const normalised = value.trim().toLowerCase();
+  if (normalised === 'true') return true;
+  if (normalised === 'false') return false;
+  throw new InvalidOptionArgumentError('Expected true or false.');
+}

@@ -45,3 +45,8 @@ function cell(value: CellValue): string {
   if (value === null || value === undefined || value === '') return EMPTY_CELL;
   return String(value).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
+
+/** Two spaces before every non-empty line: a table shown under a `heading:` line. */
+export function indentLines(text: string): string {
+  return text.replace(/^(?=.)/gm, '  ');
+}
