@@ -8,6 +8,7 @@ import { type Clock, CoreModule } from '@s2s/core';
 import { MetadataModule } from '@s2s/metadata';
 import { OAuthConfigurationModule } from '@s2s/oauth-configuration';
 import { OperationsModule } from '@s2s/operations';
+import { PartnersModule } from '@s2s/partners';
 import { PersistenceModule } from '@s2s/persistence';
 import { TokenIssuerModule } from '@s2s/token-issuer';
 import { FirstStartService } from './first-start.service.js';
@@ -39,6 +40,7 @@ export class AppModule {
         MetadataModule,
         ClientsModule,
         TokenIssuerModule,
+        PartnersModule,
       ],
       providers: [FirstStartService],
     };

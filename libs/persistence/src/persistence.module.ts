@@ -5,6 +5,7 @@ import { CertificateRepository, CertificateRequestRepository, TokenIssuerAssignm
 import { AssertionReplayStore, ClientRepository, ResourceRepository } from '@s2s/clients';
 import { ChangeFeed, DatabaseProbe, UnitOfWork } from '@s2s/core';
 import { OAuthConfigurationRepository } from '@s2s/oauth-configuration';
+import { PartnerApplicationRepository } from '@s2s/partners';
 import { DataSource } from 'typeorm';
 import { type DatabaseTarget, openDataSource } from './data-source.factory.js';
 import { DatabaseHealth } from './database-health.js';
@@ -13,6 +14,7 @@ import { TypeOrmAssertionReplayStore } from './repositories/typeorm-assertion-re
 import { TypeOrmAuditEventRepository } from './repositories/typeorm-audit-event.repository.js';
 import { TypeOrmClientRepository } from './repositories/typeorm-client.repository.js';
 import { TypeOrmResourceRepository } from './repositories/typeorm-resource.repository.js';
+import { TypeOrmPartnerApplicationRepository } from './repositories/typeorm-partner-application.repository.js';
 import { TypeOrmCertificateRequestRepository } from './repositories/typeorm-certificate-request.repository.js';
 import { TypeOrmCertificateRepository } from './repositories/typeorm-certificate.repository.js';
 import { TypeOrmTokenIssuerAssignmentRepository } from './repositories/typeorm-token-issuer-assignment.repository.js';
@@ -55,6 +57,7 @@ export class PersistenceModule {
         { provide: ClientRepository, useClass: TypeOrmClientRepository },
         { provide: ResourceRepository, useClass: TypeOrmResourceRepository },
         { provide: AssertionReplayStore, useClass: TypeOrmAssertionReplayStore },
+        { provide: PartnerApplicationRepository, useClass: TypeOrmPartnerApplicationRepository },
         DatabaseHealth,
         { provide: DatabaseProbe, useExisting: DatabaseHealth },
       ],
@@ -72,6 +75,7 @@ export class PersistenceModule {
         ClientRepository,
         ResourceRepository,
         AssertionReplayStore,
+        PartnerApplicationRepository,
         DatabaseHealth,
         DatabaseProbe,
       ],

@@ -5,7 +5,9 @@ import { ClientCertificateEntity, ClientEntity, ClientRoleGrantEntity, ClientSco
 import { CertificateRequestEntity } from './certificate-request.entity.js';
 import { CertificateEntity } from './certificate.entity.js';
 import { OAuthConfigurationEntity } from './oauth-configuration.entity.js';
+import { PartnerApplicationEntity } from './partner-application.entity.js';
 
+export { PartnerApplicationEntity };
 export { ClientCertificateEntity, ClientEntity, ClientRoleGrantEntity, ClientScopeGrantEntity, ClientSecretEntity, ResourceEntity };
 export { AdminApiKeyEntity, AuditEventEntity, CertificateAssignmentEntity, CertificateEntity, CertificateRequestEntity, OAuthConfigurationEntity };
 
@@ -23,4 +25,5 @@ export const ENTITIES = [
   ResourceEntity,
   ClientRoleGrantEntity,
   ClientScopeGrantEntity,
+  PartnerApplicationEntity,
 ];

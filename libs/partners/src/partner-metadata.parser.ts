@@ -1,0 +1,92 @@
+import { certificateThumbprints, describeCertificate, readCertificates } from '@s2s/crypto';
+import type { PartnerKey } from './partner-application.js';
+
+/** A partner's metadata document, whichever shape it came in. */
+export interface PartnerMetadata {
+  /** The partner's principal id (`serviceName`, or the part of `issuer` before `@`), lowercase. */
+  serviceName: string;
+  /** `realm`, or the part of `issuer` after `@`. */
+  realm: string;
+  issuer: string;
+  keys: PartnerKey[];
+}
+
+/** Why a metadata document was refused. */
+export class PartnerMetadataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PartnerMetadataError';
+  }
+}
+
+/**
+ * Parses a Microsoft JSON metadata document (SPEC 5.5, ms-s2s research 2.2-2.3): the Exchange shape
+ * (`keyinfo.x5t`, lowercase `keyvalue`) and the SharePoint shape (camelCase `keyValue`, no `x5t`,
+ * `usage: "Signing"`, no `realm`), property names matched case-insensitively. `x5t` is always
+ * computed from the certificate (a key whose published `x5t` disagrees is refused). Keys must be RSA
+ * certificates of at least 2048 bits; unusable keys and entries whose `usage` is present and not
+ * signing are skipped.
+ *
+ * @throws PartnerMetadataError when the document is not usable (no usable signing key at all).
+ */
+export function parsePartnerMetadata(document: unknown): PartnerMetadata {
+  const root = lowerKeys(document);
+  if (!root) throw new PartnerMetadataError('the metadata document is not a JSON object');
+  const issuer = stringField(root, 'issuer');
+  const at = issuer?.lastIndexOf('@') ?? -1;
+  const serviceName = (stringField(root, 'servicename') ?? (at > 0 ? issuer!.slice(0, at) : undefined))?.toLowerCase();
+  const realm = stringField(root, 'realm') ?? (at > 0 ? issuer!.slice(at + 1) : undefined);
+  if (!serviceName || !realm || !issuer) throw new PartnerMetadataError('the metadata document has no usable issuer, serviceName or realm');
+  if (realm === '*') throw new PartnerMetadataError('a wildcard realm (*) is not accepted');
+  const entries = root['keys'];
+  if (!Array.isArray(entries)) throw new PartnerMetadataError('the metadata document has no keys array');
+  const keys: PartnerKey[] = [];
+  const refused: string[] = [];
+  for (const entry of entries.slice(0, 20)) {
+    const key = lowerKeys(entry);
+    if (!key) continue;
+    const usage = stringField(key, 'usage');
+    if (usage !== undefined && usage.toLowerCase() !== 'signing') continue;
+    const value = lowerKeys(key['keyvalue']);
+    const type = value ? stringField(value, 'type') : undefined;
+    const der = value ? stringField(value, 'value') : undefined;
+    if (!der || type?.toLowerCase() !== 'x509certificate') continue;
+    try {
+      keys.push(certificateKey(der, stringField(lowerKeys(key['keyinfo']) ?? {}, 'x5t')));
+    } catch (error) {
+      // One unusable key (weak, garbage) does not hide the good ones; it is simply never trusted.
+      refused.push((error as Error).message);
+    }
+  }
+  if (keys.length === 0) throw new PartnerMetadataError(`the metadata document has no usable signing certificate${refused.length ? ` (${refused.join('; ')})` : ''}`);
+  return { serviceName, realm, issuer, keys };
+}
+
+/** A partner key from a certificate (PEM or base64 DER), checked: RSA ≥ 2048, parsable, matching `x5t` if one was published. */
+export function certificateKey(certificate: string, publishedX5t?: string): PartnerKey {
+  let pem: string;
+  try {
+    pem = readCertificates(certificate)[0]!;
+  } catch {
+    throw new PartnerMetadataError('a key is not a valid X.509 certificate');
+  }
+  const description = describeCertificate(pem);
+  if (description.publicKeyAlgorithm !== 'RSA' || (description.keySizeBits ?? 0) < 2048 || description.rsaPublicExponent !== 65537) {
+    throw new PartnerMetadataError(`a signing certificate (${description.subject}) does not hold an RSA key of at least 2048 bits with exponent 65537`);
+  }
+  const { x5t } = certificateThumbprints(pem);
+  if (publishedX5t !== undefined && publishedX5t !== x5t) throw new PartnerMetadataError('a published x5t does not match its certificate');
+  return { x5t, certificatePem: pem, notBefore: description.notBefore, notAfter: description.notAfter };
+}
+
+function lowerKeys(value: unknown): Record<string, unknown> | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const result: Record<string, unknown> = Object.create(null);
+  for (const [name, field] of Object.entries(value)) result[name.toLowerCase()] = field;
+  return result;
+}
+
+function stringField(object: Record<string, unknown>, name: string): string | undefined {
+  const value = object[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
