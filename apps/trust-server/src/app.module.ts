@@ -11,6 +11,7 @@ import { OperationsModule } from '@s2s/operations';
 import { PartnersModule } from '@s2s/partners';
 import { PersistenceModule } from '@s2s/persistence';
 import { TokenIssuerModule } from '@s2s/token-issuer';
+import { ValidationModule } from '@s2s/validation';
 import { FirstStartService } from './first-start.service.js';
 
 /** What the module needs besides the configuration; tests override the clock. */
@@ -41,6 +42,7 @@ export class AppModule {
         ClientsModule,
         TokenIssuerModule,
         PartnersModule,
+        ValidationModule,
       ],
       providers: [FirstStartService],
     };

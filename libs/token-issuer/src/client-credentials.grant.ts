@@ -7,11 +7,13 @@ import { InvalidScopeError, UnauthorizedClientError } from './oauth.errors.js';
 import type { GrantResult, IssuerEndpoints } from './token-response.js';
 import type { TokenRequestParameters } from './token-request.parser.js';
 import { TokenSigner } from './token.signer.js';
+import { PartnerTokenGrant } from './partner-token.grant.js';
 import { TokenTargetResolver } from './token-target.resolver.js';
 import { parseUserIdentity, userSubject } from './user-identity.parser.js';
 
 /**
- * `grant_type=client_credentials` (RFC 6749 4.4) for a registered resource: an RFC 9068 app token
+ * `grant_type=client_credentials` (RFC 6749 4.4). For a partner application: the S2S actor token
+ * (+ outer token), see {@link PartnerTokenGrant}. For a registered resource: an RFC 9068 app token
  * with exactly the roles granted to the client; or, for a client allowed to act as users and a
  * request naming a user (`upn`/`smtp`/`sip`/`sid`), a delegated token with the scopes granted to
  * the client and the client recorded as actor.
@@ -23,11 +25,14 @@ export class ClientCredentialsGrant {
     private readonly signer: TokenSigner,
     private readonly oauthConfiguration: OAuthConfigurationService,
     private readonly clock: Clock,
+    private readonly partnerTokens: PartnerTokenGrant,
   ) {}
 
   async handle(client: CachedClient, parameters: TokenRequestParameters, endpoints: IssuerEndpoints): Promise<GrantResult> {
-    const { resource } = this.targets.resolve(parameters.get('resource'), parameters.get('scope'), { allowNamedScopes: false });
     const user = parseUserIdentity(parameters);
+    const partner = this.targets.partnerTarget(parameters.get('resource'));
+    if (partner) return this.partnerTokens.handle(client, partner, user);
+    const { resource } = this.targets.resolve(parameters.get('resource'), parameters.get('scope'), { allowNamedScopes: false });
     const key = this.signer.keyFor(client.client.realm);
     const base = {
       issuer: endpoints.issuer,

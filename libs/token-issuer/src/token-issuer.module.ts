@@ -2,11 +2,13 @@ import { Module } from '@nestjs/common';
 import { CertificatesModule } from '@s2s/certificates';
 import { ClientsModule } from '@s2s/clients';
 import { OAuthConfigurationModule } from '@s2s/oauth-configuration';
+import { PartnersModule } from '@s2s/partners';
 import { AuthenticationBackoff } from './authentication.backoff.js';
 import { ClientAssertionVerifier } from './client-assertion.verifier.js';
 import { ClientAuthenticator } from './client.authenticator.js';
 import { ClientCredentialsGrant } from './client-credentials.grant.js';
 import { OnBehalfOfGrant } from './on-behalf-of.grant.js';
+import { PartnerTokenGrant } from './partner-token.grant.js';
 import { TokenController } from './token.controller.js';
 import { TokenEndpointService } from './token-endpoint.service.js';
 import { TokenMetrics } from './token.metrics.js';
@@ -16,7 +18,7 @@ import { ReplayStorePurger } from './replay-store.purger.js';
 
 /** The built-in token issuer (SPEC 5.4): the token endpoint and its grants. */
 @Module({
-  imports: [CertificatesModule, ClientsModule, OAuthConfigurationModule],
+  imports: [CertificatesModule, ClientsModule, OAuthConfigurationModule, PartnersModule],
   controllers: [TokenController],
   providers: [
     AuthenticationBackoff,
@@ -24,6 +26,7 @@ import { ReplayStorePurger } from './replay-store.purger.js';
     ClientAuthenticator,
     ClientCredentialsGrant,
     OnBehalfOfGrant,
+    PartnerTokenGrant,
     TokenEndpointService,
     TokenMetrics,
     TokenSigner,

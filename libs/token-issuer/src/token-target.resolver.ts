@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClientDirectory, type Resource } from '@s2s/clients';
+import { type CachedPartner, PartnerDirectory } from '@s2s/partners';
 import { InvalidRequestError, InvalidScopeError, InvalidTargetError } from './oauth.errors.js';
 
 /** What a token request targets, and which delegated scopes it names (null = all granted, `.default`). */
@@ -13,11 +14,23 @@ const DEFAULT_SUFFIX = '/.default';
 /**
  * Resolves the target of a token request: `resource` (RFC 8707) and/or `scope` entries of the form
  * `<App ID URI>/.default` or `<App ID URI>/<scope>`. Every named resource must be the same one.
- * (Partner applications become targets with issue 5.)
+ * Partner applications are resolved first by {@link partnerTarget}.
  */
 @Injectable()
 export class TokenTargetResolver {
-  constructor(private readonly directory: ClientDirectory) {}
+  constructor(
+    private readonly directory: ClientDirectory,
+    private readonly partners: PartnerDirectory,
+  ) {}
+
+  /**
+   * The partner application a `resource` names (its identity, e.g. `microsoft.exchange`, or its
+   * principal id), when it is not a registered resource's App ID URI (SPEC 5.4).
+   */
+  partnerTarget(resourceParameter: string | undefined): CachedPartner | undefined {
+    if (resourceParameter === undefined || this.directory.resourceByAppIdUri(resourceParameter)) return undefined;
+    return this.partners.find(resourceParameter);
+  }
 
   resolve(resourceParameter: string | undefined, scopeParameter: string | undefined, options: { allowNamedScopes: boolean }): ResolvedTarget {
     let resource: Resource | undefined;
