@@ -19,3 +19,14 @@ describe('scrubSecrets', () => {
     });
   });
 });
+
+describe('scrubSecrets and references to secrets', () => {
+  it('keeps ids and hints that name a secret, so the log says which one changed', () => {
+    expect(scrubSecrets({ secretId: 'f1d2', clientSecretIds: ['a'], secretHint: 'x9Yz', clientSecret: 'value' })).toEqual({
+      secretId: 'f1d2',
+      clientSecretIds: ['a'],
+      secretHint: 'x9Yz',
+      clientSecret: '[redacted]',
+    });
+  });
+});

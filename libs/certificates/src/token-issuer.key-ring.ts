@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ChangeFeed } from '@s2s/core';
+import { ChangeFeed, ReloadSequencer } from '@s2s/core';
 import { certificateDerBase64, certificatePublicJwk, certificatePublicKey } from '@s2s/crypto';
 import { CertificateRepository, TokenIssuerAssignmentRepository } from './certificate.repository.js';
 import { PrivateKeyVault } from './private-key.vault.js';
@@ -56,6 +56,7 @@ export class TokenIssuerKeyRing implements OnApplicationBootstrap {
   private readonly logger = new Logger('TokenIssuerKeyRing');
   private loaded: Loaded = { assignment: EMPTY_ASSIGNMENT, keys: new Map(), problems: ['the token-issuer keys have not been loaded yet'], loadedAt: new Date(0) };
   private readonly reloadListeners: (() => void)[] = [];
+  private readonly reloads = new ReloadSequencer();
 
   constructor(
     private readonly assignments: TokenIssuerAssignmentRepository,
@@ -71,8 +72,16 @@ export class TokenIssuerKeyRing implements OnApplicationBootstrap {
 
   /** Reads the slots and their certificates, opens the current and next private keys. */
   async reload(): Promise<void> {
-    const assignment = await this.assignments.find();
-    const stored = await this.certificates.findMany(publishedThumbprints(assignment));
+    await this.reloads.run(
+      async () => {
+        const assignment = await this.assignments.find();
+        return { assignment, stored: await this.certificates.findMany(publishedThumbprints(assignment)) };
+      },
+      ({ assignment, stored }) => this.apply(assignment, stored),
+    );
+  }
+
+  private apply(assignment: TokenIssuerAssignment, stored: StoredCertificate[]): void {
     const problems: string[] = [];
     const keys = new Map<string, IssuerKey>();
     for (const certificate of stored) {

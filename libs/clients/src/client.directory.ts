@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ChangeFeed } from '@s2s/core';
+import { ChangeFeed, ReloadSequencer } from '@s2s/core';
 import { certificatePublicKey, x5tFromHex } from '@s2s/crypto';
 import type { Client, ClientRegistration } from './client.js';
 import { ClientRepository, ResourceRepository } from './client-registry.repository.js';
@@ -39,6 +39,7 @@ export class ClientDirectory implements OnApplicationBootstrap {
   private clients = new Map<string, CachedClient>();
   private resourcesByUri = new Map<string, Resource>();
   private resourcesById = new Map<string, Resource>();
+  private readonly reloads = new ReloadSequencer();
 
   constructor(
     private readonly clientRepository: ClientRepository,
@@ -52,12 +53,16 @@ export class ClientDirectory implements OnApplicationBootstrap {
   }
 
   async reload(): Promise<void> {
-    const [registrations, resources] = await Promise.all([this.clientRepository.listRegistrations(), this.resourceRepository.list()]);
-    const clients = new Map<string, CachedClient>();
-    for (const registration of registrations) clients.set(registration.client.clientId, this.toCached(registration));
-    this.clients = clients;
-    this.resourcesByUri = new Map(resources.map((resource) => [resource.appIdUri.toLowerCase(), resource]));
-    this.resourcesById = new Map(resources.map((resource) => [resource.id, resource]));
+    await this.reloads.run(
+      () => Promise.all([this.clientRepository.listRegistrations(), this.resourceRepository.list()]),
+      ([registrations, resources]) => {
+        const clients = new Map<string, CachedClient>();
+        for (const registration of registrations) clients.set(registration.client.clientId, this.toCached(registration));
+        this.clients = clients;
+        this.resourcesByUri = new Map(resources.map((resource) => [resource.appIdUri.toLowerCase(), resource]));
+        this.resourcesById = new Map(resources.map((resource) => [resource.id, resource]));
+      },
+    );
   }
 
   client(clientId: string): CachedClient | undefined {

@@ -114,11 +114,12 @@ export class ResourceService {
 
   /** A role or scope still granted to a client cannot disappear silently: revoke it first. */
   private async checkGrantsStillDefined(resource: Resource): Promise<void> {
-    const roles = new Set(resource.roles.map((role) => role.value));
+    // Grants are admin consent for application roles: a granted role must stay an application role.
+    const roles = new Set(resource.roles.filter((role) => role.allowedMemberTypes.includes('Application')).map((role) => role.value));
     const scopes = new Set(resource.scopes.map((scope) => scope.value));
     for (const registration of await this.clients.listRegistrations()) {
       const role = registration.roleGrants.find((grant) => grant.resourceId === resource.id && !roles.has(grant.role));
-      if (role) throw new ConflictError(`role ${role.role} is granted to client ${role.clientId}; revoke the grant first`, 'grant_exists');
+      if (role) throw new ConflictError(`role ${role.role} is granted to client ${role.clientId} as an application role; revoke the grant first`, 'grant_exists');
       const scope = registration.scopeGrants.find((grant) => grant.resourceId === resource.id && !scopes.has(grant.scope));
       if (scope) throw new ConflictError(`scope ${scope.scope} is granted to client ${scope.clientId}; revoke the grant first`, 'grant_exists');
     }

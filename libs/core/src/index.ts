@@ -16,3 +16,4 @@ export { type AdminActor, SYSTEM_ACTOR } from './admin-actor.js';
 export { isLowercaseGuid, isLowercaseDnsName, isRealm, realmProblem, hostAuthorityProblem } from './identifiers.js';
 export { CoreModule } from './core.module.js';
 export { DatabaseProbe, type DatabaseStatus } from './database.probe.js';
+export { ReloadSequencer } from './reload.sequencer.js';

@@ -29,6 +29,7 @@ export function keyFitsAlgorithm(algorithm: JwsAlgorithm, key: KeyObject): boole
  * thread pool (the callback form of `crypto.sign`), so RSA signing never blocks the event loop.
  */
 export function signJws(algorithm: JwsAlgorithm, signingInput: string, privateKey: KeyObject): Promise<Buffer> {
+  if (!keyFitsAlgorithm(algorithm, privateKey)) return Promise.reject(new TypeError(`the key cannot sign ${algorithm}`));
   return new Promise((resolve, reject) => {
     sign('sha256', Buffer.from(signingInput, 'ascii'), keyOptions(algorithm, privateKey) as Parameters<typeof sign>[2], (error, signature) =>
       error ? reject(error) : resolve(signature),

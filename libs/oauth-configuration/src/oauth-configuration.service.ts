@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLogService } from '@s2s/audit';
-import { type AdminActor, ChangeFeed, Clock, ConflictError, ServiceUnavailableError, SYSTEM_ACTOR, UnitOfWork } from '@s2s/core';
+import { type AdminActor, ChangeFeed, Clock, ConflictError, ReloadSequencer, ServiceUnavailableError, SYSTEM_ACTOR, UnitOfWork } from '@s2s/core';
 import { IdentityChangeGuard } from './identity-change.guard.js';
 import type { OAuthConfiguration, OAuthConfigurationChanges } from './oauth-configuration.js';
 import { OAuthConfigurationRepository } from './oauth-configuration.repository.js';
@@ -17,6 +17,7 @@ const TOPIC = 'oauth-configuration';
 @Injectable()
 export class OAuthConfigurationService {
   private snapshot: OAuthConfiguration | null = null;
+  private readonly reloads = new ReloadSequencer();
 
   constructor(
     private readonly repository: OAuthConfigurationRepository,
@@ -26,9 +27,14 @@ export class OAuthConfigurationService {
     private readonly clock: Clock,
     private readonly changeFeed: ChangeFeed,
   ) {
-    changeFeed.subscribe(TOPIC, async () => {
-      this.snapshot = (await this.repository.find()) ?? this.snapshot;
-    });
+    changeFeed.subscribe(TOPIC, () =>
+      this.reloads.run(
+        () => this.repository.find(),
+        (found) => {
+          this.snapshot = found ?? this.snapshot;
+        },
+      ),
+    );
   }
 
   /**

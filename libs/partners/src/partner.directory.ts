@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ChangeFeed, Clock } from '@s2s/core';
+import { ChangeFeed, Clock, ReloadSequencer } from '@s2s/core';
 import { certificatePublicKey } from '@s2s/crypto';
 import { IdentityChangeGuard, OAuthConfigurationService } from '@s2s/oauth-configuration';
 import type { PartnerApplication } from './partner-application.js';
@@ -38,6 +38,7 @@ export class PartnerDirectory implements OnApplicationBootstrap, OnApplicationSh
   private readonly inFlight = new Map<string, Promise<boolean>>();
   private readonly lastOnDemand = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly reloads = new ReloadSequencer();
 
   constructor(
     private readonly repository: PartnerApplicationRepository,
@@ -66,9 +67,13 @@ export class PartnerDirectory implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async reload(): Promise<void> {
+    await this.reloads.run(() => this.repository.list(), (partners) => this.apply(partners));
+  }
+
+  private apply(partners: PartnerApplication[]): void {
     const byIdentity = new Map<string, CachedPartner>();
     const byIssuer = new Map<string, CachedPartner>();
-    for (const partner of await this.repository.list()) {
+    for (const partner of partners) {
       const keys = new Map<string, CachedPartnerKey>();
       for (const key of partner.keys) {
         try {

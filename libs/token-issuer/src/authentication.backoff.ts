@@ -14,14 +14,15 @@ export type BackoffSubject = { kind: 'client'; clientId: string } | { kind: 'add
 
 interface FailureRecord {
   failures: number;
-  lastFailureAt: number;
+  /** When the first failure counted in this window happened. */
+  windowStart: number;
   blockedUntil: number;
 }
 
 /**
  * Per-client and per-address back-off after failed client authentication (SPEC 5.9, security
  * catalogue G01). Once a client id has had AUTH_BACKOFF_CLIENT_FAILURES failures (default 5)
- * within 15 minutes, or an address AUTH_BACKOFF_ADDRESS_FAILURES (default 20: one server may
+ * within a 15-minute window (counted from its first failure), or an address AUTH_BACKOFF_ADDRESS_FAILURES (default 20: one server may
  * host several clients), each further failure doubles the wait (1 s, 2 s, 4 s … at most 5 min),
  * answered with 429 and `Retry-After`. A success clears the client's record. Kept in memory per
  * instance: guesses spread over N instances get at most N times the rate.
@@ -50,11 +51,14 @@ export class AuthenticationBackoff {
     const key = keyOf(subject);
     const now = this.clock.now().getTime();
     const previous = this.records.get(key);
-    const failures = previous && now - previous.lastFailureAt < FAILURE_WINDOW_MS ? previous.failures + 1 : 1;
+    // A fixed window from the first counted failure: a slow trickle of failures (one misconfigured
+    // client behind a shared address) never accumulates beyond what one window holds.
+    const inWindow = previous !== undefined && now - previous.windowStart < FAILURE_WINDOW_MS;
+    const failures = inWindow ? previous.failures + 1 : 1;
     const free = this.freeFailures[subject.kind];
     const waitSeconds = failures > free ? Math.min(2 ** (failures - free - 1), MAX_BACKOFF_SECONDS) : 0;
     this.records.delete(key);
-    this.records.set(key, { failures, lastFailureAt: now, blockedUntil: now + waitSeconds * 1000 });
+    this.records.set(key, { failures, windowStart: inWindow ? previous.windowStart : now, blockedUntil: now + waitSeconds * 1000 });
     if (this.records.size > MAX_TRACKED_KEYS) this.records.delete(this.records.keys().next().value!);
   }
 

@@ -23,7 +23,8 @@ export interface AssertionAudience {
 /**
  * Verifies a `private_key_jwt` client assertion (RFC 7523 3, draft-ietf-oauth-rfc7523bis) as an
  * ordered checklist, each failure with its own reason (STYLE habit 7; hydra's order): type, strict
- * parse, algorithm, issuer = subject = client, key among the client's own certificates only,
+ * parse, algorithm, issuer = subject = client, key among the client's own certificates only (and
+ * not expired),
  * signature (OpenSSL), audience (our issuer as one string), expiry, not-before, issued-at, maximum
  * lifetime, `jti`, and only then single use of the `jti` (so an unsigned or badly signed assertion
  * can never burn a victim's `jti`, security catalogue G07).
@@ -55,6 +56,7 @@ export class ClientAssertionVerifier {
     if (!cached) throw new InvalidClientError('unknown_client');
 
     const certificate = selectCertificate(cached.certificates, jwt.header);
+    if (certificate.notAfter <= this.clock.now()) throw new InvalidClientError('client_certificate_expired');
     if (!keyFitsAlgorithm(algorithm, certificate.publicKey)) throw new InvalidClientError('assertion_alg_key_mismatch');
     if (!verifyJws(algorithm, jwt.signingInput, jwt.signature, certificate.publicKey)) throw new InvalidClientError('assertion_signature_invalid');
 

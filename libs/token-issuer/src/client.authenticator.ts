@@ -64,7 +64,7 @@ export class ClientAuthenticator {
     if (method === 'client_secret_basic') {
       ({ clientId, secret } = decodeBasic(authorization!));
       const bodyClientId = parameters.get('client_id');
-      if (bodyClientId !== undefined && bodyClientId !== clientId) throw new InvalidRequestError('client_id differs from the Authorization header', 'client_id_mismatch');
+      if (bodyClientId !== undefined && bodyClientId.toLowerCase() !== clientId.toLowerCase()) throw new InvalidRequestError('client_id differs from the Authorization header', 'client_id_mismatch');
     } else {
       const bodyClientId = parameters.get('client_id');
       if (bodyClientId === undefined) throw new InvalidClientError('client_id_missing');

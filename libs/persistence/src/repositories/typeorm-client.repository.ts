@@ -68,12 +68,11 @@ export class TypeOrmClientRepository extends ClientRepository {
     if (clients.length === 0) return [];
     const manager = this.unitOfWork.manager();
     const ids = In(clients.map((client) => client.clientId));
-    const [secrets, certificates, roleGrants, scopeGrants] = await Promise.all([
-      manager.find(ClientSecretEntity, { where: { clientId: ids }, order: { createdAt: 'ASC' } }),
-      manager.find(ClientCertificateEntity, { where: { clientId: ids }, order: { createdAt: 'ASC' } }),
-      manager.find(ClientRoleGrantEntity, { where: { clientId: ids }, order: { createdAt: 'ASC' } }),
-      manager.find(ClientScopeGrantEntity, { where: { clientId: ids }, order: { createdAt: 'ASC' } }),
-    ]);
+    // One after the other: inside a transaction they share one connection, which runs one query at a time.
+    const secrets = await manager.find(ClientSecretEntity, { where: { clientId: ids }, order: { createdAt: 'ASC' } });
+    const certificates = await manager.find(ClientCertificateEntity, { where: { clientId: ids }, order: { createdAt: 'ASC' } });
+    const roleGrants = await manager.find(ClientRoleGrantEntity, { where: { clientId: ids }, order: { createdAt: 'ASC' } });
+    const scopeGrants = await manager.find(ClientScopeGrantEntity, { where: { clientId: ids }, order: { createdAt: 'ASC' } });
     const of = <T extends { clientId: string }>(rows: T[], clientId: string): T[] => rows.filter((row) => row.clientId === clientId);
     return clients.map((row) => ({
       client: {
