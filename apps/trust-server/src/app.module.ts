@@ -8,6 +8,7 @@ import { type Clock, CoreModule } from '@s2s/core';
 import { MetadataModule } from '@s2s/metadata';
 import { OAuthConfigurationModule } from '@s2s/oauth-configuration';
 import { OperationsModule } from '@s2s/operations';
+import { OAuthServersModule } from '@s2s/oauth-servers';
 import { PartnersModule } from '@s2s/partners';
 import { PersistenceModule } from '@s2s/persistence';
 import { TokenIssuerModule } from '@s2s/token-issuer';
@@ -42,6 +43,7 @@ export class AppModule {
         ClientsModule,
         TokenIssuerModule,
         PartnersModule,
+        OAuthServersModule,
         ValidationModule,
       ],
       providers: [FirstStartService],

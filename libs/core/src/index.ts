@@ -17,3 +17,4 @@ export { isLowercaseGuid, isLowercaseDnsName, isRealm, realmProblem, hostAuthori
 export { CoreModule } from './core.module.js';
 export { DatabaseProbe, type DatabaseStatus } from './database.probe.js';
 export { ReloadSequencer } from './reload.sequencer.js';
+export { OnDemandRefresh } from './on-demand.refresh.js';

@@ -34,3 +34,4 @@ export { readPrivateKeyPem, loadPrivateKey, PrivateKeyFormatError } from './priv
 export type { ReadPrivateKey } from './private-key.reader.js';
 export { signJws, verifyJws, keyFitsAlgorithm, JWS_ALGORITHMS, type JwsAlgorithm } from './jws-signature.js';
 export { deriveKey } from './key-derivation.js';
+export { importPublicJwk, publicKeyPem, loadPublicKey, type ImportedJwk } from './jwk.importer.js';

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ChangeFeed, Clock, ReloadSequencer } from '@s2s/core';
+import { ChangeFeed, Clock, OnDemandRefresh, ReloadSequencer } from '@s2s/core';
 import { certificatePublicKey } from '@s2s/crypto';
 import { IdentityChangeGuard, OAuthConfigurationService } from '@s2s/oauth-configuration';
 import type { PartnerApplication } from './partner-application.js';
@@ -35,8 +35,8 @@ export class PartnerDirectory implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger('PartnerDirectory');
   private byIdentity = new Map<string, CachedPartner>();
   private byIssuer = new Map<string, CachedPartner>();
-  private readonly inFlight = new Map<string, Promise<boolean>>();
-  private readonly lastOnDemand = new Map<string, number>();
+  private readonly onDemand: OnDemandRefresh;
+  private readonly scheduled = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly reloads = new ReloadSequencer();
 
@@ -48,6 +48,7 @@ export class PartnerDirectory implements OnApplicationBootstrap, OnApplicationSh
     private readonly clock: Clock,
     identityChangeGuard: IdentityChangeGuard,
   ) {
+    this.onDemand = new OnDemandRefresh(UNKNOWN_KEY_REFRESH_COOLDOWN_MS, clock);
     // Partners address us by service name and realm: changing either breaks them (SPEC 5.1).
     identityChangeGuard.register(async () => {
       const count = (await this.repository.list()).length;
@@ -111,22 +112,11 @@ export class PartnerDirectory implements OnApplicationBootstrap, OnApplicationSh
    * was attempted now (the directory is reloaded by then).
    */
   refreshForUnknownKey(identity: string): Promise<boolean> {
-    const running = this.inFlight.get(identity);
-    if (running) return running;
-    const now = this.clock.now().getTime();
     const cached = this.byIdentity.get(identity);
-    if (!cached?.partner.metadataUrl || now - (this.lastOnDemand.get(identity) ?? 0) < UNKNOWN_KEY_REFRESH_COOLDOWN_MS) return Promise.resolve(false);
-    this.lastOnDemand.set(identity, now);
-    const refresh = this.service
-      .refresh(identity)
-      .then(() => true)
-      .catch((error: Error) => {
-        this.logger.warn({ partner: identity, err: error.message }, 'on-demand metadata refresh failed');
-        return true;
-      })
-      .finally(() => this.inFlight.delete(identity));
-    this.inFlight.set(identity, refresh);
-    return refresh;
+    if (!cached?.partner.metadataUrl) return Promise.resolve(false);
+    return this.onDemand.run(identity, () =>
+      this.service.refresh(identity).catch((error: Error) => this.logger.warn({ partner: identity, err: error.message }, 'on-demand metadata refresh failed')),
+    );
   }
 
   /** Refreshes every partner whose metadata is older than the configured interval. */
@@ -139,18 +129,16 @@ export class PartnerDirectory implements OnApplicationBootstrap, OnApplicationSh
     }
     const now = this.clock.now().getTime();
     for (const { partner } of this.byIdentity.values()) {
-      if (!partner.metadataUrl || this.inFlight.has(partner.identity)) continue;
+      if (!partner.metadataUrl || this.onDemand.running(partner.identity) || this.scheduled.has(partner.identity)) continue;
       if ((partner.metadataStatus.lastAttemptAt?.getTime() ?? 0) + interval > now) continue;
-      const refresh = this.service
-        .refresh(partner.identity)
-        .then(() => true)
-        .catch((error: Error) => {
-          this.logger.warn({ partner: partner.identity, err: error.message }, 'scheduled metadata refresh failed');
-          return false;
-        })
-        .finally(() => this.inFlight.delete(partner.identity));
-      this.inFlight.set(partner.identity, refresh);
-      await refresh;
+      this.scheduled.add(partner.identity);
+      try {
+        await this.service.refresh(partner.identity);
+      } catch (error) {
+        this.logger.warn({ partner: partner.identity, err: (error as Error).message }, 'scheduled metadata refresh failed');
+      } finally {
+        this.scheduled.delete(partner.identity);
+      }
     }
   }
 }

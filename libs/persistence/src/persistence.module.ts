@@ -6,6 +6,7 @@ import { AssertionReplayStore, ClientRepository, ResourceRepository } from '@s2s
 import { ChangeFeed, DatabaseProbe, UnitOfWork } from '@s2s/core';
 import { OAuthConfigurationRepository } from '@s2s/oauth-configuration';
 import { PartnerApplicationRepository } from '@s2s/partners';
+import { OAuthServerRepository } from '@s2s/oauth-servers';
 import { DataSource } from 'typeorm';
 import { type DatabaseTarget, openDataSource } from './data-source.factory.js';
 import { DatabaseHealth } from './database-health.js';
@@ -15,6 +16,7 @@ import { TypeOrmAuditEventRepository } from './repositories/typeorm-audit-event.
 import { TypeOrmClientRepository } from './repositories/typeorm-client.repository.js';
 import { TypeOrmResourceRepository } from './repositories/typeorm-resource.repository.js';
 import { TypeOrmPartnerApplicationRepository } from './repositories/typeorm-partner-application.repository.js';
+import { TypeOrmOAuthServerRepository } from './repositories/typeorm-oauth-server.repository.js';
 import { TypeOrmCertificateRequestRepository } from './repositories/typeorm-certificate-request.repository.js';
 import { TypeOrmCertificateRepository } from './repositories/typeorm-certificate.repository.js';
 import { TypeOrmTokenIssuerAssignmentRepository } from './repositories/typeorm-token-issuer-assignment.repository.js';
@@ -58,6 +60,7 @@ export class PersistenceModule {
         { provide: ResourceRepository, useClass: TypeOrmResourceRepository },
         { provide: AssertionReplayStore, useClass: TypeOrmAssertionReplayStore },
         { provide: PartnerApplicationRepository, useClass: TypeOrmPartnerApplicationRepository },
+        { provide: OAuthServerRepository, useClass: TypeOrmOAuthServerRepository },
         DatabaseHealth,
         { provide: DatabaseProbe, useExisting: DatabaseHealth },
       ],
@@ -76,6 +79,7 @@ export class PersistenceModule {
         ResourceRepository,
         AssertionReplayStore,
         PartnerApplicationRepository,
+        OAuthServerRepository,
         DatabaseHealth,
         DatabaseProbe,
       ],

@@ -3,9 +3,10 @@ import { TokenIssuerKeyRing } from '@s2s/certificates';
 import { ClientDirectory } from '@s2s/clients';
 import { AppConfig } from '@s2s/config';
 import { Clock, isLowercaseGuid } from '@s2s/core';
-import { verifyJws } from '@s2s/crypto';
+import { JWS_ALGORITHMS, type JwsAlgorithm, keyFitsAlgorithm, verifyJws } from '@s2s/crypto';
 import { JwtFormatError, parseCompactJwt, type ParsedJwt } from '@s2s/jwt';
 import { OAuthConfigurationService } from '@s2s/oauth-configuration';
+import { type CachedOAuthServer, OAuthServerDirectory } from '@s2s/oauth-servers';
 import { allowsAppOnly, allowsUsers, type CachedPartner, PartnerDirectory } from '@s2s/partners';
 import { TokenRejectedError, type TokenUser, type ValidatedToken, type ValidationOutcome, type ValidationTrace } from './token-validation.js';
 import { msNumericDate, numericDate, ValidationChecklist } from './validation.checklist.js';
@@ -23,7 +24,8 @@ export interface ValidateOptions {
 
 /**
  * One validator, three issuer classes (SPEC 5.6): this service (its own published certificates),
- * partners (MS S2S actor tokens and actor + outer pairs), OAuth servers (issue 5, later). The
+ * registered OAuth servers (by exact issuer), partners (MS S2S actor tokens and actor + outer
+ * pairs). The
  * strict pre-parser runs first and its one parse is shared by routing and verification; keys come
  * only from our registry, chosen by issuer first, then `x5t`/`kid`; the algorithm is pinned per
  * issuer; each failed rule has its own reason code; explain mode returns every check.
@@ -41,6 +43,7 @@ export class TokenValidator {
     private readonly clients: ClientDirectory,
     private readonly oauthConfiguration: OAuthConfigurationService,
     private readonly clock: Clock,
+    private readonly oauthServers: OAuthServerDirectory,
   ) {
     this.issuer = config.publicUrl.replace(/\/+$/, '');
     this.publicHost = new URL(config.publicUrl).host.toLowerCase();
@@ -67,6 +70,11 @@ export class TokenValidator {
     if (iss === this.issuer) {
       checklist.pass('issuer-class', 'this service');
       return this.selfToken(jwt, options, checklist, trace);
+    }
+    const server = typeof iss === 'string' ? this.oauthServers.byIssuerName(iss) : undefined;
+    if (server) {
+      checklist.pass('issuer-class', `OAuth server ${server.server.identity}`);
+      return this.oauthServerToken(jwt, server, checklist, trace);
     }
     if (typeof iss === 'string' && iss.includes('@')) {
       checklist.pass('issuer-class', 'partner (S2S actor token)');
@@ -113,6 +121,58 @@ export class TokenValidator {
       claims,
       outerClaims: null,
       expiresAt: new Date(exp * 1000),
+    };
+  }
+
+  /** A token from a registered external authorization server (SPEC 5.6 third issuer class). */
+  private async oauthServerToken(jwt: ParsedJwt, registered: CachedOAuthServer, checklist: ValidationChecklist, trace: ValidationTrace): Promise<ValidatedToken> {
+    const { server } = registered;
+    trace.issuerMetadataFetchedAt = server.metadataStatus.lastSuccessAt;
+    checklist.require(server.enabled, 'oauth-server-enabled', 'oauth_server_disabled', `OAuth server ${server.identity} is disabled`);
+    const algorithm = jwt.header.alg as JwsAlgorithm;
+    checklist.require(JWS_ALGORITHMS.includes(algorithm), 'algorithm', 'alg_not_allowed', `alg ${String(jwt.header.alg)} is not allowed (RS256, PS256, ES256)`);
+    const kid = typeof jwt.header.kid === 'string' ? jwt.header.kid : null;
+    const x5t = typeof jwt.header.x5t === 'string' ? jwt.header.x5t : null;
+    const find = (candidate: CachedOAuthServer): CachedOAuthServer['keys'][number] | undefined =>
+      kid === null && x5t === null && candidate.keys.length === 1
+        ? candidate.keys[0]
+        : candidate.keys.find((key) => (kid !== null && key.kid === kid) || (kid === null && x5t !== null && key.x5t === x5t));
+    let key = find(registered);
+    if (!key && (await this.oauthServers.refreshForUnknownKey(server.identity))) {
+      const reloaded = this.oauthServers.byIssuerName(server.issuer);
+      key = reloaded ? find(reloaded) : undefined;
+    }
+    trace.key = { id: kid ?? x5t ?? '(none)', found: key !== undefined, source: `OAuth server ${server.identity} ${server.type === 'oidc' ? 'JWKS' : 'metadata'}` };
+    if (!key) return checklist.fail('key', 'key_unknown', `OAuth server ${server.identity} has no key ${kid ?? x5t ?? '(no kid)'}`);
+    checklist.require((key.alg === null || key.alg === algorithm) && keyFitsAlgorithm(algorithm, key.publicKey), 'key', 'alg_key_mismatch', `the key cannot be used with ${algorithm}`);
+    checklist.require(verifyJws(algorithm, jwt.signingInput, jwt.signature, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify');
+    const claims = jwt.payload;
+    const audiences = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) && claims.aud.every((entry) => typeof entry === 'string') ? (claims.aud as string[]) : [];
+    checklist.require(audiences.some((audience) => server.audiences.includes(audience)), 'audience', 'audience_invalid', `the audience is not one of ${server.audiences.join(', ')}`);
+    const times = this.checkTimes(claims, checklist, trace, numericDate);
+    const issued = typeof claims.iat === 'number' ? claims.iat : times.nbf;
+    checklist.require(issued === undefined || times.exp - issued <= MAX_ACTOR_LIFETIME_SECONDS, 'lifetime', 'lifetime_too_long', 'the token is valid for more than 24 h');
+    if (server.tenantId !== null) checklist.require(claims.tid === server.tenantId, 'tenant', 'tenant_mismatch', `the token's tenant is not ${server.tenantId}`);
+    const appId = [claims.appid, claims.azp, claims.client_id].find((value): value is string => typeof value === 'string') ?? null;
+    if (server.allowedApplicationIds.length) {
+      checklist.require(appId !== null && server.allowedApplicationIds.includes(appId), 'application', 'application_not_allowed', `application ${appId ?? '(none)'} is not allowed`);
+    }
+    if (server.allowedObjectIds.length) {
+      checklist.require(typeof claims.oid === 'string' && server.allowedObjectIds.includes(claims.oid), 'object', 'object_not_allowed', `object id ${String(claims.oid ?? '(none)')} is not allowed`);
+    }
+    const roles = Array.isArray(claims.roles) ? claims.roles.filter((role): role is string => typeof role === 'string') : [];
+    if (server.requiredRole !== null) checklist.require(roles.includes(server.requiredRole), 'role', 'role_missing', `the token lacks the role ${server.requiredRole}`);
+    const scope = typeof claims.scp === 'string' ? claims.scp : typeof claims.scope === 'string' ? claims.scope : '';
+    const user = claims.idtyp === 'user' || (typeof claims.sub === 'string' && appId !== null && claims.sub !== appId) ? pickUser(claims) : null;
+    return {
+      trust: { kind: 'oauth-server', id: server.identity },
+      appId,
+      roles,
+      scopes: scope.split(' ').filter(Boolean),
+      user,
+      claims,
+      outerClaims: null,
+      expiresAt: new Date(times.exp * 1000),
     };
   }
 

@@ -6,8 +6,9 @@ import { CertificateRequestEntity } from './certificate-request.entity.js';
 import { CertificateEntity } from './certificate.entity.js';
 import { OAuthConfigurationEntity } from './oauth-configuration.entity.js';
 import { PartnerApplicationEntity } from './partner-application.entity.js';
+import { OAuthServerEntity } from './oauth-server.entity.js';
 
-export { PartnerApplicationEntity };
+export { PartnerApplicationEntity, OAuthServerEntity };
 export { ClientCertificateEntity, ClientEntity, ClientRoleGrantEntity, ClientScopeGrantEntity, ClientSecretEntity, ResourceEntity };
 export { AdminApiKeyEntity, AuditEventEntity, CertificateAssignmentEntity, CertificateEntity, CertificateRequestEntity, OAuthConfigurationEntity };
 
@@ -26,4 +27,5 @@ export const ENTITIES = [
   ClientRoleGrantEntity,
   ClientScopeGrantEntity,
   PartnerApplicationEntity,
+  OAuthServerEntity,
 ];

@@ -1,0 +1,45 @@
+import type { PartnerMetadataStatus } from '@s2s/partners';
+
+/** A signing key of an external authorization server (from its JWKS or ACS metadata). */
+export interface OAuthServerKey {
+  kid: string | null;
+  x5t: string | null;
+  /** `alg` the JWK declares, or null. */
+  alg: string | null;
+  kty: 'RSA' | 'EC';
+  /** SPKI PEM. */
+  publicKeyPem: string;
+}
+
+/**
+ * A registered external authorization server (SPEC 1 "OAuth server", `New-CsOAuthServer` plus the
+ * seeds' ServiceAuthAudience / TenantId / ApplicationIds / ObjectIds / Role settings).
+ */
+export interface OAuthServer {
+  /** Friendly unique name, e.g. `microsoft.sts`. */
+  identity: string;
+  metadataUrl: string;
+  /** `oidc` (discovery + JWKS) or `acs` (Microsoft JSON metadata). */
+  type: 'oidc' | 'acs';
+  /** The exact `iss` of its tokens. */
+  issuer: string;
+  jwksUri: string | null;
+  /** Accepted `aud` values (one must be present). */
+  audiences: string[];
+  /** When set, the token's `tid` must equal it. */
+  tenantId: string | null;
+  /** When non-empty, the calling application (`appid`, `azp` or `client_id`) must be one of these. */
+  allowedApplicationIds: string[];
+  /** When non-empty, the token's `oid` must be one of these. */
+  allowedObjectIds: string[];
+  /** When set, `roles` must contain it. */
+  requiredRole: string | null;
+  enabled: boolean;
+  metadataCaBundle: string | null;
+  metadataHostAllowList: string[];
+  allowHttpMetadata: boolean;
+  keys: OAuthServerKey[];
+  metadataStatus: PartnerMetadataStatus;
+  createdAt: Date;
+  updatedAt: Date;
+}
