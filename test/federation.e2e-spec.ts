@@ -184,6 +184,25 @@ describe.each(testDatabaseKinds())('two installations federating on %s', (kind) 
     );
   });
 
+  it('lets a partner check its token at GET /s2s/whoami, and challenges a missing or refused token', async () => {
+    const token = (await actorToken(conferencing, conferencingApp, 'mail')).json().access_token;
+    const whoami = (authorization?: string) => httpRequest(`${mail.server.url}/s2s/whoami`, { headers: authorization ? { authorization } : {}, ca: mail.ca });
+    const accepted = await whoami(`Bearer ${token}`);
+    expect(accepted.status).toBe(200);
+    expect(accepted.json()).toMatchObject({ trust: { kind: 'partner', id: 'conferencing' }, appId: conferencingApp.clientId });
+
+    const missing = await whoami();
+    expect(missing.status).toBe(401);
+    expect(missing.headers['www-authenticate']).toBe(
+      `Bearer realm="contoso.com", client_id="${mail.serviceName}", trustedissuers="${mail.serviceName}@contoso.com,${conferencing.serviceName}@contoso.com"`,
+    );
+    const forged = await whoami(`Bearer ${token.slice(0, -4)}AAAA`);
+    expect(forged.status).toBe(401);
+    expect(forged.headers['www-authenticate']).toMatch(/, error="invalid_token"$/);
+    expect(forged.headers['x-s2s-diagnostics']).toBe('signature_invalid; reason="the signature does not verify with the partner\'s key"');
+    expect(forged.json()).toEqual({ error: 'invalid_token', error_description: "the signature does not verify with the partner's key" });
+  });
+
   it('keeps the last known good keys when the partner metadata URL is down', async () => {
     const token = (await actorToken(conferencing, conferencingApp, 'mail')).json().access_token;
     const dataDir = conferencing.server.dataDir;

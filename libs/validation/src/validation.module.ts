@@ -8,12 +8,16 @@ import { TokenIssuerModule } from '@s2s/token-issuer';
 import { IntrospectionController } from './introspection.controller.js';
 import { TokenValidationController } from './token-validation.controller.js';
 import { TokenValidator } from './token.validator.js';
+import { BearerChallenge } from './bearer-challenge.js';
+import { BearerTokenFilter } from './bearer-token.filter.js';
+import { S2sBearerGuard } from './s2s-bearer.guard.js';
+import { WhoAmIController } from './whoami.controller.js';
 
-/** Validation (SPEC 5.6): the validator, introspection and explain. */
+/** Validation (SPEC 5.6): the validator, introspection, explain, and the guard resource servers import. */
 @Module({
   imports: [CertificatesModule, ClientsModule, PartnersModule, OAuthServersModule, OAuthConfigurationModule, TokenIssuerModule],
-  controllers: [IntrospectionController, TokenValidationController],
-  providers: [TokenValidator],
-  exports: [TokenValidator],
+  controllers: [IntrospectionController, TokenValidationController, WhoAmIController],
+  providers: [TokenValidator, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
+  exports: [TokenValidator, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
 })
 export class ValidationModule {}
