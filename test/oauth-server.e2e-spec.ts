@@ -63,7 +63,7 @@ describe('a registered OIDC authorization server (oidc-provider)', () => {
         },
       },
       extraTokenClaims: async (_ctx: unknown, token: { clientId?: string }) => ({ tid: TENANT, roles: ['S2S.Access'], oid: `oid-${token.clientId}` }),
-    } as ConstructorParameters<typeof Provider>[1]);
+    });
     op.on('request', provider.callback());
 
     server = await startServerProcess({ env: { PUBLIC_URL: 'https://s2s.contoso.com' } });

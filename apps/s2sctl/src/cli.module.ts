@@ -45,7 +45,16 @@ import {
   ResourceSetCommand,
   ResourceShowCommand,
 } from './resource/resource.command.js';
-import { TokenCommand, TokenDecodeCommand, TokenGetCommand } from './token/token.command.js';
+import {
+  PartnerApplicationCommand,
+  PartnerApplicationGetCommand,
+  PartnerApplicationListCommand,
+  PartnerApplicationNewCommand,
+  PartnerApplicationRefreshCommand,
+  PartnerApplicationRemoveCommand,
+  PartnerApplicationSetCommand,
+} from './partner-application/partner-application.command.js';
+import { TokenCommand, TokenDecodeCommand, TokenGetCommand, TokenValidateCommand } from './token/token.command.js';
 
 /**
  * Every s2sctl command class is a provider here (nest-commander discovers them by metadata).
@@ -92,6 +101,14 @@ import { TokenCommand, TokenDecodeCommand, TokenGetCommand } from './token/token
     TokenCommand,
     TokenGetCommand,
     TokenDecodeCommand,
+    TokenValidateCommand,
+    PartnerApplicationCommand,
+    PartnerApplicationNewCommand,
+    PartnerApplicationGetCommand,
+    PartnerApplicationListCommand,
+    PartnerApplicationSetCommand,
+    PartnerApplicationRemoveCommand,
+    PartnerApplicationRefreshCommand,
     AdminKeyCommand,
     AdminKeyCreateCommand,
     AdminKeyListCommand,

@@ -77,6 +77,10 @@ export class OAuthServerDirectory implements OnApplicationBootstrap, OnApplicati
     );
   }
 
+  all(): CachedOAuthServer[] {
+    return [...this.byIssuer.values()];
+  }
+
   /** The server whose `iss` this is, exactly. */
   byIssuerName(issuer: string): CachedOAuthServer | undefined {
     return this.byIssuer.get(issuer);

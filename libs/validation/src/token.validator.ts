@@ -10,6 +10,8 @@ import { type CachedOAuthServer, OAuthServerDirectory } from '@s2s/oauth-servers
 import { allowsAppOnly, allowsUsers, type CachedPartner, PartnerDirectory } from '@s2s/partners';
 import { TokenRejectedError, type TokenUser, type ValidatedToken, type ValidationOutcome, type ValidationTrace } from './token-validation.js';
 import { msNumericDate, numericDate, ValidationChecklist } from './validation.checklist.js';
+import { ValidationMetrics } from './validation.metrics.js';
+import { performance } from 'node:perf_hooks';
 
 /** Longest lifetime accepted for an S2S actor token (SPEC 4.1: never above 24 h). */
 export const MAX_ACTOR_LIFETIME_SECONDS = 86_400;
@@ -44,6 +46,7 @@ export class TokenValidator {
     private readonly oauthConfiguration: OAuthConfigurationService,
     private readonly clock: Clock,
     private readonly oauthServers: OAuthServerDirectory,
+    private readonly metrics: ValidationMetrics,
   ) {
     this.issuer = config.publicUrl.replace(/\/+$/, '');
     this.publicHost = new URL(config.publicUrl).host.toLowerCase();
@@ -52,12 +55,17 @@ export class TokenValidator {
   async validate(token: unknown, options: ValidateOptions = {}): Promise<ValidationOutcome> {
     const checklist = new ValidationChecklist();
     const trace: ValidationTrace = { checks: checklist.checks, key: null, issuerMetadataFetchedAt: null, clockDifferenceSeconds: null, header: null, claims: null };
+    const started = performance.now();
     try {
       const validated = await this.run(token, options, checklist, trace);
+      this.metrics.validated.inc({ result: 'valid', trust: validated.trust.kind, reason: 'none' });
+      this.metrics.duration.observe({ result: 'valid' }, (performance.now() - started) / 1000);
       return { valid: true, token: validated, trace };
     } catch (error) {
-      if (error instanceof TokenRejectedError) return { valid: false, reason: error.reason, message: error.message, trace };
-      throw error;
+      if (!(error instanceof TokenRejectedError)) throw error;
+      this.metrics.validated.inc({ result: 'invalid', trust: 'none', reason: error.reason });
+      this.metrics.duration.observe({ result: 'invalid' }, (performance.now() - started) / 1000);
+      return { valid: false, reason: error.reason, message: error.message, trace };
     }
   }
 

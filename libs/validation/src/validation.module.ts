@@ -12,12 +12,13 @@ import { BearerChallenge } from './bearer-challenge.js';
 import { BearerTokenFilter } from './bearer-token.filter.js';
 import { S2sBearerGuard } from './s2s-bearer.guard.js';
 import { WhoAmIController } from './whoami.controller.js';
+import { ValidationMetrics } from './validation.metrics.js';
 
 /** Validation (SPEC 5.6): the validator, introspection, explain, and the guard resource servers import. */
 @Module({
   imports: [CertificatesModule, ClientsModule, PartnersModule, OAuthServersModule, OAuthConfigurationModule, TokenIssuerModule],
   controllers: [IntrospectionController, TokenValidationController, WhoAmIController],
-  providers: [TokenValidator, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
+  providers: [TokenValidator, ValidationMetrics, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
   exports: [TokenValidator, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
 })
 export class ValidationModule {}

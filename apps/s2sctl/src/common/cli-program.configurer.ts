@@ -21,6 +21,9 @@ Examples:
   s2sctl client grant-role --client <client-id> --resource api://webapi --role Read.All
   TOKEN=$(s2sctl token get --client <client-id> --resource api://webapi --secret-file daemon.secret)
   s2sctl token decode "$TOKEN"
+  s2sctl token validate "$TOKEN" --explain
+  s2sctl partner-application new --identity microsoft.exchange --metadata-url https://mail.contoso.com/autodiscover/metadata/json/1
+  s2sctl partner-application refresh microsoft.exchange
   s2sctl admin-key create --name ci --role reader -o json
   s2sctl audit list --action admin-key.create --since 2025-01-01`;
 

@@ -1,5 +1,6 @@
 import { Command, CommandRunner, Help, Option, SubCommand } from 'nest-commander';
-import { UsageError } from '../common/cli-errors.js';
+import { AdminCommandRunner } from '../common/admin-command.runner.js';
+import { CliError, UsageError } from '../common/cli-errors.js';
 import { resolveCliSettings } from '../common/cli-settings.js';
 import { CommandGroupRunner } from '../common/command-group.runner.js';
 import { collectGlobalOptions } from '../common/global-options.js';
@@ -12,13 +13,16 @@ import { basicAuthorization } from './client-secret.credential.js';
 import { decodeTokenForDisplay } from './jwt.decoder.js';
 import { OAuthTokenClient } from './oauth-token.client.js';
 import { buildTokenRequestForm, clientAuthenticationKind, type TokenGetOptions } from './token-request.builder.js';
+import { TOKEN_VALIDATION_PATH, type TokenValidationResult } from './token-validation.dto.js';
+import { buildTokenValidationBody } from './token-validation.input.js';
+import { invalidReason, renderTokenValidation } from './token-validation.render.js';
 import type { TokenResponse } from './token.dto.js';
 import { renderDecodedToken } from './token.render.js';
 
 /**
  * `s2sctl token ...`: tokens as a client application sees them. `get` calls the server's token
  * endpoint as a registered client (not the admin API: no admin key is sent); `decode` only reads a
- * token locally.
+ * token locally; `validate` asks the admin API to verify one.
  */
 
 /**
@@ -169,10 +173,58 @@ export class TokenDecodeCommand extends CommandRunner {
   }
 }
 
-/** `s2sctl token`: groups get and decode. */
+/**
+ * `s2sctl token validate <token|->`: POST /admin/v1/tokens/validate. Exit code 0 for a valid
+ * token, 1 for an invalid one (after printing the result, with the reason on stderr).
+ */
+@SubCommand({
+  name: 'validate',
+  arguments: '<token>',
+  argsDescription: { token: 'a compact JWT, or - to read it from standard input (a leading "Bearer " is dropped)' },
+  description:
+    'Have the server verify a token as its protected endpoints would (signature, trust, audience, lifetime) and say why it ' +
+    'is or is not valid; exit code 0 valid, 1 not valid. Needs the admin key',
+})
+export class TokenValidateCommand extends AdminCommandRunner {
+  async run([token]: string[], options: { readonly explain?: boolean; readonly audience?: string } = {}): Promise<void> {
+    // The session first: a missing admin key is reported before a token is asked for.
+    const { settings, client } = this.openSession();
+    const body = buildTokenValidationBody(token === '-' ? await readSecret({ promptText: 'Token: ' }) : token, options.audience);
+    const result = await client.post<TokenValidationResult>(TOKEN_VALIDATION_PATH, body);
+    this.print(settings, result, (view) => renderTokenValidation(this.formatter, view, { explain: options.explain === true }));
+    // Printed as `s2sctl: token is not valid: <reason>` on stderr, exit code 1.
+    if (!result.valid) throw new CliError(invalidReason(result), 1);
+  }
+
+  @Help('after')
+  examples(): string {
+    return [
+      '',
+      'The first line says valid (and as whom the token was trusted) or invalid with the reason; --explain adds every check,',
+      'the signing key, when the issuer metadata was fetched and the clock difference. -o json prints the API response.',
+      '',
+      'Examples:',
+      '  s2sctl token validate "$TOKEN" --explain',
+      '  s2sctl token validate - --audience api://webapi < token.txt',
+      '  if s2sctl token validate "$TOKEN" > /dev/null; then echo ok; fi',
+    ].join('\n');
+  }
+
+  @Option({ flags: '--explain', description: 'list every check with its result, the signing key, the metadata age and the clock difference' })
+  parseExplain(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--audience <aud>', description: 'check the token against this audience (default: chosen by the server)' })
+  parseAudience(value: string): string {
+    return nonEmptyArgument(value).trim();
+  }
+}
+
+/** `s2sctl token`: groups get, decode and validate. */
 @Command({
   name: 'token',
-  description: 'Get a token from the token endpoint as a client, or decode a token locally',
-  subCommands: [TokenGetCommand, TokenDecodeCommand],
+  description: 'Get a token from the token endpoint as a client, decode a token locally, or have the server validate one',
+  subCommands: [TokenGetCommand, TokenDecodeCommand, TokenValidateCommand],
 })
 export class TokenCommand extends CommandGroupRunner {}

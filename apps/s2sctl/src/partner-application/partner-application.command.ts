@@ -1,0 +1,327 @@
+import { Command, Help, Option, SubCommand } from 'nest-commander';
+import type { InputFile } from '../certificate/certificate.input.js';
+import { AdminCommandRunner } from '../common/admin-command.runner.js';
+import type { CliSettings } from '../common/cli-settings.js';
+import { CommandGroupRunner } from '../common/command-group.runner.js';
+import { readInputFile } from '../common/input-file.reader.js';
+import { booleanArgument, nonEmptyArgument, repeatableArgument } from '../common/option-argument.parser.js';
+import type { PartnerApplication, PartnerApplicationList, TrustLevel } from './partner-application.dto.js';
+import {
+  METADATA_URL_EXAMPLE,
+  applicationIdentifierArgument,
+  buildPartnerChangeBody,
+  buildPartnerCreateBody,
+  checkPartnerSetOptions,
+  metadataHostArgument,
+  metadataUrlArgument,
+  partnerParameterSet,
+  partnerPath,
+  trustLevelArgument,
+  type PartnerFiles,
+  type PartnerNewOptions,
+  type PartnerSetOptions,
+} from './partner-application.input.js';
+import {
+  refreshWarning,
+  renderPartnerApplication,
+  renderPartnerApplicationList,
+  renderPartnerRefresh,
+  renderPartnerRemoved,
+} from './partner-application.render.js';
+
+/**
+ * `s2sctl partner-application ...`: the peer servers this service trusts (SPEC 5.5, 5.7), managed
+ * like `New-/Get-/Set-/Remove-CsPartnerApplication`: registered by metadata URL (the server
+ * downloads the partner's signing keys, and again on refresh) or by application identifier, realm
+ * and pinned certificates.
+ */
+
+const IDENTITY_ARGUMENT = {
+  arguments: '<identity>',
+  argsDescription: { identity: 'name of the partner application, e.g. microsoft.exchange (see s2sctl partner-application list)' },
+};
+const TRUST_LEVEL_DESCRIPTION = 'Full (as itself and as any user of its realm), Application (only as itself) or User (only on behalf of users); any case';
+const CERTIFICATE_DESCRIPTION = "the partner's signing certificate: PEM, DER (.cer) or base64 DER; repeatable";
+const METADATA_HOST_DESCRIPTION = 'host the metadata may be downloaded from (default: the metadata URL host); repeatable';
+const METADATA_CA_DESCRIPTION = 'PEM CA certificate(s) trusted for the metadata URL, besides the system store';
+
+/** Reads the `--certificate` and `--metadata-ca-file` files named by the options (1 MiB each at most). */
+async function readPartnerFiles(options: { readonly certificate?: readonly string[]; readonly metadataCaFile?: string }): Promise<PartnerFiles> {
+  const certificates: InputFile[] = [];
+  for (const path of options.certificate ?? []) certificates.push({ option: '--certificate', path, bytes: await readInputFile(path, '--certificate') });
+  const caFile = options.metadataCaFile;
+  return {
+    ...(options.certificate === undefined ? {} : { certificates }),
+    ...(caFile === undefined ? {} : { metadataCaFile: { option: '--metadata-ca-file', path: caFile, bytes: await readInputFile(caFile, '--metadata-ca-file') } }),
+  };
+}
+
+/** Base of `new` and `set`: prints the partner, and a note for certificate files sent in part. */
+abstract class PartnerChangeCommand extends AdminCommandRunner {
+  protected printPartner(settings: CliSettings, partner: PartnerApplication, ignoredChains: readonly string[]): void {
+    this.print(settings, partner, (body) => renderPartnerApplication(this.formatter, body, new Date()));
+    if (settings.output === 'json') return;
+    for (const path of ignoredChains) this.note(`only the first certificate of ${path} was pinned; the others in the file were not sent`);
+  }
+}
+
+/** `s2sctl partner-application new`: POST /admin/v1/partner-applications. */
+@SubCommand({
+  name: 'new',
+  description:
+    'Register a partner application by its metadata URL (downloaded now; refused if it cannot be) ' +
+    'or by application identifier, realm and certificate (New-CsPartnerApplication)',
+})
+export class PartnerApplicationNewCommand extends PartnerChangeCommand {
+  async run(_params: string[], options: PartnerNewOptions): Promise<void> {
+    // Usage errors before any file is read or request sent.
+    partnerParameterSet(options);
+    const { body, ignoredChains } = buildPartnerCreateBody(options, await readPartnerFiles(options));
+    const { settings, client } = this.openSession();
+    this.printPartner(settings, await client.post<PartnerApplication>('/partner-applications', body), ignoredChains);
+  }
+
+  @Help('after')
+  examples(): string {
+    return [
+      '',
+      'Give either --metadata-url (the application identifier, realm and certificates come from the document) or',
+      '--application-identifier, --realm and --certificate. --metadata-ca-file, --metadata-host and --allow-http-metadata',
+      'only go with --metadata-url. The trust level is Application unless --trust-level says otherwise.',
+      '',
+      'Examples:',
+      `  s2sctl partner-application new --identity microsoft.exchange --metadata-url ${METADATA_URL_EXAMPLE} --trust-level Full`,
+      '  s2sctl partner-application new --identity lab.sharepoint --metadata-url https://sp.lab.local/_layouts/15/metadata/json/1 \\',
+      '      --metadata-ca-file lab-root.pem --host sp.lab.local',
+      '  s2sctl partner-application new --identity fabrikam.app --application-identifier 2e8fe2ca-8b21-4d1a-9c7e-7f2b3c4d5e6f \\',
+      '      --realm fabrikam.com --certificate fabrikam-signing.cer --host app.fabrikam.com',
+    ].join('\n');
+  }
+
+  @Option({ flags: '--identity <name>', description: 'unique name of the partner, e.g. microsoft.exchange (lowercase)', required: true })
+  parseIdentity(value: string): string {
+    return nonEmptyArgument(value).trim();
+  }
+
+  @Option({ flags: '--metadata-url <url>', description: `the partner's authentication metadata document, e.g. ${METADATA_URL_EXAMPLE}` })
+  parseMetadataUrl(value: string): string {
+    return metadataUrlArgument(value);
+  }
+
+  @Option({ flags: '--application-identifier <guid>', description: "the partner's principal id (GUID), without --metadata-url" })
+  parseApplicationIdentifier(value: string): string {
+    return applicationIdentifierArgument(value);
+  }
+
+  @Option({ flags: '--realm <realm>', description: "the partner's realm, without --metadata-url" })
+  parseRealm(value: string): string {
+    return nonEmptyArgument(value).trim();
+  }
+
+  @Option({ flags: '--certificate <file>', description: `${CERTIFICATE_DESCRIPTION}, without --metadata-url` })
+  parseCertificate(value: string, previous?: string[]): string[] {
+    return repeatableArgument(value, previous);
+  }
+
+  @Option({ flags: '--host <authority>', description: 'host authority of the partner (host[:port]), used in the audience of tokens sent to it' })
+  parseHost(value: string): string {
+    return nonEmptyArgument(value).trim();
+  }
+
+  @Option({ flags: '--trust-level <level>', description: `${TRUST_LEVEL_DESCRIPTION} (default: Application)` })
+  parseTrustLevel(value: string): TrustLevel {
+    return trustLevelArgument(value);
+  }
+
+  @Option({ flags: '--accept-security-identifier-information', description: 'accept Windows security identifiers (SIDs) of users in its tokens' })
+  parseAcceptSecurityIdentifierInformation(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--enabled <true|false>', description: 'false: registered, but its tokens are refused until enabled (default: true)' })
+  parseEnabled(value: string): boolean {
+    return booleanArgument(value);
+  }
+
+  @Option({ flags: '--metadata-ca-file <file>', description: METADATA_CA_DESCRIPTION })
+  parseMetadataCaFile(value: string): string {
+    return nonEmptyArgument(value);
+  }
+
+  @Option({ flags: '--metadata-host <host>', description: METADATA_HOST_DESCRIPTION })
+  parseMetadataHost(value: string, previous?: string[]): string[] {
+    return metadataHostArgument(value, previous);
+  }
+
+  @Option({ flags: '--allow-http-metadata', description: 'accept an http:// metadata URL (labs only: the keys could be tampered with in transit)' })
+  parseAllowHttpMetadata(): boolean {
+    return true;
+  }
+}
+
+/** `s2sctl partner-application list`: GET /admin/v1/partner-applications. */
+@SubCommand({ name: 'list', description: 'List the partner applications with their trust level, keys and metadata status' })
+export class PartnerApplicationListCommand extends AdminCommandRunner {
+  async run(): Promise<void> {
+    const { settings, client } = this.openSession();
+    const list = await client.get<PartnerApplicationList>('/partner-applications');
+    this.print(settings, list, (body) => renderPartnerApplicationList(this.formatter, body));
+  }
+}
+
+/** `s2sctl partner-application get <identity>`: GET /admin/v1/partner-applications/{identity}. */
+@SubCommand({
+  name: 'get',
+  ...IDENTITY_ARGUMENT,
+  description: 'Show one partner application: settings, signing keys and metadata status (Get-CsPartnerApplication)',
+})
+export class PartnerApplicationGetCommand extends AdminCommandRunner {
+  async run([identity]: string[]): Promise<void> {
+    const path = partnerPath(identity);
+    const { settings, client } = this.openSession();
+    const partner = await client.get<PartnerApplication>(path);
+    this.print(settings, partner, (body) => renderPartnerApplication(this.formatter, body, new Date()));
+  }
+}
+
+/** `s2sctl partner-application set <identity>`: PATCH /admin/v1/partner-applications/{identity}. */
+@SubCommand({
+  name: 'set',
+  ...IDENTITY_ARGUMENT,
+  description: 'Change a partner application; only the options given are changed (Set-CsPartnerApplication)',
+})
+export class PartnerApplicationSetCommand extends PartnerChangeCommand {
+  async run([identity]: string[], options: PartnerSetOptions = {}): Promise<void> {
+    const path = partnerPath(identity);
+    checkPartnerSetOptions(options);
+    const { body, ignoredChains } = buildPartnerChangeBody(options, await readPartnerFiles(options));
+    const { settings, client } = this.openSession();
+    this.printPartner(settings, await client.patch<PartnerApplication>(path, body), ignoredChains);
+  }
+
+  @Help('after')
+  examples(): string {
+    return [
+      '',
+      'The application identifier and realm cannot change (remove the partner and create it again); given, they must',
+      'equal the current ones. --certificate replaces the pinned certificates, --metadata-host the list of hosts.',
+      'A new --metadata-url is downloaded at once and must name the same application identifier and realm.',
+      '',
+      'Examples:',
+      '  s2sctl partner-application set microsoft.exchange --enabled false',
+      '  s2sctl partner-application set microsoft.exchange --trust-level full --accept-security-identifier-information true',
+      '  s2sctl partner-application set fabrikam.app --certificate fabrikam-2026.cer --certificate fabrikam-2025.cer',
+    ].join('\n');
+  }
+
+  @Option({ flags: '--metadata-url <url>', description: 'new metadata URL (downloaded now; must name the same application identifier and realm)' })
+  parseMetadataUrl(value: string): string {
+    return metadataUrlArgument(value);
+  }
+
+  @Option({ flags: '--application-identifier <guid>', description: 'must equal the current one (it cannot change)' })
+  parseApplicationIdentifier(value: string): string {
+    return applicationIdentifierArgument(value);
+  }
+
+  @Option({ flags: '--realm <realm>', description: 'must equal the current one (it cannot change)' })
+  parseRealm(value: string): string {
+    return nonEmptyArgument(value).trim();
+  }
+
+  @Option({ flags: '--certificate <file>', description: `${CERTIFICATE_DESCRIPTION}; replaces the pinned certificates` })
+  parseCertificate(value: string, previous?: string[]): string[] {
+    return repeatableArgument(value, previous);
+  }
+
+  @Option({ flags: '--host <authority>', description: 'new host authority (host[:port])' })
+  parseHost(value: string): string {
+    return nonEmptyArgument(value).trim();
+  }
+
+  @Option({ flags: '--trust-level <level>', description: TRUST_LEVEL_DESCRIPTION })
+  parseTrustLevel(value: string): TrustLevel {
+    return trustLevelArgument(value);
+  }
+
+  @Option({ flags: '--accept-security-identifier-information <true|false>', description: 'whether SIDs of users in its tokens are accepted' })
+  parseAcceptSecurityIdentifierInformation(value: string): boolean {
+    return booleanArgument(value);
+  }
+
+  @Option({ flags: '--enabled <true|false>', description: 'false: its tokens are refused until enabled again' })
+  parseEnabled(value: string): boolean {
+    return booleanArgument(value);
+  }
+
+  @Option({ flags: '--metadata-ca-file <file>', description: `${METADATA_CA_DESCRIPTION}; replaces the bundle` })
+  parseMetadataCaFile(value: string): string {
+    return nonEmptyArgument(value);
+  }
+
+  @Option({ flags: '--metadata-host <host>', description: `${METADATA_HOST_DESCRIPTION}; replaces the list` })
+  parseMetadataHost(value: string, previous?: string[]): string[] {
+    return metadataHostArgument(value, previous);
+  }
+
+  @Option({ flags: '--allow-http-metadata <true|false>', description: 'whether an http:// metadata URL is accepted (labs only)' })
+  parseAllowHttpMetadata(value: string): boolean {
+    return booleanArgument(value);
+  }
+}
+
+/** `s2sctl partner-application remove <identity>`: DELETE /admin/v1/partner-applications/{identity}. */
+@SubCommand({ name: 'remove', ...IDENTITY_ARGUMENT, description: 'Delete a partner application; its tokens are refused from then on (Remove-CsPartnerApplication)' })
+export class PartnerApplicationRemoveCommand extends AdminCommandRunner {
+  async run([identity]: string[]): Promise<void> {
+    const path = partnerPath(identity);
+    const { settings, client } = this.openSession();
+    const removed = await client.delete<PartnerApplication>(path);
+    this.print(settings, removed, (body) => renderPartnerRemoved(body));
+  }
+}
+
+/** `s2sctl partner-application refresh <identity>`: POST /admin/v1/partner-applications/{identity}/refresh. */
+@SubCommand({
+  name: 'refresh',
+  ...IDENTITY_ARGUMENT,
+  description: "Download the partner's metadata again now; on failure the last known good keys are kept and the error is reported as a warning",
+})
+export class PartnerApplicationRefreshCommand extends AdminCommandRunner {
+  async run([identity]: string[]): Promise<void> {
+    const path = partnerPath(identity, '/refresh');
+    const { settings, client } = this.openSession();
+    const partner = await client.post<PartnerApplication>(path);
+    this.print(settings, partner, (body) => renderPartnerRefresh(this.formatter, body, new Date()));
+    // The refresh itself succeeded (exit 0) even when the download failed; say so on stderr, in every output format.
+    const warning = refreshWarning(partner);
+    if (warning !== undefined) this.note(`warning: ${warning}`);
+  }
+
+  @Help('after')
+  examples(): string {
+    return [
+      '',
+      'Exit code 0 whenever the server recorded the attempt, also when the download failed: the error is then in the',
+      'status and on stderr as a warning: line, and the partner keeps its last known good keys.',
+      '',
+      'Example:',
+      '  s2sctl partner-application refresh microsoft.exchange',
+    ].join('\n');
+  }
+}
+
+/** `s2sctl partner-application`: groups the partner application commands. */
+@Command({
+  name: 'partner-application',
+  description: 'Register, show, change, refresh and remove the partner applications (peer servers) this service trusts',
+  subCommands: [
+    PartnerApplicationNewCommand,
+    PartnerApplicationGetCommand,
+    PartnerApplicationListCommand,
+    PartnerApplicationSetCommand,
+    PartnerApplicationRemoveCommand,
+    PartnerApplicationRefreshCommand,
+  ],
+})
+export class PartnerApplicationCommand extends CommandGroupRunner {}

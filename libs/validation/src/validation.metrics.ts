@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { MetricsRegistry, ReadinessRegistry } from '@s2s/operations';
+import { OAuthServerDirectory } from '@s2s/oauth-servers';
+import { PartnerDirectory } from '@s2s/partners';
+import { Clock } from '@s2s/core';
+import { Counter, Gauge, Histogram } from 'prom-client';
+
+/**
+ * Validation metrics (SPEC 5.8): tokens validated by result, trust kind and reason, latency, and the
+ * age of every partner's and OAuth server's last good metadata (SPEC 8: last known good keys keep
+ * working while a metadata URL is down; the staleness is reported here and in readiness details).
+ */
+@Injectable()
+export class ValidationMetrics {
+  readonly validated: Counter<'result' | 'trust' | 'reason'>;
+  readonly duration: Histogram<'result'>;
+
+  constructor(metrics: MetricsRegistry, readiness: ReadinessRegistry, partners: PartnerDirectory, oauthServers: OAuthServerDirectory, clock: Clock) {
+    this.validated = new Counter({
+      name: 's2s_tokens_validated_total',
+      help: 'Tokens validated (introspection, guard, explain), by result, trust kind and reason',
+      labelNames: ['result', 'trust', 'reason'] as const,
+      registers: [metrics.registry],
+    });
+    this.duration = new Histogram({
+      name: 's2s_token_validation_duration_seconds',
+      help: 'Time to validate one token in-process, by result',
+      labelNames: ['result'] as const,
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
+      registers: [metrics.registry],
+    });
+    const sources = (): { kind: string; identity: string; lastSuccessAt: Date | null; lastError: string | null; reviewReason: string | null }[] => [
+      ...partners.all().map(({ partner }) => ({ kind: 'partner', identity: partner.identity, ...partner.metadataStatus })),
+      ...oauthServers.all().map(({ server }) => ({ kind: 'oauth-server', identity: server.identity, ...server.metadataStatus })),
+    ];
+    const age: Gauge<'kind' | 'identity'> = new Gauge({
+      name: 's2s_metadata_age_seconds',
+      help: 'Seconds since the last successful metadata download of each partner / OAuth server with a metadata URL',
+      labelNames: ['kind', 'identity'] as const,
+      registers: [metrics.registry],
+      collect: () => {
+        age.reset();
+        const now = clock.now().getTime();
+        for (const source of sources()) if (source.lastSuccessAt) age.set({ kind: source.kind, identity: source.identity }, Math.round((now - source.lastSuccessAt.getTime()) / 1000));
+      },
+    });
+    const failing: Gauge<'kind' | 'identity'> = new Gauge({
+      name: 's2s_metadata_refresh_failing',
+      help: '1 when the last metadata download of a partner / OAuth server failed (last known good keys in use) or awaits review',
+      labelNames: ['kind', 'identity'] as const,
+      registers: [metrics.registry],
+      collect: () => {
+        failing.reset();
+        for (const source of sources()) failing.set({ kind: source.kind, identity: source.identity }, source.lastError || source.reviewReason ? 1 : 0);
+      },
+    });
+    // Informational: a partner's metadata outage does not make this instance unready.
+    readiness.register('trustedIssuerMetadata', async () => ({
+      ready: true,
+      sources: Object.fromEntries(
+        sources().map((source) => [`${source.kind}:${source.identity}`, { lastSuccessAt: source.lastSuccessAt?.toISOString() ?? null, lastError: source.lastError, reviewReason: source.reviewReason }]),
+      ),
+    }));
+  }
+}
