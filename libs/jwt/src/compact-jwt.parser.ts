@@ -35,7 +35,7 @@ export interface ParseJwtOptions {
  * - a size cap;
  * - exactly three segments of the canonical base64url alphabet without padding, each re-encoding
  *   to itself (no whitespace, no non-canonical trailing bits: security catalogue B);
- * - header and payload are JSON objects without duplicate keys or `__proto__`;
+ * - header and payload are valid UTF-8 JSON objects without duplicate keys or `__proto__`;
  * - `alg` present; key-supplying headers (`jku`, `x5u`, `jwk`) refused; `crit` refused (we
  *   understand no extensions, RFC 7515 4.1.11);
  * - an empty signature only for `alg: none`, and `alg: none` only when allowed.
@@ -75,8 +75,17 @@ function decodeSegment(segment: string, part: string): Buffer {
   return bytes;
 }
 
+/** Refuses invalid UTF-8 instead of replacing it (security catalogue B06): a claim is never altered. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 function decodeJsonSegment(segment: string, part: string): Record<string, unknown> {
-  const text = decodeSegment(segment, part).toString('utf8');
+  let text: string;
+  try {
+    text = UTF8.decode(decodeSegment(segment, part));
+  } catch (error) {
+    if (error instanceof JwtFormatError) throw error;
+    throw new JwtFormatError('invalid_json', `the ${part} is not valid UTF-8`);
+  }
   let value: unknown;
   try {
     value = parseStrictJson(text);

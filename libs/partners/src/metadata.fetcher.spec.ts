@@ -99,9 +99,7 @@ describe('fetchMetadataJson', () => {
       // Chunked: no Content-Length, the cap must hold on the bytes actually received.
       response.writeHead(200, { 'content-type': 'application/json' });
       response.write('{"padding":"');
-      const timer = setInterval(() => {
-        if (!response.write('x'.repeat(512))) return;
-      }, 5);
+      const timer = setInterval(() => response.write('x'.repeat(512)), 5);
       response.on('close', () => clearInterval(timer));
     },
     '/trickle': (_request, response) => {
@@ -167,12 +165,12 @@ describe('fetchMetadataJson', () => {
     });
 
     it.each([
-      ['ftp', 'ftp://127.0.0.1/metadata'],
-      ['file', 'file:///etc/passwd'],
-      ['javascript', 'javascript:alert(1)'],
-      ['not a URL', 'not a url'],
+      ['an ftp URL', 'ftp://127.0.0.1/metadata'],
+      ['a file URL', 'file:///etc/passwd'],
+      ['a javascript URL', 'javascript:alert(1)'],
+      ['text that is not a URL', 'not a url'],
       ['a relative path', '/metadata/json/1'],
-    ])('refuses a %s URL even with allowHttp', async (_name, url) => {
+    ])('refuses %s even with allowHttp', async (_name, url) => {
       await expectFailure(fetchMetadataJson(url, lab()), 'url_refused');
     });
 
@@ -204,11 +202,6 @@ describe('fetchMetadataJson', () => {
     it('connects to loopback when the IP literal is on the allow-list too', async () => {
       await expect(fetchMetadataJson(http('/metadata/json/1', 'localhost'), lab({ hostAllowList: ['localhost', '127.0.0.1'] }))).resolves.toEqual(DOCUMENT);
       await expect(fetchMetadataJson(https('/metadata/json/1', 'localhost'), tls({ hostAllowList: ['LOCALHOST', '127.0.0.1'] }))).resolves.toEqual(DOCUMENT);
-    });
-
-    it('refuses a loopback IPv6 literal URL whose exact address is not on the allow-list', async () => {
-      // [::1] is allow-listed as a host, written differently; ::1 itself is on the deny-list.
-      await expectFailure(fetchMetadataJson(`http://[0:0:0:0:0:0:0:1]:${httpPort}/`, lab({ hostAllowList: ['0:0:0:0:0:0:0:1'] })), 'url_refused');
     });
 
     it.each<[string, string[], boolean]>([
@@ -313,8 +306,7 @@ describe('fetchMetadataJson', () => {
       await expectFailure(fetchMetadataJson(https('/metadata/json/1'), tls({ caBundle: otherCaPem })), 'network');
     });
 
-    it('verifies the host name: the certificate names localhost and 127.0.0.1 only', async () => {
-      // Reached by IP literal 127.0.0.1 (in the SAN) and by name localhost: both verify.
+    it('accepts the certificate when reached by a name in its SAN (localhost)', async () => {
       await expect(fetchMetadataJson(https('/metadata/json/1', 'localhost'), tls({ hostAllowList: ['localhost', '127.0.0.1'] }))).resolves.toEqual(DOCUMENT);
     });
 

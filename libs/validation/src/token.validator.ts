@@ -208,7 +208,9 @@ export class TokenValidator {
     if (user.nii === AD_IDENTITY_PROVIDER && !partner.partner.acceptSecurityIdentifierInformation) {
       checklist.fail('user-sid', 'sid_not_accepted', `partner ${partner.partner.identity} is not allowed to identify users by SID`);
     }
-    for (const address of [user.upn, user.smtp]) {
+    // Every address-like identifier must belong to the partner's realm (security catalogue D10).
+    const addresses = [user.upn, user.smtp, user.sip?.replace(/^sip:/i, ''), user.nameid?.includes('@') ? user.nameid : undefined];
+    for (const address of addresses) {
       if (address !== undefined && !inRealm(address, partner.partner.realm)) {
         checklist.fail('user-realm', 'user_outside_realm', `the user ${address} is outside the partner's realm ${partner.partner.realm}`);
       }
@@ -227,7 +229,10 @@ export class TokenValidator {
     const now = this.clock.now();
     const claims = jwt.payload;
     checklist.require(jwt.header.alg === 'RS256', 'algorithm', 'alg_not_allowed', `alg ${String(jwt.header.alg)} is not allowed for partners (RS256 only)`);
-    const iss = claims.iss as string;
+    // MS S2S actor tokens are typ JWT (SPEC 4.1); anything else is another kind of token.
+    checklist.require(jwt.header.typ === undefined || jwt.header.typ === 'JWT', 'token-type', 'token_type_invalid', 'an S2S actor token has typ JWT');
+    const iss = claims.iss;
+    if (typeof iss !== 'string' || iss.lastIndexOf('@') <= 0) return checklist.fail('issuer', 'issuer_untrusted', 'the actor token names no issuer');
     const at = iss.lastIndexOf('@');
     const principal = iss.slice(0, at);
     const realm = iss.slice(at + 1);
@@ -256,7 +261,9 @@ export class TokenValidator {
     const aud = claims.aud;
     checklist.require(typeof aud === 'string' && this.isOurAudience(aud, configuration.serviceName, configuration.realm, configuration.publicHost), 'audience', 'audience_invalid', `the audience ${String(aud)} is not this service`);
     const times = this.checkTimes(claims, checklist, trace, msNumericDate);
-    checklist.require(times.exp - (times.nbf ?? times.exp) <= MAX_ACTOR_LIFETIME_SECONDS, 'lifetime', 'lifetime_too_long', 'the actor token is valid for more than 24 h');
+    // nbf is required on S2S tokens (SPEC 4.1): without it the lifetime cap could not apply.
+    checklist.require(times.nbf !== undefined, 'not-before', 'nbf_missing', 'the actor token has no nbf');
+    checklist.require(times.exp - times.nbf! <= MAX_ACTOR_LIFETIME_SECONDS, 'lifetime', 'lifetime_too_long', 'the actor token is valid for more than 24 h');
     const nameid = claims.nameid;
     const nameidOk = typeof nameid === 'string' && nameid.lastIndexOf('@') > 0 && nameid.slice(nameid.lastIndexOf('@') + 1) === partner.partner.realm;
     checklist.require(nameidOk, 'nameid', 'nameid_invalid', 'nameid must be <application>@<partner realm>');
