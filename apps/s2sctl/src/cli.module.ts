@@ -38,6 +38,15 @@ import {
   OAuthConfigurationSetCommand,
 } from './oauth-configuration/oauth-configuration.command.js';
 import {
+  OAuthServerCommand,
+  OAuthServerGetCommand,
+  OAuthServerListCommand,
+  OAuthServerNewCommand,
+  OAuthServerRefreshCommand,
+  OAuthServerRemoveCommand,
+  OAuthServerSetCommand,
+} from './oauth-server/oauth-server.command.js';
+import {
   ResourceCommand,
   ResourceListCommand,
   ResourceNewCommand,
@@ -109,6 +118,13 @@ import { TokenCommand, TokenDecodeCommand, TokenGetCommand, TokenValidateCommand
     PartnerApplicationSetCommand,
     PartnerApplicationRemoveCommand,
     PartnerApplicationRefreshCommand,
+    OAuthServerCommand,
+    OAuthServerNewCommand,
+    OAuthServerGetCommand,
+    OAuthServerListCommand,
+    OAuthServerSetCommand,
+    OAuthServerRemoveCommand,
+    OAuthServerRefreshCommand,
     AdminKeyCommand,
     AdminKeyCreateCommand,
     AdminKeyListCommand,

@@ -24,6 +24,8 @@ Examples:
   s2sctl token validate "$TOKEN" --explain
   s2sctl partner-application new --identity microsoft.exchange --metadata-url https://mail.contoso.com/autodiscover/metadata/json/1
   s2sctl partner-application refresh microsoft.exchange
+  s2sctl oauth-server new --identity microsoft.sts --metadata-url https://accounts.accesscontrol.windows.net/<tenant>/metadata/json/1 --audience <aud>
+  s2sctl oauth-server list
   s2sctl admin-key create --name ci --role reader -o json
   s2sctl audit list --action admin-key.create --since 2025-01-01`;
 
