@@ -1,0 +1,164 @@
+// The real trust server as a child process, and small HTTP helpers to set it up. See bench/README.md.
+
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { Agent, request as httpsRequest } from 'node:https';
+import net from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { children, makeTempDir, removeTempDir, sleep, state, stopChild } from './lifecycle.mjs';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const SERVER_ENTRY = join(REPO_ROOT, 'dist/apps/trust-server/src/main.js');
+
+/** A free loopback port (for log levels above info, where the "listening" line with the URL is not printed). */
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+const VERBOSE_LEVELS = new Set(['info', 'debug', 'trace']);
+
+/**
+ * Starts `node dist/apps/trust-server/src/main.js` with a fresh DATA_DIR / CERTS_DIR. At LOG_LEVEL
+ * info or more verbose it listens on PORT=0 and the URL comes from the "s2s-trust listening" line;
+ * at quieter levels (the default, warn: Fastify logs two lines per request at info) a free port is
+ * chosen up front and the server is polled until /health/live answers. The server output is kept
+ * (last 64 KiB) for error messages, never printed.
+ */
+export async function startServer(mode, settings, extraEnv = {}) {
+  const dataDir = await makeTempDir('s2s-bench-');
+  const certsDir = join(dataDir, 'certs');
+  const announcesUrl = VERBOSE_LEVELS.has(settings.serverLogLevel);
+  const port = announcesUrl ? 0 : await freePort();
+  const env = {
+    PATH: process.env.PATH ?? '',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    CERTS_DIR: certsDir,
+    LOG_LEVEL: settings.serverLogLevel,
+    TLS_MODE: mode === 'https' ? 'on' : 'off',
+    AUTH_BACKOFF_ADDRESS_FAILURES: '1000000',
+    ...(settings.uvThreadpoolSizeEnv !== undefined ? { UV_THREADPOOL_SIZE: settings.uvThreadpoolSizeEnv } : {}),
+    ...extraEnv,
+  };
+  const child = spawn(process.execPath, [...settings.serverNodeArgs, SERVER_ENTRY], { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+
+  let output = '';
+  let pending = ''; // the unterminated last stdout line, while looking for the URL
+  let announcedUrl = null;
+  const keep = (chunk) => {
+    output += chunk.toString();
+    if (output.length > 65_536) output = output.slice(-65_536);
+  };
+  child.stderr.on('data', keep);
+  child.stdout.on('data', (chunk) => {
+    keep(chunk);
+    if (!announcesUrl || announcedUrl) return;
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop();
+    for (const line of lines) {
+      if (!line.includes('"s2s-trust listening"')) continue;
+      try {
+        announcedUrl = JSON.parse(line).url;
+      } catch {
+        /* not JSON: keep looking */
+      }
+    }
+  });
+
+  const fail = (why) => new Error(`${mode} server: ${why}\n--- server output (tail) ---\n${output}`);
+  const deadline = Date.now() + 60_000;
+  let url = announcesUrl ? null : `${mode}://127.0.0.1:${port}`;
+  let ca = null;
+  for (;;) {
+    if (state.interrupted) throw new Error('interrupted');
+    if (child.exitCode !== null || child.signalCode !== null) throw fail(`exited with ${child.exitCode ?? child.signalCode} before it was ready`);
+    if (Date.now() > deadline) throw fail('not ready within 60 s');
+    if (announcesUrl) url = announcedUrl;
+    if (url) {
+      try {
+        if (mode === 'https') ca ??= await readFile(join(certsDir, 'localhost-tls.crt'));
+        const live = await call(url, '/health/live', { ca });
+        if (live.status === 200) break;
+      } catch {
+        /* not up yet */
+      }
+    }
+    await sleep(100);
+  }
+  const adminKey = (await readFile(join(dataDir, 'bootstrap-admin.key'), 'utf8')).trim();
+  return {
+    mode,
+    url,
+    ca,
+    pid: child.pid,
+    adminKey,
+    output: () => output,
+    async stop() {
+      await stopChild(child);
+      children.delete(child);
+      await removeTempDir(dataDir);
+    },
+  };
+}
+
+/** One request on a fresh connection; TLS verified against `ca` (never disabled). */
+export function call(baseUrl, path, { method = 'GET', headers = {}, body, ca = null } = {}) {
+  const target = new URL(path, baseUrl);
+  const secure = target.protocol === 'https:';
+  const send = secure ? httpsRequest : httpRequest;
+  return new Promise((resolveResponse, reject) => {
+    const req = send(
+      target,
+      {
+        method,
+        headers: { ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers },
+        ...(secure ? { agent: new Agent({ ca: ca ?? undefined, keepAlive: false }) } : { agent: false }),
+        timeout: 30_000,
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('end', () => resolveResponse({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: timed out`)));
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+/** An admin API call with the bootstrap key; anything but 2xx throws. */
+export async function admin(server, method, path, body) {
+  const response = await call(server.url, `/admin/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${server.adminKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    ca: server.ca,
+  });
+  if (response.status < 200 || response.status >= 300) {
+    throw new Error(`${server.mode} server: ${method} /admin/v1${path} answered ${response.status}: ${response.text}`);
+  }
+  return response.text ? JSON.parse(response.text) : null;
+}
+
+/** RFC 6749 2.3.1: Basic base64(form-urlencode(client_id) ":" form-urlencode(secret)). */
+export function basicCredentials(clientId, secret) {
+  const formEncode = (value) => new URLSearchParams([['v', value]]).toString().slice(2);
+  return `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(secret)}`, 'utf8').toString('base64')}`;
+}
+
+export const formHeaders = (authorization) => ({ 'content-type': 'application/x-www-form-urlencoded', authorization });
