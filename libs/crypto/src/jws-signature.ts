@@ -18,10 +18,18 @@ function keyOptions(algorithm: JwsAlgorithm, key: KeyObject): Parameters<typeof 
   }
 }
 
-/** Whether `key` can be used with `algorithm` (RSA for RS256/PS256, P-256 for ES256). */
+/** Key type facts, computed once per key (`asymmetricKeyDetails` builds a new object on every read). */
+const KEY_FACTS = new WeakMap<KeyObject, { rsa: boolean; p256: boolean }>();
+
+/** Whether `key` can be used with `algorithm` (RSA ≥ 2048 for RS256/PS256, P-256 for ES256). */
 export function keyFitsAlgorithm(algorithm: JwsAlgorithm, key: KeyObject): boolean {
-  if (algorithm === 'ES256') return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
-  return key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048;
+  let facts = KEY_FACTS.get(key);
+  if (!facts) {
+    const details = key.asymmetricKeyDetails ?? {};
+    facts = { rsa: key.asymmetricKeyType === 'rsa' && (details.modulusLength ?? 0) >= 2048, p256: key.asymmetricKeyType === 'ec' && details.namedCurve === 'prime256v1' };
+    KEY_FACTS.set(key, facts);
+  }
+  return algorithm === 'ES256' ? facts.p256 : facts.rsa;
 }
 
 /**
@@ -47,7 +55,8 @@ export function signJws(algorithm: JwsAlgorithm, signingInput: string, privateKe
 export function verifyJws(algorithm: JwsAlgorithm, signingInput: string, signature: Buffer, publicKey: KeyObject): boolean {
   if (!keyFitsAlgorithm(algorithm, publicKey)) return false;
   try {
-    return verify('sha256', Buffer.from(signingInput, 'ascii'), keyOptions(algorithm, publicKey), signature);
+    // RS256 is PKCS#1 v1.5, OpenSSL's default for an RSA KeyObject: no options object to parse.
+    return verify('sha256', Buffer.from(signingInput, 'latin1'), algorithm === 'RS256' ? publicKey : keyOptions(algorithm, publicKey), signature);
   } catch {
     return false;
   }

@@ -22,31 +22,51 @@ export function parseStrictJson(text: string): unknown {
 }
 
 interface Frame {
-  object: boolean;
-  keys: Set<string>;
+  keys: Set<string> | null;
   expectingKey: boolean;
 }
 
+const OPEN_OBJECT = 0x7b; // {
+const OPEN_ARRAY = 0x5b; // [
+const CLOSE_OBJECT = 0x7d; // }
+const CLOSE_ARRAY = 0x5d; // ]
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
 /**
- * Walks the (already syntax-checked) text once, tracking the keys of each open object. Only
- * strings in key position are decoded.
+ * Walks the (already syntax-checked) text once, tracking the keys of each open object. Strings are
+ * skipped with `indexOf`; only keys are materialised, and only keys with escapes go through
+ * `JSON.parse`. (This runs for every token the validator sees, so it is kept cheap.)
  */
 function assertNoDuplicateKeys(text: string): void {
   const stack: Frame[] = [];
+  let top: Frame | undefined;
   for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (char === '{') stack.push({ object: true, keys: new Set(), expectingKey: true });
-    else if (char === '[') stack.push({ object: false, keys: new Set(), expectingKey: false });
-    else if (char === '}' || char === ']') stack.pop();
-    else if (char === ',') {
-      const top = stack.at(-1);
-      if (top?.object) top.expectingKey = true;
-    } else if (char === '"') {
-      let end = i + 1;
-      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
-      const top = stack.at(-1);
-      if (top?.object && top.expectingKey) {
-        const key = JSON.parse(text.slice(i, end + 1)) as string;
+    const code = text.charCodeAt(i);
+    if (code === OPEN_OBJECT) {
+      top = { keys: new Set(), expectingKey: true };
+      stack.push(top);
+    } else if (code === OPEN_ARRAY) {
+      top = { keys: null, expectingKey: false };
+      stack.push(top);
+    } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
+      stack.pop();
+      top = stack[stack.length - 1];
+    } else if (code === COMMA) {
+      if (top?.keys) top.expectingKey = true;
+    } else if (code === QUOTE) {
+      let end = text.indexOf('"', i + 1);
+      // A quote preceded by an odd number of backslashes is part of the string.
+      for (;;) {
+        let backslashes = 0;
+        for (let j = end - 1; text.charCodeAt(j) === BACKSLASH; j--) backslashes++;
+        if (backslashes % 2 === 0) break;
+        end = text.indexOf('"', end + 1);
+      }
+      if (top?.keys && top.expectingKey) {
+        const backslash = text.indexOf('\\', i + 1);
+        const key = backslash !== -1 && backslash < end ? (JSON.parse(text.slice(i, end + 1)) as string) : text.slice(i + 1, end);
         if (top.keys.has(key)) throw new StrictJsonError(`duplicate key "${key}" in a JSON object`);
         if (key === '__proto__') throw new StrictJsonError('the key "__proto__" is not allowed');
         top.keys.add(key);

@@ -68,23 +68,34 @@ export function parseCompactJwt(token: unknown, options: ParseJwtOptions = {}): 
   return { token, header: header as ParsedJwt['header'], payload, signingInput: `${headerSegment}.${payloadSegment}`, signature };
 }
 
+const BASE64URL_VALUES = new Int8Array(128).fill(-1);
+'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('').forEach((char, index) => (BASE64URL_VALUES[char.charCodeAt(0)] = index));
+
 function decodeSegment(segment: string, part: string): Buffer {
   if (!SEGMENT.test(segment)) throw new JwtFormatError('invalid_base64url', `the ${part} is not base64url`);
-  const bytes = Buffer.from(segment, 'base64url');
-  if (bytes.toString('base64url') !== segment) throw new JwtFormatError('invalid_base64url', `the ${part} is not canonical base64url`);
-  return bytes;
+  // Canonical unpadded base64url (RFC 7515 2, security catalogue B04): no length of 4n+1, and the
+  // unused low bits of the last character are zero (so exactly one text encodes these bytes).
+  const remainder = segment.length % 4;
+  const last = segment.length ? BASE64URL_VALUES[segment.charCodeAt(segment.length - 1)]! : 0;
+  if (remainder === 1 || (remainder === 2 && (last & 0x0f) !== 0) || (remainder === 3 && (last & 0x03) !== 0)) {
+    throw new JwtFormatError('invalid_base64url', `the ${part} is not canonical base64url`);
+  }
+  return Buffer.from(segment, 'base64url');
 }
 
 /** Refuses invalid UTF-8 instead of replacing it (security catalogue B06): a claim is never altered. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function decodeJsonSegment(segment: string, part: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = UTF8.decode(decodeSegment(segment, part));
-  } catch (error) {
-    if (error instanceof JwtFormatError) throw error;
-    throw new JwtFormatError('invalid_json', `the ${part} is not valid UTF-8`);
+  const bytes = decodeSegment(segment, part);
+  const text = bytes.toString('utf8');
+  // Buffer decoding replaces bad sequences with U+FFFD; only then is the strict (slower) decoder needed.
+  if (text.includes('\uFFFD')) {
+    try {
+      UTF8.decode(bytes);
+    } catch {
+      throw new JwtFormatError('invalid_json', `the ${part} is not valid UTF-8`);
+    }
   }
   let value: unknown;
   try {

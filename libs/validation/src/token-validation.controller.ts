@@ -39,7 +39,7 @@ export class TokenValidationController {
   @ApiOperation({ summary: 'Validate a token and list every check, the key looked up, metadata age and clock difference' })
   @ApiOkResponse({ type: TokenValidationDto })
   async validate(@Body() body: ValidateTokenDto): Promise<TokenValidationDto> {
-    const outcome = await this.validator.validate(body.token.replace(/^Bearer\s+/i, ''), { audience: body.audience });
+    const outcome = await this.validator.validate(body.token.replace(/^Bearer\s+/i, ''), { audience: body.audience, explain: true });
     const { trace } = outcome;
     return {
       valid: outcome.valid,

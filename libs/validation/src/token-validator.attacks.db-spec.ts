@@ -110,7 +110,7 @@ async function openHarness(database: TestDatabase, clock: FrozenClock, actor: Ad
 
 /** Validates without letting an unexpected exception escape: a crash is reported as `threw`. */
 async function outcomeOf(h: Harness, token: unknown): Promise<ValidationOutcome | { threw: string }> {
-  return h.validator.validate(token).catch((error: Error) => ({ threw: `${error.name}: ${error.message}` }));
+  return h.validator.validate(token, { explain: true }).catch((error: Error) => ({ threw: `${error.name}: ${error.message}` }));
 }
 
 describe.each(testDatabaseKinds())('TokenValidator against the attack catalogue on %s', (kind) => {

@@ -11,7 +11,6 @@ import { allowsAppOnly, allowsUsers, type CachedPartner, PartnerDirectory } from
 import { TokenRejectedError, type TokenUser, type ValidatedToken, type ValidationOutcome, type ValidationTrace } from './token-validation.js';
 import { msNumericDate, numericDate, ValidationChecklist } from './validation.checklist.js';
 import { ValidationMetrics } from './validation.metrics.js';
-import { performance } from 'node:perf_hooks';
 
 /** Longest lifetime accepted for an S2S actor token (SPEC 4.1: never above 24 h). */
 export const MAX_ACTOR_LIFETIME_SECONDS = 86_400;
@@ -22,6 +21,8 @@ const AD_IDENTITY_PROVIDER = 'urn:office:idp:activedirectory';
 export interface ValidateOptions {
   /** For this service's own tokens: the audience the caller expects (else any registered resource). */
   audience?: string;
+  /** Record every passed check in the trace (explain mode); otherwise only the failing one. */
+  explain?: boolean;
 }
 
 /**
@@ -37,6 +38,7 @@ export interface ValidateOptions {
 export class TokenValidator {
   private readonly issuer: string;
   private readonly publicHost: string;
+  private readonly publicHostWithoutPort: string;
 
   constructor(
     config: AppConfig,
@@ -50,21 +52,19 @@ export class TokenValidator {
   ) {
     this.issuer = config.publicUrl.replace(/\/+$/, '');
     this.publicHost = new URL(config.publicUrl).host.toLowerCase();
+    this.publicHostWithoutPort = this.publicHost.replace(/:\d+$/, '');
   }
 
   async validate(token: unknown, options: ValidateOptions = {}): Promise<ValidationOutcome> {
-    const checklist = new ValidationChecklist();
+    const checklist = new ValidationChecklist(options.explain === true);
     const trace: ValidationTrace = { checks: checklist.checks, key: null, issuerMetadataFetchedAt: null, clockDifferenceSeconds: null, header: null, claims: null };
-    const started = performance.now();
     try {
       const validated = await this.run(token, options, checklist, trace);
-      this.metrics.validated.inc({ result: 'valid', trust: validated.trust.kind, reason: 'none' });
-      this.metrics.duration.observe({ result: 'valid' }, (performance.now() - started) / 1000);
+      this.metrics.countValid(validated.trust.kind);
       return { valid: true, token: validated, trace };
     } catch (error) {
       if (!(error instanceof TokenRejectedError)) throw error;
       this.metrics.validated.inc({ result: 'invalid', trust: 'none', reason: error.reason });
-      this.metrics.duration.observe({ result: 'invalid' }, (performance.now() - started) / 1000);
       return { valid: false, reason: error.reason, message: error.message, trace };
     }
   }
@@ -291,10 +291,10 @@ export class TokenValidator {
   private isOurAudience(aud: string, serviceName: string, realm: string | null, publicHost: string | null): boolean {
     const slash = aud.indexOf('/');
     const at = aud.lastIndexOf('@');
-    if (slash <= 0 || at <= slash) return false;
+    if (slash <= 0 || at <= slash || realm === null) return false;
+    if (aud.slice(0, slash) !== serviceName || aud.slice(at + 1) !== realm) return false;
     const host = aud.slice(slash + 1, at).toLowerCase();
-    const hosts = new Set([this.publicHost, this.publicHost.replace(/:\d+$/, ''), ...(publicHost ? [publicHost.toLowerCase()] : [])]);
-    return aud.slice(0, slash) === serviceName && realm !== null && aud.slice(at + 1) === realm && hosts.has(host);
+    return host === this.publicHost || host === this.publicHostWithoutPort || (publicHost !== null && host === publicHost.toLowerCase());
   }
 
   /** `nbf`/`exp` (and `iat`) against the clock with the configured skew. */

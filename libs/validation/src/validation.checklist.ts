@@ -7,8 +7,11 @@ import { TokenRejectedError, type ValidationCheck } from './token-validation.js'
 export class ValidationChecklist {
   readonly checks: ValidationCheck[] = [];
 
+  /** `recording` false (the hot path) keeps only the failure, not every passed check. */
+  constructor(private readonly recording = true) {}
+
   pass(check: string, detail: string | null = null): void {
-    this.checks.push({ check, passed: true, detail });
+    if (this.recording) this.checks.push({ check, passed: true, detail });
   }
 
   /** Records the failure and throws it. */
