@@ -81,7 +81,7 @@ export class TokenValidator {
     }
     const server = typeof iss === 'string' ? this.oauthServers.byIssuerName(iss) : undefined;
     if (server) {
-      checklist.pass('issuer-class', `OAuth server ${server.server.identity}`);
+      checklist.pass('issuer-class', () => `OAuth server ${server.server.identity}`);
       return this.oauthServerToken(jwt, server, checklist, trace);
     }
     if (typeof iss === 'string' && iss.includes('@')) {
@@ -106,18 +106,18 @@ export class TokenValidator {
   /** This service's RFC 9068 tokens. */
   private selfToken(jwt: ParsedJwt, options: ValidateOptions, checklist: ValidationChecklist, trace: ValidationTrace): ValidatedToken {
     const now = this.clock.now();
-    checklist.require(jwt.header.alg === 'RS256', 'algorithm', 'alg_not_allowed', `alg ${String(jwt.header.alg)} is not allowed for this issuer (RS256 only)`);
+    checklist.require(jwt.header.alg === 'RS256', 'algorithm', 'alg_not_allowed', () => `alg ${String(jwt.header.alg)} is not allowed for this issuer (RS256 only)`);
     checklist.require(jwt.header.typ === 'at+jwt', 'token-type', 'token_type_invalid', 'not an access token (typ must be at+jwt)');
     const keyId = typeof jwt.header.kid === 'string' ? jwt.header.kid : typeof jwt.header.x5t === 'string' ? jwt.header.x5t : '';
     const key = this.keyRing.published(now).find((candidate) => candidate.x5t === keyId);
     trace.key = { id: keyId, found: key !== undefined, source: 'this service\'s published certificates' };
     if (!key) return checklist.fail('key', 'key_unknown', `no published certificate has x5t ${keyId}`);
-    checklist.pass('key', `certificate ${key.thumbprint}`);
+    checklist.pass('key', () => `certificate ${key.thumbprint}`);
     checklist.require(verifyJws('RS256', jwt.signingInput, jwt.signature, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify');
     const claims = jwt.payload;
     const aud = claims.aud;
     const audienceOk = typeof aud === 'string' && (options.audience !== undefined ? aud === options.audience : this.clients.resourceByAppIdUri(aud) !== undefined);
-    checklist.require(audienceOk, 'audience', 'audience_invalid', `the audience ${String(aud)} is not ${options.audience ?? 'a registered resource'}`);
+    checklist.require(audienceOk, 'audience', 'audience_invalid', () => `the audience ${String(aud)} is not ${options.audience ?? 'a registered resource'}`);
     const { exp } = this.checkTimes(claims, checklist, trace, numericDate);
     const user: TokenUser | null = claims.idtyp === 'user' ? pickUser(claims) : null;
     return {
@@ -136,9 +136,9 @@ export class TokenValidator {
   private async oauthServerToken(jwt: ParsedJwt, registered: CachedOAuthServer, checklist: ValidationChecklist, trace: ValidationTrace): Promise<ValidatedToken> {
     const { server } = registered;
     trace.issuerMetadataFetchedAt = server.metadataStatus.lastSuccessAt;
-    checklist.require(server.enabled, 'oauth-server-enabled', 'oauth_server_disabled', `OAuth server ${server.identity} is disabled`);
+    checklist.require(server.enabled, 'oauth-server-enabled', 'oauth_server_disabled', () => `OAuth server ${server.identity} is disabled`);
     const algorithm = jwt.header.alg as JwsAlgorithm;
-    checklist.require(JWS_ALGORITHMS.includes(algorithm), 'algorithm', 'alg_not_allowed', `alg ${String(jwt.header.alg)} is not allowed (RS256, PS256, ES256)`);
+    checklist.require(JWS_ALGORITHMS.includes(algorithm), 'algorithm', 'alg_not_allowed', () => `alg ${String(jwt.header.alg)} is not allowed (RS256, PS256, ES256)`);
     const kid = typeof jwt.header.kid === 'string' ? jwt.header.kid : null;
     const x5t = typeof jwt.header.x5t === 'string' ? jwt.header.x5t : null;
     const find = (candidate: CachedOAuthServer): CachedOAuthServer['keys'][number] | undefined =>
@@ -152,24 +152,24 @@ export class TokenValidator {
     }
     trace.key = { id: kid ?? x5t ?? '(none)', found: key !== undefined, source: `OAuth server ${server.identity} ${server.type === 'oidc' ? 'JWKS' : 'metadata'}` };
     if (!key) return checklist.fail('key', 'key_unknown', `OAuth server ${server.identity} has no key ${kid ?? x5t ?? '(no kid)'}`);
-    checklist.require((key.alg === null || key.alg === algorithm) && keyFitsAlgorithm(algorithm, key.publicKey), 'key', 'alg_key_mismatch', `the key cannot be used with ${algorithm}`);
+    checklist.require((key.alg === null || key.alg === algorithm) && keyFitsAlgorithm(algorithm, key.publicKey), 'key', 'alg_key_mismatch', () => `the key cannot be used with ${algorithm}`);
     checklist.require(verifyJws(algorithm, jwt.signingInput, jwt.signature, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify');
     const claims = jwt.payload;
     const audiences = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) && claims.aud.every((entry) => typeof entry === 'string') ? (claims.aud as string[]) : [];
-    checklist.require(audiences.some((audience) => server.audiences.includes(audience)), 'audience', 'audience_invalid', `the audience is not one of ${server.audiences.join(', ')}`);
+    checklist.require(audiences.some((audience) => server.audiences.includes(audience)), 'audience', 'audience_invalid', () => `the audience is not one of ${server.audiences.join(', ')}`);
     const times = this.checkTimes(claims, checklist, trace, numericDate);
     const issued = typeof claims.iat === 'number' ? claims.iat : times.nbf;
     checklist.require(issued === undefined || times.exp - issued <= MAX_ACTOR_LIFETIME_SECONDS, 'lifetime', 'lifetime_too_long', 'the token is valid for more than 24 h');
-    if (server.tenantId !== null) checklist.require(claims.tid === server.tenantId, 'tenant', 'tenant_mismatch', `the token's tenant is not ${server.tenantId}`);
+    if (server.tenantId !== null) checklist.require(claims.tid === server.tenantId, 'tenant', 'tenant_mismatch', () => `the token's tenant is not ${server.tenantId}`);
     const appId = [claims.appid, claims.azp, claims.client_id].find((value): value is string => typeof value === 'string') ?? null;
     if (server.allowedApplicationIds.length) {
-      checklist.require(appId !== null && server.allowedApplicationIds.includes(appId), 'application', 'application_not_allowed', `application ${appId ?? '(none)'} is not allowed`);
+      checklist.require(appId !== null && server.allowedApplicationIds.includes(appId), 'application', 'application_not_allowed', () => `application ${appId ?? '(none)'} is not allowed`);
     }
     if (server.allowedObjectIds.length) {
-      checklist.require(typeof claims.oid === 'string' && server.allowedObjectIds.includes(claims.oid), 'object', 'object_not_allowed', `object id ${String(claims.oid ?? '(none)')} is not allowed`);
+      checklist.require(typeof claims.oid === 'string' && server.allowedObjectIds.includes(claims.oid), 'object', 'object_not_allowed', () => `object id ${String(claims.oid ?? '(none)')} is not allowed`);
     }
     const roles = Array.isArray(claims.roles) ? claims.roles.filter((role): role is string => typeof role === 'string') : [];
-    if (server.requiredRole !== null) checklist.require(roles.includes(server.requiredRole), 'role', 'role_missing', `the token lacks the role ${server.requiredRole}`);
+    if (server.requiredRole !== null) checklist.require(roles.includes(server.requiredRole), 'role', 'role_missing', () => `the token lacks the role ${server.requiredRole}`);
     const scope = typeof claims.scp === 'string' ? claims.scp : typeof claims.scope === 'string' ? claims.scope : '';
     const user = claims.idtyp === 'user' || (typeof claims.sub === 'string' && appId !== null && claims.sub !== appId) ? pickUser(claims) : null;
     return {
@@ -202,7 +202,7 @@ export class TokenValidator {
     const times = this.checkTimes(o, checklist, null, msNumericDate, 'outer-');
     checklist.require(times.exp <= actor.expiresAt.getTime() / 1000, 'outer-lifetime', 'outer_outlives_actor', 'the outer token expires after its actor token');
     checklist.require(actor.claims.trustedfordelegation === 'true', 'delegation-claim', 'delegation_not_trusted', 'the actor token is not trusted for delegation');
-    checklist.require(allowsUsers(partner.partner.trustLevel), 'trust-level', 'delegation_not_allowed', `partner ${partner.partner.identity} has trust level ${partner.partner.trustLevel}, which does not allow acting for users`);
+    checklist.require(allowsUsers(partner.partner.trustLevel), 'trust-level', 'delegation_not_allowed', () => `partner ${partner.partner.identity} has trust level ${partner.partner.trustLevel}, which does not allow acting for users`);
     const user = pickUser(o);
     checklist.require(typeof user.nameid === 'string', 'user', 'user_missing', 'the outer token names no user (nameid)');
     if (user.nii === AD_IDENTITY_PROVIDER && !partner.partner.acceptSecurityIdentifierInformation) {
@@ -228,7 +228,7 @@ export class TokenValidator {
   ): Promise<{ token: ValidatedToken; partner: CachedPartner }> {
     const now = this.clock.now();
     const claims = jwt.payload;
-    checklist.require(jwt.header.alg === 'RS256', 'algorithm', 'alg_not_allowed', `alg ${String(jwt.header.alg)} is not allowed for partners (RS256 only)`);
+    checklist.require(jwt.header.alg === 'RS256', 'algorithm', 'alg_not_allowed', () => `alg ${String(jwt.header.alg)} is not allowed for partners (RS256 only)`);
     // MS S2S actor tokens are typ JWT (SPEC 4.1); anything else is another kind of token.
     checklist.require(jwt.header.typ === undefined || jwt.header.typ === 'JWT', 'token-type', 'token_type_invalid', 'an S2S actor token has typ JWT');
     const iss = claims.iss;
@@ -238,9 +238,9 @@ export class TokenValidator {
     const realm = iss.slice(at + 1);
     const partner = isLowercaseGuid(principal) ? this.partners.byPrincipal(principal, realm) : undefined;
     if (!partner) return checklist.fail('issuer', 'issuer_untrusted', `${iss} is not a registered partner application`);
-    checklist.pass('issuer', `partner ${partner.partner.identity}`);
+    checklist.pass('issuer', () => `partner ${partner.partner.identity}`);
     trace.issuerMetadataFetchedAt = partner.partner.metadataStatus.lastSuccessAt;
-    checklist.require(partner.partner.enabled, 'partner-enabled', 'partner_disabled', `partner ${partner.partner.identity} is disabled`);
+    checklist.require(partner.partner.enabled, 'partner-enabled', 'partner_disabled', () => `partner ${partner.partner.identity} is disabled`);
 
     const x5t = typeof jwt.header.x5t === 'string' ? jwt.header.x5t : typeof jwt.header.kid === 'string' ? jwt.header.kid : '';
     if (!X5T.test(x5t)) return checklist.fail('key', 'key_unknown', 'the token names no valid x5t');
@@ -253,13 +253,13 @@ export class TokenValidator {
     trace.issuerMetadataFetchedAt = cached.partner.metadataStatus.lastSuccessAt;
     if (!key) return checklist.fail('key', 'key_unknown', `partner ${partner.partner.identity} has no key with x5t ${x5t}`);
     const skew = this.oauthConfiguration.cached().clockSkewSeconds * 1000;
-    checklist.require(key.notBefore.getTime() - skew <= now.getTime() && now.getTime() < key.notAfter.getTime() + skew, 'key-validity', 'key_expired', `the partner certificate ${x5t} is outside its validity period`);
-    checklist.pass('key', `x5t ${x5t}`);
+    checklist.require(key.notBefore.getTime() - skew <= now.getTime() && now.getTime() < key.notAfter.getTime() + skew, 'key-validity', 'key_expired', () => `the partner certificate ${x5t} is outside its validity period`);
+    checklist.pass('key', () => `x5t ${x5t}`);
     checklist.require(verifyJws('RS256', jwt.signingInput, jwt.signature, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify with the partner\'s key');
 
     const configuration = this.oauthConfiguration.cached();
     const aud = claims.aud;
-    checklist.require(typeof aud === 'string' && this.isOurAudience(aud, configuration.serviceName, configuration.realm, configuration.publicHost), 'audience', 'audience_invalid', `the audience ${String(aud)} is not this service`);
+    checklist.require(typeof aud === 'string' && this.isOurAudience(aud, configuration.serviceName, configuration.realm, configuration.publicHost), 'audience', 'audience_invalid', () => `the audience ${String(aud)} is not this service`);
     const times = this.checkTimes(claims, checklist, trace, msNumericDate);
     // nbf is required on S2S tokens (SPEC 4.1): without it the lifetime cap could not apply.
     checklist.require(times.nbf !== undefined, 'not-before', 'nbf_missing', 'the actor token has no nbf');
@@ -269,7 +269,7 @@ export class TokenValidator {
     checklist.require(nameidOk, 'nameid', 'nameid_invalid', 'nameid must be <application>@<partner realm>');
     checklist.require(!USER_CLAIMS.some((name) => claims[name] !== undefined), 'actor-claims', 'actor_has_user_claims', 'an actor token may not carry user claims');
     if (!mode.delegation) {
-      checklist.require(allowsAppOnly(partner.partner.trustLevel), 'trust-level', 'app_only_not_allowed', `partner ${partner.partner.identity} has trust level User and may not act as itself`);
+      checklist.require(allowsAppOnly(partner.partner.trustLevel), 'trust-level', 'app_only_not_allowed', () => `partner ${partner.partner.identity} has trust level User and may not act as itself`);
     }
     const appId = (nameid as string).slice(0, (nameid as string).lastIndexOf('@'));
     return {
@@ -313,7 +313,7 @@ export class TokenValidator {
     checklist.require(exp !== null && nbf !== null && iat !== null, `${prefix}claim-types`, 'claim_malformed', 'exp, nbf and iat must be NumericDates');
     if (exp === undefined) return checklist.fail(`${prefix}expiry`, 'exp_missing', 'the token has no exp');
     if (trace) trace.clockDifferenceSeconds = Math.round(now - (iat ?? nbf ?? now));
-    checklist.require(exp! + skew > now, `${prefix}expiry`, 'token_expired', `the token expired at ${new Date(exp! * 1000).toISOString()}`);
+    checklist.require(exp! + skew > now, `${prefix}expiry`, 'token_expired', () => `the token expired at ${new Date(exp! * 1000).toISOString()}`);
     checklist.require((nbf ?? 0) - skew <= now && (iat ?? 0) - skew <= now, `${prefix}not-before`, 'token_not_yet_valid', 'the token is not valid yet');
     return { exp: exp!, nbf: nbf ?? undefined };
   }

@@ -10,8 +10,8 @@ export class ValidationChecklist {
   /** `recording` false (the hot path) keeps only the failure, not every passed check. */
   constructor(private readonly recording = true) {}
 
-  pass(check: string, detail: string | null = null): void {
-    if (this.recording) this.checks.push({ check, passed: true, detail });
+  pass(check: string, detail: string | (() => string) | null = null): void {
+    if (this.recording) this.checks.push({ check, passed: true, detail: typeof detail === 'function' ? detail() : detail });
   }
 
   /** Records the failure and throws it. */
@@ -20,10 +20,13 @@ export class ValidationChecklist {
     throw new TokenRejectedError(reason, message);
   }
 
-  /** Passes `check` when `condition` holds, otherwise fails with `reason`. */
-  require(condition: boolean, check: string, reason: string, message: string, detail: string | null = null): void {
+  /**
+   * Passes `check` when `condition` holds, otherwise fails with `reason`. A message that needs
+   * building is passed as a function, so passing checks (the hot path) build no strings.
+   */
+  require(condition: boolean, check: string, reason: string, message: string | (() => string), detail: string | (() => string) | null = null): void {
     if (condition) this.pass(check, detail);
-    else this.fail(check, reason, message);
+    else this.fail(check, reason, typeof message === 'function' ? message() : message);
   }
 }
 
