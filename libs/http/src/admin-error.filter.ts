@@ -37,7 +37,8 @@ const CODE_OF_STATUS: Record<number, string> = {
 };
 
 /** Errors from the database driver that mean "unreachable", not "bad query". */
-const UNAVAILABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|timeout exceeded when trying to connect|the database system is|the embedded database has been closed/i;
+const UNAVAILABLE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|timeout exceeded when trying to connect|the database system is|the embedded database has been closed|is not currently accepting connections|terminating connection due to administrator command|Client has encountered a connection error/i;
 
 /** What to answer for any error: status and body. Shared by the Nest filter and Fastify's own error handler. */
 export function describeError(error: unknown, requestId: string, logger: Logger): { status: number; body: AdminErrorDto } {
