@@ -3,8 +3,8 @@ import { createTestDatabase, httpRequest, removeDir, startServerProcess, testDat
 
 /**
  * SPEC 8 on PostgreSQL: while the database refuses connections, tokens are still issued and
- * validated from memory, admin writes answer 503, readiness says why, and everything recovers by
- * itself once the database is back.
+ * validated from memory, admin writes answer 503, readiness says why; after the tolerated outage
+ * issuance and validation fail closed; everything recovers by itself once the database is back.
  */
 const describeOnPostgres = testDatabaseServerUrl() ? describe : describe.skip;
 
@@ -43,7 +43,7 @@ describeOnPostgres('database outage', () => {
   beforeAll(async () => {
     database = await createTestDatabase('postgres');
     databaseName = new URL(database.url!).pathname.slice(1);
-    server = await startServerProcess({ env: { DATABASE_URL: database.url! } });
+    server = await startServerProcess({ env: { DATABASE_URL: database.url!, DATABASE_OUTAGE_TOLERANCE_SECONDS: '3' } });
     ca = (await server.tlsCertificate())!;
     adminKey = await server.bootstrapKey();
     await admin('PUT', '/oauth-configuration', { realm: 'contoso.com' });
@@ -60,8 +60,20 @@ describeOnPostgres('database outage', () => {
     await database?.drop();
   });
 
-  it('keeps issuing from memory, refuses admin writes with 503, reports it, and recovers', async () => {
-    expect((await token()).status).toBe(200);
+  const introspect = async (accessToken: string): Promise<unknown> =>
+    (
+      await httpRequest(`${server.url}/oauth2/introspect`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}` },
+        body: new URLSearchParams({ token: accessToken }).toString(),
+        ca,
+      })
+    ).json();
+
+  it('keeps issuing from memory, refuses admin writes with 503, fails closed after the tolerance, and recovers', async () => {
+    const before = await token();
+    expect(before.status).toBe(200);
+    const accessToken = before.json().access_token as string;
     await serverSql(`ALTER DATABASE ${databaseName} ALLOW_CONNECTIONS false`);
     await serverSql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${databaseName}'`);
 
@@ -74,6 +86,15 @@ describeOnPostgres('database outage', () => {
     expect(ready.status).toBe(503);
     expect(ready.json().details.database).toMatchObject({ status: 'down', reason: expect.stringContaining('database unreachable') });
 
+    expect(await introspect(accessToken)).toMatchObject({ active: true });
+
+    // DATABASE_OUTAGE_TOLERANCE_SECONDS=3: afterwards issuance and validation fail closed.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const closed = await token();
+    expect(closed.status).toBe(503);
+    expect(closed.json()).toEqual({ error: 'temporarily_unavailable', error_description: 'the database has been unreachable for too long; retry later' });
+    expect(await introspect(accessToken)).toEqual({ active: false });
+
     await serverSql(`ALTER DATABASE ${databaseName} ALLOW_CONNECTIONS true`);
     const deadline = Date.now() + 15_000;
     let recovered: HttpResponse;
@@ -84,5 +105,6 @@ describeOnPostgres('database outage', () => {
     expect(recovered.status).toBe(201);
     expect((await httpRequest(`${server.url}/health/ready`, { ca })).status).toBe(200);
     expect((await token()).status).toBe(200);
+    expect(await introspect(accessToken)).toMatchObject({ active: true });
   });
 });

@@ -18,6 +18,7 @@ describe('loadAppConfig', () => {
       logLevel: 'info',
       bodyLimitBytes: 262_144,
       authBackoff: { clientFailures: 5, addressFailures: 20 },
+      databaseOutageToleranceSeconds: 3600,
     });
   });
 
@@ -78,6 +79,7 @@ describe('loadAppConfig', () => {
     [{ MASTER_KEY: 'ab'.repeat(32), MASTER_KEY_FILE: '/k' }, 'MASTER_KEY', 'MASTER_KEY cannot be combined with MASTER_KEY_FILE: configure one of the two'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
     [{ BODY_LIMIT_BYTES: '10' }, 'BODY_LIMIT_BYTES', 'BODY_LIMIT_BYTES must be an integer between 1024 and 16777216 (got "10")'],
+    [{ DATABASE_OUTAGE_TOLERANCE_SECONDS: '-1' }, 'DATABASE_OUTAGE_TOLERANCE_SECONDS', 'DATABASE_OUTAGE_TOLERANCE_SECONDS must be an integer between 0 and 604800 (got "-1")'],
     [{ AUTH_BACKOFF_CLIENT_FAILURES: '0' }, 'AUTH_BACKOFF_CLIENT_FAILURES', 'AUTH_BACKOFF_CLIENT_FAILURES must be an integer between 1 and 1000000 (got "0")'],
   ])('rejects %j naming %s', (env, variable, message) => {
     let thrown: unknown;

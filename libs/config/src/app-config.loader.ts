@@ -27,6 +27,7 @@ export const CONFIGURATION_VARIABLES = [
   'SHUTDOWN_TIMEOUT_MS',
   'AUTH_BACKOFF_CLIENT_FAILURES',
   'AUTH_BACKOFF_ADDRESS_FAILURES',
+  'DATABASE_OUTAGE_TOLERANCE_SECONDS',
 ] as const;
 
 /**
@@ -72,6 +73,7 @@ export function loadAppConfig(env: Environment, cwd: string = process.cwd()): Ap
     logLevel,
     bodyLimitBytes: integer(read('BODY_LIMIT_BYTES'), 'BODY_LIMIT_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
     shutdownTimeoutMs: integer(read('SHUTDOWN_TIMEOUT_MS'), 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    databaseOutageToleranceSeconds: integer(read('DATABASE_OUTAGE_TOLERANCE_SECONDS'), 'DATABASE_OUTAGE_TOLERANCE_SECONDS', 3600, 0, 7 * 86_400),
     authBackoff: {
       clientFailures: integer(read('AUTH_BACKOFF_CLIENT_FAILURES'), 'AUTH_BACKOFF_CLIENT_FAILURES', 5, 1, 1_000_000),
       addressFailures: integer(read('AUTH_BACKOFF_ADDRESS_FAILURES'), 'AUTH_BACKOFF_ADDRESS_FAILURES', 20, 1, 1_000_000),

@@ -37,6 +37,8 @@ export class AppConfig {
   bodyLimitBytes!: number;
   /** How long graceful shutdown waits for in-flight requests, in milliseconds. */
   shutdownTimeoutMs!: number;
+  /** How long issuance and validation keep serving from memory while the database is unreachable (then fail closed). */
+  databaseOutageToleranceSeconds!: number;
   /** Failed client authentications tolerated (per client id, per remote address) before back-off starts. */
   authBackoff!: { clientFailures: number; addressFailures: number };
 }

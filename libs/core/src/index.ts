@@ -18,3 +18,4 @@ export { CoreModule } from './core.module.js';
 export { DatabaseProbe, type DatabaseStatus } from './database.probe.js';
 export { ReloadSequencer } from './reload.sequencer.js';
 export { OnDemandRefresh } from './on-demand.refresh.js';
+export { CacheFreshness, cachesTooStale } from './cache-freshness.js';

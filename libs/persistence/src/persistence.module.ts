@@ -3,7 +3,7 @@ import { AdminApiKeyRepository } from '@s2s/admin-access';
 import { AuditEventRepository } from '@s2s/audit';
 import { CertificateRepository, CertificateRequestRepository, TokenIssuerAssignmentRepository } from '@s2s/certificates';
 import { AssertionReplayStore, ClientRepository, ResourceRepository } from '@s2s/clients';
-import { ChangeFeed, DatabaseProbe, UnitOfWork } from '@s2s/core';
+import { CacheFreshness, ChangeFeed, DatabaseProbe, UnitOfWork } from '@s2s/core';
 import { OAuthConfigurationRepository } from '@s2s/oauth-configuration';
 import { PartnerApplicationRepository } from '@s2s/partners';
 import { OAuthServerRepository } from '@s2s/oauth-servers';
@@ -50,6 +50,7 @@ export class PersistenceModule {
         { provide: UnitOfWork, useExisting: TypeOrmUnitOfWork },
         TypeOrmChangeFeed,
         { provide: ChangeFeed, useExisting: TypeOrmChangeFeed },
+        { provide: CacheFreshness, useExisting: TypeOrmChangeFeed },
         { provide: OAuthConfigurationRepository, useClass: TypeOrmOAuthConfigurationRepository },
         { provide: AdminApiKeyRepository, useClass: TypeOrmAdminApiKeyRepository },
         { provide: AuditEventRepository, useClass: TypeOrmAuditEventRepository },
@@ -69,6 +70,7 @@ export class PersistenceModule {
         UnitOfWork,
         TypeOrmUnitOfWork,
         ChangeFeed,
+        CacheFreshness,
         OAuthConfigurationRepository,
         AdminApiKeyRepository,
         AuditEventRepository,

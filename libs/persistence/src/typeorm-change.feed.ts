@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ChangeFeed, type ChangeListener } from '@s2s/core';
+import { CacheFreshness, ChangeFeed, type ChangeListener, Clock } from '@s2s/core';
 import { TypeOrmUnitOfWork } from './typeorm-unit-of-work.js';
 
 /** How often other instances' changes are picked up; SPEC 8 asks for all instances within 2 s. */
@@ -12,16 +12,25 @@ export const CHANGE_POLL_INTERVAL_MS = 1000;
  * poll (database down) is retried on the next tick while the caches keep serving.
  */
 @Injectable()
-export class TypeOrmChangeFeed extends ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown {
+export class TypeOrmChangeFeed extends ChangeFeed implements CacheFreshness, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ChangeFeed');
   private readonly listeners = new Map<string, ChangeListener[]>();
   private readonly seen = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
   private pollFailing = false;
+  private failingSince: Date | null = null;
 
-  constructor(private readonly unitOfWork: TypeOrmUnitOfWork) {
+  constructor(
+    private readonly unitOfWork: TypeOrmUnitOfWork,
+    private readonly clock: Clock,
+  ) {
     super();
+  }
+
+  /** The heartbeat behind {@link CacheFreshness}: when the poll started failing, or null. */
+  unreachableSince(): Date | null {
+    return this.failingSince;
   }
 
   async publish(topic: string): Promise<void> {
@@ -62,6 +71,7 @@ export class TypeOrmChangeFeed extends ChangeFeed implements OnApplicationBootst
       const rows = (await this.unitOfWork.manager().query('SELECT topic, version FROM change_counter')) as { topic: string; version: string | number }[];
       if (this.pollFailing) this.logger.log('change poll recovered');
       this.pollFailing = false;
+      this.failingSince = null;
       for (const row of rows) {
         const version = Number(row.version);
         const known = this.seen.get(row.topic);
@@ -70,7 +80,10 @@ export class TypeOrmChangeFeed extends ChangeFeed implements OnApplicationBootst
         if (announce) void this.notify(row.topic);
       }
     } catch (error) {
-      if (!this.pollFailing) this.logger.warn({ err: (error as Error).message }, 'change poll failed; caches keep serving and the poll is retried');
+      if (!this.pollFailing) {
+        this.logger.warn({ err: (error as Error).message }, 'change poll failed; caches keep serving and the poll is retried');
+        this.failingSince = this.clock.now();
+      }
       this.pollFailing = true;
     } finally {
       this.polling = false;

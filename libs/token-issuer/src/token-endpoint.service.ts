@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import { CLIENT_CREDENTIALS_GRANT, JWT_BEARER_GRANT, type GrantType } from '@s2s/clients';
 import { AppConfig } from '@s2s/config';
+import { CacheFreshness, cachesTooStale, Clock } from '@s2s/core';
 import { PUBLISHED_PATHS, publishedUrl } from '@s2s/metadata';
 import { AuthenticationBackoff, type BackoffSubject } from './authentication.backoff.js';
 import { ClientAuthenticator } from './client.authenticator.js';
@@ -28,15 +29,19 @@ export interface TokenRequestContext {
 export class TokenEndpointService {
   private readonly logger = new Logger('TokenEndpoint');
   private readonly endpoints: IssuerEndpoints;
+  private readonly outageToleranceSeconds: number;
 
   constructor(
     config: AppConfig,
+    private readonly freshness: CacheFreshness,
+    private readonly clock: Clock,
     private readonly authenticator: ClientAuthenticator,
     private readonly backoff: AuthenticationBackoff,
     private readonly clientCredentials: ClientCredentialsGrant,
     private readonly onBehalfOf: OnBehalfOfGrant,
     private readonly metrics: TokenMetrics,
   ) {
+    this.outageToleranceSeconds = config.databaseOutageToleranceSeconds;
     const issuer = config.publicUrl.replace(/\/+$/, '');
     this.endpoints = { issuer, tokenEndpoint: publishedUrl(issuer, PUBLISHED_PATHS.token) };
   }
@@ -45,6 +50,10 @@ export class TokenEndpointService {
     const started = performance.now();
     let clientId: string | null = null;
     try {
+      if (cachesTooStale(this.freshness, this.clock.now(), this.outageToleranceSeconds)) {
+        // SPEC 8: after the tolerated outage, fail closed rather than trust a stale snapshot.
+        throw new TemporarilyUnavailableError('the database has been unreachable for too long; retry later', 'database_unavailable');
+      }
       this.refuseWhileBackingOff({ kind: 'address', address: context.remoteAddress });
       clientId = this.authenticator.claimedClientId(parameters, context.authorization);
       if (clientId) this.refuseWhileBackingOff({ kind: 'client', clientId });

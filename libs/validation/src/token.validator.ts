@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TokenIssuerKeyRing } from '@s2s/certificates';
 import { ClientDirectory } from '@s2s/clients';
 import { AppConfig } from '@s2s/config';
-import { Clock, isLowercaseGuid } from '@s2s/core';
+import { CacheFreshness, cachesTooStale, Clock, isLowercaseGuid } from '@s2s/core';
 import { JWS_ALGORITHMS, type JwsAlgorithm, keyFitsAlgorithm, verifyJws } from '@s2s/crypto';
 import { JwtFormatError, parseCompactJwt, type ParsedJwt } from '@s2s/jwt';
 import { OAuthConfigurationService } from '@s2s/oauth-configuration';
@@ -39,6 +39,7 @@ export class TokenValidator {
   private readonly issuer: string;
   private readonly publicHost: string;
   private readonly publicHostWithoutPort: string;
+  private readonly outageToleranceSeconds: number;
 
   constructor(
     config: AppConfig,
@@ -49,7 +50,9 @@ export class TokenValidator {
     private readonly clock: Clock,
     private readonly oauthServers: OAuthServerDirectory,
     private readonly metrics: ValidationMetrics,
+    private readonly freshness: CacheFreshness,
   ) {
+    this.outageToleranceSeconds = config.databaseOutageToleranceSeconds;
     this.issuer = config.publicUrl.replace(/\/+$/, '');
     this.publicHost = new URL(config.publicUrl).host.toLowerCase();
     this.publicHostWithoutPort = this.publicHost.replace(/:\d+$/, '');
@@ -70,6 +73,10 @@ export class TokenValidator {
   }
 
   private async run(token: unknown, options: ValidateOptions, checklist: ValidationChecklist, trace: ValidationTrace): Promise<ValidatedToken> {
+    // SPEC 8: keys, partners and servers come from memory; after the tolerated database outage, fail closed.
+    if (cachesTooStale(this.freshness, this.clock.now(), this.outageToleranceSeconds)) {
+      checklist.fail('cache-freshness', 'database_unavailable', 'the database has been unreachable for too long to trust the cached trust configuration');
+    }
     const jwt = this.preParse(token, checklist, true);
     trace.header = jwt.header;
     trace.claims = jwt.payload;
