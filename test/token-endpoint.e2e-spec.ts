@@ -212,6 +212,18 @@ describe.each(testDatabaseKinds())('token endpoint on %s', (kind) => {
     }
   });
 
+  it('answers an oversized body in the OAuth error shape too', async () => {
+    const response = await httpRequest(`${server.url}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `grant_type=client_credentials&resource=${'a'.repeat(300_000)}`,
+      ca,
+    });
+    expect(response.status).toBe(413);
+    expect(response.json()).toEqual({ error: 'invalid_request', error_description: 'the request body is too large' });
+    expect(response.headers['cache-control']).toBe('no-store');
+  });
+
   it('stops accepting a disabled client at once, and accepts it again when re-enabled', async () => {
     await admin('PATCH', `/clients/${daemon.clientId}`, { enabled: false });
     expectOAuthError(await token({ grant_type: 'client_credentials', resource: 'api://webapi' }, basic(daemon.clientId, daemon.clientSecret)), 401, 'invalid_client', 'client authentication failed');

@@ -11,6 +11,7 @@ import {
 } from '@s2s/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminErrorDto } from './admin-error.dto.js';
+import { FORM_ENDPOINT_PREFIX } from './form-body.js';
 
 const STATUS_OF_DOMAIN_ERROR = new Map<abstract new (...args: never[]) => DomainError, number>([
   [MalformedRequestError, 400],
@@ -90,6 +91,15 @@ export class AdminErrorFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { status, body } = describeError(error, String(request.id), this.logger);
+    if (request.url.startsWith(FORM_ENDPOINT_PREFIX)) {
+      // Errors raised before an OAuth endpoint's own filter (body too large, unparsable body) still
+      // answer in the RFC 6749 5.2 shape there.
+      void reply
+        .status(status)
+        .header('Cache-Control', 'no-store')
+        .send({ error: status >= 500 ? 'server_error' : 'invalid_request', error_description: body.message });
+      return;
+    }
     if (status === 401) reply.header('WWW-Authenticate', 'Bearer realm="s2s-trust-admin"');
     void reply.status(status).header('Cache-Control', 'no-store').send(body);
   }
