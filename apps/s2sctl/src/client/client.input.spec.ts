@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { InvalidOptionArgumentError, UsageError } from '../common/cli-errors.js';
 import {
   buildCertificateRegistrationBody,
@@ -90,11 +91,16 @@ describe('buildSecretBody', () => {
   });
 });
 
+/** A throwaway private key made at test time (no key material is committed). */
+function generatedKeyPem(): string {
+  return generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+}
+
 describe('buildCertificateRegistrationBody', () => {
   const pem = (body: string): string => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
 
   it('sends the first PEM certificate only, never a key in the same file, and says when others were left out', () => {
-    const key = '-----BEGIN PRIVATE KEY-----\nS0VZ\n-----END PRIVATE KEY-----\n';
+    const key = generatedKeyPem();
     const single = buildCertificateRegistrationBody({ option: '--cert', path: 'a.pem', bytes: Buffer.from(`${key}${pem('TEVBRg==')}`) });
     expect(single).toEqual({ body: { certificate: pem('TEVBRg==') }, ignoredChain: false });
     const bundle = buildCertificateRegistrationBody({ option: '--cert', path: 'b.pem', bytes: Buffer.from(`${pem('TEVBRg==')}${pem('Q0E=')}`) });
@@ -107,7 +113,7 @@ describe('buildCertificateRegistrationBody', () => {
   });
 
   it('refuses a file without a certificate', () => {
-    expect(() => buildCertificateRegistrationBody({ option: '--cert', path: 'k.pem', bytes: Buffer.from('-----BEGIN PRIVATE KEY-----\nS0VZ\n-----END PRIVATE KEY-----\n') })).toThrow(
+    expect(() => buildCertificateRegistrationBody({ option: '--cert', path: 'k.pem', bytes: Buffer.from(generatedKeyPem()) })).toThrow(
       new UsageError('--cert k.pem holds no PEM certificate'),
     );
   });

