@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditLogService } from '@s2s/audit';
 import { type AdminActor, ChangeFeed, Clock, ConflictError, InvalidInputError, NotFoundError, SYSTEM_ACTOR, UnitOfWork } from '@s2s/core';
-import { fetchMetadataJson, MetadataFetchError, type MetadataFetchPolicy, PartnerMetadataError } from '@s2s/partners';
+import { downloadingMetadata, fetchMetadataJson, type MetadataFetchPolicy, TRUSTED_ISSUER_IDENTITY } from '@s2s/partners';
 import type { OAuthServer, OAuthServerKey } from './oauth-server.js';
 import { describeOAuthServer, parseJwks } from './oauth-server-metadata.parser.js';
 import { OAUTH_SERVERS_TOPIC, OAuthServerRepository } from './oauth-server.repository.js';
@@ -28,8 +28,6 @@ interface Downloaded {
   jwksUri: string | null;
   keys: OAuthServerKey[];
 }
-
-const IDENTITY = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 
 /**
  * OAuth servers (SPEC 5.5, `New-/Set-/Get-/Remove-CsOAuthServer`): registered by metadata URL (ACS
@@ -59,7 +57,7 @@ export class OAuthServerService {
   }
 
   async create(input: OAuthServerInput, actor: AdminActor): Promise<OAuthServer> {
-    if (!IDENTITY.test(input.identity)) throw InvalidInputError.forField('identity', 'must be 1-128 lowercase letters, digits, ".", "_" or "-", e.g. microsoft.sts');
+    if (!TRUSTED_ISSUER_IDENTITY.test(input.identity)) throw InvalidInputError.forField('identity', 'must be 1-128 lowercase letters, digits, ".", "_" or "-", e.g. microsoft.sts');
     const settings = settingsOf(input, null);
     const downloaded = await this.download(settings);
     const now = this.clock.now();
@@ -144,21 +142,12 @@ export class OAuthServerService {
 
   private async download(settings: Pick<OAuthServer, 'metadataUrl' | 'allowHttpMetadata' | 'metadataCaBundle' | 'metadataHostAllowList'>): Promise<Downloaded> {
     const policy: MetadataFetchPolicy = { allowHttp: settings.allowHttpMetadata, caBundle: settings.metadataCaBundle, hostAllowList: settings.metadataHostAllowList };
-    try {
+    return downloadingMetadata(async () => {
       const description = describeOAuthServer(await fetchMetadataJson(settings.metadataUrl, policy), settings.metadataUrl);
       if (description.type === 'acs') return { type: 'acs', issuer: description.issuer, jwksUri: null, keys: description.keys };
       const keys = parseJwks(await fetchMetadataJson(description.jwksUri, policy));
       return { type: 'oidc', issuer: description.issuer, jwksUri: description.jwksUri, keys };
-    } catch (error) {
-      if (error instanceof MetadataFetchError || error instanceof PartnerMetadataError) {
-        throw new InvalidInputError(
-          `the metadata document could not be downloaded from the metadata URL or is not a valid metadata document: ${error.message}`,
-          [{ field: 'metadataUrl', message: error.message }],
-          'metadata_unavailable',
-        );
-      }
-      throw error;
-    }
+    });
   }
 
   private async change<T>(fn: () => Promise<T>): Promise<T> {

@@ -6,3 +6,4 @@ export { PARTNERS_TOPIC } from './partners.topic.js';
 export { PartnerApplicationService, type PartnerApplicationInput, type PartnerApplicationChanges } from './partner-application.service.js';
 export { PartnerDirectory, type CachedPartner, type CachedPartnerKey, UNKNOWN_KEY_REFRESH_COOLDOWN_MS } from './partner.directory.js';
 export { PartnersModule } from './partners.module.js';
+export { downloadingMetadata, TRUSTED_ISSUER_IDENTITY } from './metadata-unavailable.error.js';

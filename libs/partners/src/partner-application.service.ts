@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditLogService } from '@s2s/audit';
 import { type AdminActor, ChangeFeed, Clock, ConflictError, hostAuthorityProblem, InvalidInputError, isLowercaseGuid, NotFoundError, realmProblem, SYSTEM_ACTOR, UnitOfWork } from '@s2s/core';
-import { fetchMetadataJson, MetadataFetchError, type MetadataFetchPolicy } from './metadata.fetcher.js';
+import { fetchMetadataJson, type MetadataFetchPolicy } from './metadata.fetcher.js';
+import { downloadingMetadata, TRUSTED_ISSUER_IDENTITY } from './metadata-unavailable.error.js';
 import { type PartnerApplication, type PartnerKey, TRUST_LEVELS, type TrustLevel } from './partner-application.js';
-import { certificateKey, parsePartnerMetadata, type PartnerMetadata, PartnerMetadataError } from './partner-metadata.parser.js';
+import { certificateKey, parsePartnerMetadata, type PartnerMetadata } from './partner-metadata.parser.js';
 import { PartnerApplicationRepository } from './partner.repository.js';
 import { PARTNERS_TOPIC } from './partners.topic.js';
 
@@ -28,8 +29,6 @@ export type PartnerApplicationChanges = Partial<Omit<PartnerApplicationInput, 'i
   applicationIdentifier?: string;
   realm?: string;
 };
-
-const IDENTITY = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 
 /**
  * Partner applications (SPEC 5.5, `New-/Set-/Get-/Remove-CsPartnerApplication`): registration by
@@ -61,7 +60,7 @@ export class PartnerApplicationService {
 
   async create(input: PartnerApplicationInput, actor: AdminActor): Promise<PartnerApplication> {
     const identity = input.identity;
-    if (!IDENTITY.test(identity)) throw InvalidInputError.forField('identity', 'must be 1-128 lowercase letters, digits, ".", "_" or "-", e.g. microsoft.exchange');
+    if (!TRUSTED_ISSUER_IDENTITY.test(identity)) throw InvalidInputError.forField('identity', 'must be 1-128 lowercase letters, digits, ".", "_" or "-", e.g. microsoft.exchange');
     const now = this.clock.now();
     const base = this.settings(input, null);
     let applicationIdentifier: string;
@@ -169,7 +168,7 @@ export class PartnerApplicationService {
         next = { ...partner, keys: metadata.keys, metadataStatus: { lastAttemptAt: now, lastSuccessAt: now, lastError: null, reviewReason: null } };
       }
     } catch (error) {
-      const message = error instanceof InvalidInputError ? error.message : (error as Error).message;
+      const message = (error as Error).message;
       next = { ...partner, metadataStatus: { ...partner.metadataStatus, lastAttemptAt: now, lastError: message } };
       this.logger.warn({ partner: partner.identity, err: message }, 'partner metadata refresh failed; last known good keys kept');
     }
@@ -193,18 +192,7 @@ export class PartnerApplicationService {
   /** Downloads and parses a metadata document; any failure is a 422 with the Microsoft-style message. */
   private async download(url: string, policy: Pick<PartnerApplication, 'allowHttpMetadata' | 'metadataCaBundle' | 'metadataHostAllowList'>): Promise<PartnerMetadata> {
     const fetchPolicy: MetadataFetchPolicy = { allowHttp: policy.allowHttpMetadata, caBundle: policy.metadataCaBundle, hostAllowList: policy.metadataHostAllowList };
-    try {
-      return parsePartnerMetadata(await fetchMetadataJson(url, fetchPolicy));
-    } catch (error) {
-      if (error instanceof MetadataFetchError || error instanceof PartnerMetadataError) {
-        throw new InvalidInputError(
-          `the metadata document could not be downloaded from the metadata URL or is not a valid metadata document: ${error.message}`,
-          [{ field: 'metadataUrl', message: error.message }],
-          'metadata_unavailable',
-        );
-      }
-      throw error;
-    }
+    return downloadingMetadata(async () => parsePartnerMetadata(await fetchMetadataJson(url, fetchPolicy)));
   }
 
   /** The mutable settings, validated; the host allow-list defaults to the metadata URL's host. */

@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidClientError, OAuthError, TemporarilyUnavailableError } from './oauth.errors.js';
+import { InvalidClientError, InvalidRequestError, OAuthError, ServerError, TemporarilyUnavailableError } from './oauth.errors.js';
 
 /**
  * Renders errors of the OAuth endpoints exactly as RFC 6749 5.2 says: JSON `{error,
@@ -19,10 +19,10 @@ export class OAuthErrorFilter implements ExceptionFilter {
     if (!(error instanceof OAuthError)) {
       const status = error instanceof HttpException ? error.getStatus() : 500;
       if (status === 404 || status === 405) {
-        error = new OAuthInvalidRequest('use POST with an application/x-www-form-urlencoded body', 'method_not_allowed');
+        error = new InvalidRequestError('use POST with an application/x-www-form-urlencoded body', 'method_not_allowed');
       } else {
         this.logger.error({ requestId: request.id, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, 'unhandled error at an OAuth endpoint');
-        error = new OAuthServerError('internal error', 'unhandled');
+        error = new ServerError('internal error', 'unhandled');
       }
     }
     const oauth = error as OAuthError;
@@ -33,12 +33,3 @@ export class OAuthErrorFilter implements ExceptionFilter {
   }
 }
 
-class OAuthInvalidRequest extends OAuthError {
-  readonly error = 'invalid_request';
-  readonly status = 400;
-}
-
-class OAuthServerError extends OAuthError {
-  readonly error = 'server_error';
-  readonly status = 500;
-}
