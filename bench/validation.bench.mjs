@@ -248,7 +248,7 @@ async function startInProcess(partner) {
   // The directory reloads after the commit (change feed); wait until it knows the partner.
   const directory = app.get(PartnerDirectory);
   const deadline = Date.now() + 10_000;
-  while (!directory.byPrincipal(PARTNER_APP_ID, REALM)) {
+  while (!directory.byIssuer(`${PARTNER_APP_ID}@${REALM}`)) {
     if (Date.now() > deadline) throw new Error('in-process: the partner directory did not load the partner within 10 s');
     await sleep(20);
   }

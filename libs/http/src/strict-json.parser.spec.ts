@@ -21,6 +21,29 @@ describe('parseStrictJson', () => {
     expect(() => parseStrictJson(text)).toThrow(new StrictJsonError(message));
   });
 
+  // Compact texts without escapes take a fast path (quotes counted against the parsed value): a
+  // duplicate must still be found whatever the types of the two values, at any depth.
+  it.each([
+    ['{"a":"x","a":1}', 'a'],
+    ['{"a":1,"a":"x"}', 'a'],
+    ['{"a":{"b":"c"},"a":"d"}', 'a'],
+    ['{"a":"d","a":{"b":"c"}}', 'a'],
+    ['{"a":[],"a":[]}', 'a'],
+    ['{"l":[{"k":"v","k":"w"}]}', 'k'],
+    ['{"a":null,"b":true,"a":false}', 'a'],
+    [`${'['.repeat(40)}{"a":1,"a":2}${']'.repeat(40)}`, 'a'],
+  ])('finds the duplicate in %s', (text, key) => {
+    expect(() => parseStrictJson(text)).toThrow(new StrictJsonError(`duplicate key "${key}" in a JSON object`));
+  });
+
+  it.each([
+    ['{"a":"\\"a\\":1","b":{"c":"d"},"e":["f",{"g":"h"}]}'],
+    [`${'['.repeat(40)}{"a":1,"b":"c"}${']'.repeat(40)}`],
+    ['{"sub":"__proto__ in a value"}'],
+  ])('accepts %s (escaped, deep or unusual but without a duplicate)', (text) => {
+    expect(parseStrictJson(text)).toEqual(JSON.parse(text));
+  });
+
   it('rejects malformed JSON with a clear message', () => {
     expect(() => parseStrictJson('{"a":')).toThrow(/^the body is not valid JSON/);
   });

@@ -17,8 +17,38 @@ export function parseStrictJson(text: string): unknown {
   } catch (error) {
     throw new StrictJsonError(`the body is not valid JSON (${(error as Error).message})`);
   }
-  assertNoDuplicateKeys(text);
+  if (!hasNoDuplicateKeysFast(text, value)) assertNoDuplicateKeys(text);
   return value;
+}
+
+/**
+ * Fast proof that `text` has no duplicate key (true), or "walk it" (false). Without a backslash,
+ * every `"` in the text opens or closes a key or a string value, so the text holds exactly twice
+ * as many quotes as the parsed value has keys plus string values, unless an object repeated a key:
+ * the overwritten entry's key is in the text but not in the value. Texts with escapes, with
+ * `__proto__`, or nested deeper than FAST_DEPTH are walked.
+ */
+function hasNoDuplicateKeysFast(text: string, value: unknown): boolean {
+  if (text.indexOf('\\') !== -1 || text.indexOf('__proto__') !== -1) return false;
+  let quotes = 0;
+  for (let at = text.indexOf('"'); at !== -1; at = text.indexOf('"', at + 1)) quotes++;
+  return quotes === quotesFor(value, 0);
+}
+
+const FAST_DEPTH = 32;
+
+/** Twice the keys and string values in `value`; NaN (never equal) when nested deeper than FAST_DEPTH. */
+function quotesFor(value: unknown, depth: number): number {
+  if (typeof value === 'string') return 2;
+  if (typeof value !== 'object' || value === null) return 0;
+  if (depth > FAST_DEPTH) return NaN;
+  let quotes = 0;
+  if (Array.isArray(value)) {
+    for (const entry of value) quotes += quotesFor(entry, depth + 1);
+  } else {
+    for (const key of Object.keys(value)) quotes += 2 + quotesFor((value as Record<string, unknown>)[key], depth + 1);
+  }
+  return quotes;
 }
 
 interface Frame {

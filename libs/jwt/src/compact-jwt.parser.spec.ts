@@ -162,6 +162,39 @@ describe('parseCompactJwt', () => {
     });
   });
 
+  describe('header cache (a signer sends the same header on every token)', () => {
+    it('shares one frozen header object between tokens with the same header text', () => {
+      const first = parseCompactJwt(`${H}.${seg({ sub: 'one' })}.${S}`);
+      const second = parseCompactJwt(`${H}.${seg({ sub: 'two' })}.${S}`);
+      expect(second.header).toBe(first.header);
+      expect(Object.isFrozen(second.header)).toBe(true);
+      expect(second.payload).toEqual({ sub: 'two' });
+    });
+
+    it('keeps refusing a refused header (it is never cached)', () => {
+      const jku = `${seg({ alg: 'RS256', jku: 'https://evil.example/jwks' })}.${P}.${S}`;
+      for (let i = 0; i < 3; i++) expectFormatError(jku, 'forbidden_header', 'the header parameter "jku" is not accepted: keys come from our registry only');
+    });
+
+    it('still checks the payload and signature of a token whose header is cached', () => {
+      parseCompactJwt(GOOD);
+      expectFormatError(`${H}.${b64u('{"sub":"victim","sub":"attacker"}')}.${S}`, 'duplicate_json_key', 'the payload is not a valid JSON object (duplicate key)');
+      expectFormatError(`${H}.${P}.+${S.slice(1)}`, 'invalid_base64url', 'the signature is not base64url');
+    });
+
+    it('tells headers apart that differ in one character', () => {
+      const other = seg({ ...HEADER, kid: 'k2' });
+      expect(parseCompactJwt(`${H}.${P}.${S}`).header.kid).toBe('k1');
+      expect(parseCompactJwt(`${other}.${P}.${S}`).header.kid).toBe('k2');
+      expect(parseCompactJwt(`${H}.${P}.${S}`).header.kid).toBe('k1');
+    });
+
+    it('stays correct when more distinct headers arrive than it holds', () => {
+      for (let i = 0; i < 600; i++) expect(parseCompactJwt(`${seg({ ...HEADER, kid: `k${i}` })}.${P}.${S}`).header.kid).toBe(`k${i}`);
+      expect(parseCompactJwt(GOOD).header).toEqual(HEADER);
+    });
+  });
+
   describe('unsigned tokens (the MS S2S outer token)', () => {
     const UNSIGNED = `${seg({ typ: 'JWT', alg: 'none' })}.${P}.`;
 

@@ -47,47 +47,110 @@ export function parseCompactJwt(token: unknown, options: ParseJwtOptions = {}): 
   if (token.length > (options.maxBytes ?? MAX_TOKEN_BYTES)) {
     throw new JwtFormatError('token_too_large', `the token is longer than ${options.maxBytes ?? MAX_TOKEN_BYTES} characters`);
   }
-  const segments = token.split('.');
-  if (segments.length !== 3) throw new JwtFormatError('malformed_token', 'a compact JWT has exactly three dot-separated segments');
-  const [headerSegment, payloadSegment, signatureSegment] = segments as [string, string, string];
+  // One pass checks the structure and the alphabet of every segment; only a token that fails it is
+  // split again, segment by segment, to report exactly what is wrong (in the same order).
+  const match = COMPACT_JWS.exec(token);
+  const alphabetOk = match !== null;
+  const segments = match ?? splitSegments(token);
+  const headerSegment = segments[1]!;
+  const payloadSegment = segments[2]!;
+  const signatureSegment = segments[3]!;
   if (headerSegment === '' || payloadSegment === '') throw new JwtFormatError('malformed_token', 'empty header or payload segment');
-  const header = decodeJsonSegment(headerSegment, 'header');
-  const payload = decodeJsonSegment(payloadSegment, 'payload');
-  const signature = decodeSegment(signatureSegment, 'signature');
-
-  if (typeof header.alg !== 'string' || header.alg === '') throw new JwtFormatError('missing_alg', 'the header has no alg');
-  for (const name of KEY_SUPPLYING_HEADERS) {
-    if (name in header) throw new JwtFormatError('forbidden_header', `the header parameter "${name}" is not accepted: keys come from our registry only`);
+  // A header seen before (and accepted then) is taken from the cache.
+  const known = knownHeader(headerSegment);
+  const header = known ?? decodeJsonSegment(headerSegment, 'header', alphabetOk);
+  const payload = decodeJsonSegment(payloadSegment, 'payload', alphabetOk);
+  const signature = decodeSegment(signatureSegment, 'signature', alphabetOk);
+  if (!known) {
+    checkHeaderRules(header);
+    rememberHeader(headerSegment, header);
   }
-  if ('crit' in header) throw new JwtFormatError('forbidden_header', 'the header parameter "crit" is not supported');
+
   const unsigned = header.alg === 'none';
   if (unsigned && !options.allowUnsigned) throw new JwtFormatError('unsigned_token', 'unsigned (alg none) tokens are not accepted here');
   if (unsigned !== (signature.length === 0)) {
     throw new JwtFormatError(unsigned ? 'malformed_token' : 'unsigned_token', unsigned ? 'an alg none token must have an empty signature' : 'the signature is empty');
   }
-  return { token, header: header as ParsedJwt['header'], payload, signingInput: `${headerSegment}.${payloadSegment}`, signature };
+  return { token, header: header as ParsedJwt['header'], payload, signingInput: token.slice(0, headerSegment.length + 1 + payloadSegment.length), signature };
+}
+
+/** Three segments of the base64url alphabet. */
+const COMPACT_JWS = /^([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)$/;
+
+/** For a token that is not three segments of the alphabet: its segments (in the match's places), or why it has not three. */
+function splitSegments(token: string): string[] {
+  const segments = token.split('.');
+  if (segments.length !== 3) throw new JwtFormatError('malformed_token', 'a compact JWT has exactly three dot-separated segments');
+  return ['', ...segments];
+}
+
+/** Rules that depend on the header alone (so a cached header has passed them). */
+function checkHeaderRules(header: Record<string, unknown>): void {
+  if (typeof header.alg !== 'string' || header.alg === '') throw new JwtFormatError('missing_alg', 'the header has no alg');
+  for (const name of KEY_SUPPLYING_HEADERS) {
+    if (name in header) throw new JwtFormatError('forbidden_header', `the header parameter "${name}" is not accepted: keys come from our registry only`);
+  }
+  if ('crit' in header) throw new JwtFormatError('forbidden_header', 'the header parameter "crit" is not supported');
+}
+
+/**
+ * Accepted headers by their exact segment text. A signer sends the same header (alg, kid/x5t,
+ * typ) on every token, so after its first token only a comparison is left. Bounded: cleared when
+ * full, so a flood of distinct headers costs at most HEADER_CACHE_SIZE entries. The cached objects
+ * are frozen: every token with this header shares one.
+ */
+const HEADER_CACHE_SIZE = 256;
+const headerCache = new Map<string, Readonly<Record<string, unknown>>>();
+let lastHeader: { segment: string; header: Readonly<Record<string, unknown>> } | null = null;
+
+function knownHeader(segment: string): Readonly<Record<string, unknown>> | undefined {
+  if (lastHeader !== null && segment === lastHeader.segment) return lastHeader.header;
+  const header = headerCache.get(segment);
+  if (header !== undefined) lastHeader = { segment, header };
+  return header;
+}
+
+function rememberHeader(segment: string, header: Record<string, unknown>): void {
+  if (headerCache.size >= HEADER_CACHE_SIZE) headerCache.clear();
+  const frozen = Object.freeze(header);
+  headerCache.set(segment, frozen);
+  lastHeader = { segment, header: frozen };
 }
 
 const BASE64URL_VALUES = new Int8Array(128).fill(-1);
 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('').forEach((char, index) => (BASE64URL_VALUES[char.charCodeAt(0)] = index));
 
-function decodeSegment(segment: string, part: string): Buffer {
-  if (!SEGMENT.test(segment)) throw new JwtFormatError('invalid_base64url', `the ${part} is not base64url`);
-  // Canonical unpadded base64url (RFC 7515 2, security catalogue B04): no length of 4n+1, and the
-  // unused low bits of the last character are zero (so exactly one text encodes these bytes).
+/**
+ * Canonical unpadded base64url (RFC 7515 2, security catalogue B04): the alphabet (unless the whole
+ * token was checked already), no length of 4n+1, and the unused low bits of the last character
+ * zero, so exactly one text encodes these bytes.
+ */
+function checkSegment(segment: string, part: string, alphabetOk: boolean): void {
+  if (!alphabetOk && !SEGMENT.test(segment)) throw new JwtFormatError('invalid_base64url', `the ${part} is not base64url`);
   const remainder = segment.length % 4;
   const last = segment.length ? BASE64URL_VALUES[segment.charCodeAt(segment.length - 1)]! : 0;
   if (remainder === 1 || (remainder === 2 && (last & 0x0f) !== 0) || (remainder === 3 && (last & 0x03) !== 0)) {
     throw new JwtFormatError('invalid_base64url', `the ${part} is not canonical base64url`);
   }
+}
+
+function decodeSegment(segment: string, part: string, alphabetOk: boolean): Buffer {
+  checkSegment(segment, part, alphabetOk);
   return Buffer.from(segment, 'base64url');
 }
 
 /** Refuses invalid UTF-8 instead of replacing it (security catalogue B06): a claim is never altered. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-function decodeJsonSegment(segment: string, part: string): Record<string, unknown> {
-  const bytes = decodeSegment(segment, part);
+/**
+ * Decoding room for the JSON segments, which live only until they are turned into text (nothing
+ * keeps a reference): no Buffer is allocated per token. A token within the default cap always fits.
+ */
+const SCRATCH = Buffer.allocUnsafe((MAX_TOKEN_BYTES * 3) / 4);
+
+function decodeJsonSegment(segment: string, part: string, alphabetOk: boolean): Record<string, unknown> {
+  checkSegment(segment, part, alphabetOk);
+  const bytes = segment.length <= MAX_TOKEN_BYTES ? SCRATCH.subarray(0, SCRATCH.write(segment, 0, 'base64url')) : Buffer.from(segment, 'base64url');
   const text = bytes.toString('utf8');
   // Buffer decoding replaces bad sequences with U+FFFD; only then is the strict (slower) decoder needed.
   if (text.includes('\uFFFD')) {

@@ -34,7 +34,7 @@ const SCHEDULE_CHECK_MS = 60_000;
 export class PartnerDirectory implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('PartnerDirectory');
   private byIdentity = new Map<string, CachedPartner>();
-  private byIssuer = new Map<string, CachedPartner>();
+  private partnersByIssuer = new Map<string, CachedPartner>();
   private readonly onDemand: OnDemandRefresh;
   private readonly scheduled = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -88,12 +88,12 @@ export class PartnerDirectory implements OnApplicationBootstrap, OnApplicationSh
       byIssuer.set(`${partner.applicationIdentifier}@${partner.realm}`, cached);
     }
     this.byIdentity = byIdentity;
-    this.byIssuer = byIssuer;
+    this.partnersByIssuer = byIssuer;
   }
 
-  /** The partner whose principal and realm these are (principal lowercase GUID, realm exact). */
-  byPrincipal(principalId: string, realm: string): CachedPartner | undefined {
-    return this.byIssuer.get(`${principalId}@${realm}`);
+  /** The partner whose actor tokens carry this `iss`: `<principal id>@<realm>`, exactly (principal lowercase GUID). */
+  byIssuer(iss: string): CachedPartner | undefined {
+    return this.partnersByIssuer.get(iss);
   }
 
   /** By identity (case-insensitive) or application identifier. */

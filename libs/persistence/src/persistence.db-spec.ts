@@ -155,6 +155,28 @@ describe.each(testDatabaseKinds())('persistence on %s', (kind) => {
     expect(names).not.toContain('concurrent-doomed');
   });
 
+  it('keeps a unit of work in its transaction after a shorter one that overlapped it has ended', async () => {
+    // The transaction store is switched off when the last open unit of work ends, not the first.
+    const unitOfWork = module.get(UnitOfWork);
+    const keys = module.get(AdminApiKeyService);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const long = unitOfWork.run(async () => {
+      await keys.create({ name: 'outliving-before', role: 'reader' }, actor);
+      await gate;
+      await keys.create({ name: 'outliving-after', role: 'reader' }, actor);
+      throw new Error('roll back both');
+    });
+    const short = keys.create({ name: 'overlapping-short', role: 'reader' }, actor).finally(() => release());
+    setTimeout(() => release(), 200); // PGlite has one session: the short one waits for the long one
+    await expect(long).rejects.toThrow('roll back both');
+    await short;
+    const names = (await keys.list()).map((k) => k.name);
+    expect(names).toContain('overlapping-short');
+    expect(names).not.toContain('outliving-before');
+    expect(names).not.toContain('outliving-after');
+  });
+
   it('authenticates a key by its secret, and not after revocation', async () => {
     const keys = module.get(AdminApiKeyService);
     const created = await keys.create({ name: 'to-revoke', role: 'reader' }, actor);

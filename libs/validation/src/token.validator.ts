@@ -5,7 +5,7 @@ import { AppConfig } from '@s2s/config';
 import { CacheFreshness, cachesTooStale, Clock, isLowercaseGuid } from '@s2s/core';
 import { JWS_ALGORITHMS, type JwsAlgorithm, keyFitsAlgorithm, verifyJws } from '@s2s/crypto';
 import { JwtFormatError, parseCompactJwt, type ParsedJwt } from '@s2s/jwt';
-import { OAuthConfigurationService } from '@s2s/oauth-configuration';
+import { type OAuthConfiguration, OAuthConfigurationService } from '@s2s/oauth-configuration';
 import { type CachedOAuthServer, OAuthServerDirectory } from '@s2s/oauth-servers';
 import { allowsAppOnly, allowsUsers, type CachedPartner, PartnerDirectory } from '@s2s/partners';
 import { TokenRejectedError, type TokenUser, type ValidatedToken, type ValidationOutcome, type ValidationTrace } from './token-validation.js';
@@ -17,6 +17,8 @@ export const MAX_ACTOR_LIFETIME_SECONDS = 86_400;
 const X5T = /^[A-Za-z0-9_-]{27}$/;
 const USER_CLAIMS = ['upn', 'smtp', 'sip', 'nii', 'sid', 'actortoken'] as const;
 const AD_IDENTITY_PROVIDER = 'urn:office:idp:activedirectory';
+const DEFAULT_OPTIONS: ValidateOptions = Object.freeze({});
+const UNSIGNED_ALLOWED = Object.freeze({ allowUnsigned: true });
 
 export interface ValidateOptions {
   /** For this service's own tokens: the audience the caller expects (else any registered resource). */
@@ -40,6 +42,7 @@ export class TokenValidator {
   private readonly publicHost: string;
   private readonly publicHostWithoutPort: string;
   private readonly outageToleranceSeconds: number;
+  private acceptedAudience: { aud: string | null; configuration: OAuthConfiguration | null } = { aud: null, configuration: null };
 
   constructor(
     config: AppConfig,
@@ -58,11 +61,24 @@ export class TokenValidator {
     this.publicHostWithoutPort = this.publicHost.replace(/:\d+$/, '');
   }
 
-  async validate(token: unknown, options: ValidateOptions = {}): Promise<ValidationOutcome> {
+  /**
+   * Validates synchronously from memory; only a token whose key its issuer does not (yet) publish
+   * waits, once, for an on-demand metadata refresh, and is then validated again from the start.
+   */
+  validate(token: unknown, options: ValidateOptions = DEFAULT_OPTIONS): Promise<ValidationOutcome> {
+    try {
+      return Promise.resolve(this.attempt(token, options, true));
+    } catch (signal) {
+      if (!(signal instanceof KeyRefreshNeeded)) return Promise.reject(signal);
+      return signal.refresh().then(() => this.attempt(token, options, false));
+    }
+  }
+
+  private attempt(token: unknown, options: ValidateOptions, mayRefresh: boolean): ValidationOutcome {
     const checklist = new ValidationChecklist(options.explain === true);
     const trace: ValidationTrace = { checks: checklist.checks, key: null, issuerMetadataFetchedAt: null, clockDifferenceSeconds: null, header: null, claims: null };
     try {
-      const validated = await this.run(token, options, checklist, trace);
+      const validated = this.run(token, options, { checklist, trace, now: this.clock.now(), mayRefresh });
       this.metrics.countValid(validated.trust.kind);
       return { valid: true, token: validated, trace };
     } catch (error) {
@@ -72,36 +88,37 @@ export class TokenValidator {
     }
   }
 
-  private async run(token: unknown, options: ValidateOptions, checklist: ValidationChecklist, trace: ValidationTrace): Promise<ValidatedToken> {
+  private run(token: unknown, options: ValidateOptions, attempt: Attempt): ValidatedToken {
+    const { checklist, trace } = attempt;
     // SPEC 8: keys, partners and servers come from memory; after the tolerated database outage, fail closed.
-    if (cachesTooStale(this.freshness, this.clock.now(), this.outageToleranceSeconds)) {
+    if (cachesTooStale(this.freshness, attempt.now, this.outageToleranceSeconds)) {
       checklist.fail('cache-freshness', 'database_unavailable', 'the database has been unreachable for too long to trust the cached trust configuration');
     }
-    const jwt = this.preParse(token, checklist, true);
+    const jwt = this.preParse(token, checklist);
     trace.header = jwt.header;
     trace.claims = jwt.payload;
-    if (jwt.header.alg === 'none') return this.outerPair(jwt, checklist, trace);
+    if (jwt.header.alg === 'none') return this.outerPair(jwt, attempt);
     const iss = jwt.payload.iss;
     if (iss === this.issuer) {
       checklist.pass('issuer-class', 'this service');
-      return this.selfToken(jwt, options, checklist, trace);
+      return this.selfToken(jwt, options, attempt);
     }
     const server = typeof iss === 'string' ? this.oauthServers.byIssuerName(iss) : undefined;
     if (server) {
       checklist.pass('issuer-class', () => `OAuth server ${server.server.identity}`);
-      return this.oauthServerToken(jwt, server, checklist, trace);
+      return this.oauthServerToken(jwt, server, attempt);
     }
     if (typeof iss === 'string' && iss.includes('@')) {
       checklist.pass('issuer-class', 'partner (S2S actor token)');
-      const { token: actor } = await this.actorToken(jwt, checklist, trace, { delegation: false });
-      return actor;
+      return this.actorToken(jwt, attempt, false).token;
     }
     return checklist.fail('issuer-class', 'issuer_untrusted', `no trusted issuer is registered for ${typeof iss === 'string' ? iss : 'this token'}`);
   }
 
-  private preParse(token: unknown, checklist: ValidationChecklist, allowUnsigned: boolean): ParsedJwt {
+  /** Every token may be unsigned here: only as the outer token of a signed actor token, checked by the caller. */
+  private preParse(token: unknown, checklist: ValidationChecklist): ParsedJwt {
     try {
-      const jwt = parseCompactJwt(token, { allowUnsigned });
+      const jwt = parseCompactJwt(token, UNSIGNED_ALLOWED);
       checklist.pass('format', 'compact JWS, canonical base64url, strict JSON');
       return jwt;
     } catch (error) {
@@ -111,9 +128,10 @@ export class TokenValidator {
   }
 
   /** This service's RFC 9068 tokens. */
-  private selfToken(jwt: ParsedJwt, options: ValidateOptions, checklist: ValidationChecklist, trace: ValidationTrace): ValidatedToken {
-    const now = this.clock.now();
-    checklist.require(jwt.header.alg === 'RS256', 'algorithm', 'alg_not_allowed', () => `alg ${String(jwt.header.alg)} is not allowed for this issuer (RS256 only)`);
+  private selfToken(jwt: ParsedJwt, options: ValidateOptions, attempt: Attempt): ValidatedToken {
+    const { checklist, trace, now } = attempt;
+    if (jwt.header.alg !== 'RS256') checklist.fail('algorithm', 'alg_not_allowed', `alg ${String(jwt.header.alg)} is not allowed for this issuer (RS256 only)`);
+    checklist.pass('algorithm');
     checklist.require(jwt.header.typ === 'at+jwt', 'token-type', 'token_type_invalid', 'not an access token (typ must be at+jwt)');
     const keyId = typeof jwt.header.kid === 'string' ? jwt.header.kid : typeof jwt.header.x5t === 'string' ? jwt.header.x5t : '';
     const key = this.keyRing.published(now).find((candidate) => candidate.x5t === keyId);
@@ -124,8 +142,9 @@ export class TokenValidator {
     const claims = jwt.payload;
     const aud = claims.aud;
     const audienceOk = typeof aud === 'string' && (options.audience !== undefined ? aud === options.audience : this.clients.resourceByAppIdUri(aud) !== undefined);
-    checklist.require(audienceOk, 'audience', 'audience_invalid', () => `the audience ${String(aud)} is not ${options.audience ?? 'a registered resource'}`);
-    const { exp } = this.checkTimes(claims, checklist, trace, numericDate);
+    if (!audienceOk) checklist.fail('audience', 'audience_invalid', `the audience ${String(aud)} is not ${options.audience ?? 'a registered resource'}`);
+    checklist.pass('audience');
+    const { exp } = this.checkTimes(claims, attempt, numericDate);
     const user: TokenUser | null = claims.idtyp === 'user' ? pickUser(claims) : null;
     return {
       trust: { kind: 'self', id: this.issuer },
@@ -140,43 +159,52 @@ export class TokenValidator {
   }
 
   /** A token from a registered external authorization server (SPEC 5.6 third issuer class). */
-  private async oauthServerToken(jwt: ParsedJwt, registered: CachedOAuthServer, checklist: ValidationChecklist, trace: ValidationTrace): Promise<ValidatedToken> {
+  private oauthServerToken(jwt: ParsedJwt, registered: CachedOAuthServer, attempt: Attempt): ValidatedToken {
+    const { checklist, trace } = attempt;
     const { server } = registered;
     trace.issuerMetadataFetchedAt = server.metadataStatus.lastSuccessAt;
-    checklist.require(server.enabled, 'oauth-server-enabled', 'oauth_server_disabled', () => `OAuth server ${server.identity} is disabled`);
+    if (!server.enabled) checklist.fail('oauth-server-enabled', 'oauth_server_disabled', `OAuth server ${server.identity} is disabled`);
+    checklist.pass('oauth-server-enabled');
     const algorithm = jwt.header.alg as JwsAlgorithm;
-    checklist.require(JWS_ALGORITHMS.includes(algorithm), 'algorithm', 'alg_not_allowed', () => `alg ${String(jwt.header.alg)} is not allowed (RS256, PS256, ES256)`);
+    if (!JWS_ALGORITHMS.includes(algorithm)) checklist.fail('algorithm', 'alg_not_allowed', `alg ${String(jwt.header.alg)} is not allowed (RS256, PS256, ES256)`);
+    checklist.pass('algorithm');
     const kid = typeof jwt.header.kid === 'string' ? jwt.header.kid : null;
     const x5t = typeof jwt.header.x5t === 'string' ? jwt.header.x5t : null;
-    const find = (candidate: CachedOAuthServer): CachedOAuthServer['keys'][number] | undefined =>
-      kid === null && x5t === null && candidate.keys.length === 1
-        ? candidate.keys[0]
-        : candidate.keys.find((key) => (kid !== null && key.kid === kid) || (kid === null && x5t !== null && key.x5t === x5t));
-    let key = find(registered);
-    if (!key && (await this.oauthServers.refreshForUnknownKey(server.identity))) {
-      const reloaded = this.oauthServers.byIssuerName(server.issuer);
-      key = reloaded ? find(reloaded) : undefined;
-    }
+    const key =
+      kid === null && x5t === null && registered.keys.length === 1
+        ? registered.keys[0]
+        : registered.keys.find((candidate) => (kid !== null && candidate.kid === kid) || (kid === null && x5t !== null && candidate.x5t === x5t));
+    if (!key && attempt.mayRefresh) throw new KeyRefreshNeeded(() => this.oauthServers.refreshForUnknownKey(server.identity));
     trace.key = { id: kid ?? x5t ?? '(none)', found: key !== undefined, source: `OAuth server ${server.identity} ${server.type === 'oidc' ? 'JWKS' : 'metadata'}` };
     if (!key) return checklist.fail('key', 'key_unknown', `OAuth server ${server.identity} has no key ${kid ?? x5t ?? '(no kid)'}`);
-    checklist.require((key.alg === null || key.alg === algorithm) && keyFitsAlgorithm(algorithm, key.publicKey), 'key', 'alg_key_mismatch', () => `the key cannot be used with ${algorithm}`);
+    if (!((key.alg === null || key.alg === algorithm) && keyFitsAlgorithm(algorithm, key.publicKey))) checklist.fail('key', 'alg_key_mismatch', `the key cannot be used with ${algorithm}`);
+    checklist.pass('key');
     checklist.require(verifyJws(algorithm, jwt.signingInput, jwt.signature, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify');
     const claims = jwt.payload;
     const audiences = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) && claims.aud.every((entry) => typeof entry === 'string') ? (claims.aud as string[]) : [];
-    checklist.require(audiences.some((audience) => server.audiences.includes(audience)), 'audience', 'audience_invalid', () => `the audience is not one of ${server.audiences.join(', ')}`);
-    const times = this.checkTimes(claims, checklist, trace, numericDate);
+    if (!audiences.some((audience) => server.audiences.includes(audience))) checklist.fail('audience', 'audience_invalid', `the audience is not one of ${server.audiences.join(', ')}`);
+    checklist.pass('audience');
+    const times = this.checkTimes(claims, attempt, numericDate);
     const issued = typeof claims.iat === 'number' ? claims.iat : times.nbf;
     checklist.require(issued === undefined || times.exp - issued <= MAX_ACTOR_LIFETIME_SECONDS, 'lifetime', 'lifetime_too_long', 'the token is valid for more than 24 h');
-    if (server.tenantId !== null) checklist.require(claims.tid === server.tenantId, 'tenant', 'tenant_mismatch', () => `the token's tenant is not ${server.tenantId}`);
+    if (server.tenantId !== null) {
+      if (claims.tid !== server.tenantId) checklist.fail('tenant', 'tenant_mismatch', `the token's tenant is not ${server.tenantId}`);
+      checklist.pass('tenant');
+    }
     const appId = [claims.appid, claims.azp, claims.client_id].find((value): value is string => typeof value === 'string') ?? null;
     if (server.allowedApplicationIds.length) {
-      checklist.require(appId !== null && server.allowedApplicationIds.includes(appId), 'application', 'application_not_allowed', () => `application ${appId ?? '(none)'} is not allowed`);
+      if (!(appId !== null && server.allowedApplicationIds.includes(appId))) checklist.fail('application', 'application_not_allowed', `application ${appId ?? '(none)'} is not allowed`);
+      checklist.pass('application');
     }
     if (server.allowedObjectIds.length) {
-      checklist.require(typeof claims.oid === 'string' && server.allowedObjectIds.includes(claims.oid), 'object', 'object_not_allowed', () => `object id ${String(claims.oid ?? '(none)')} is not allowed`);
+      if (!(typeof claims.oid === 'string' && server.allowedObjectIds.includes(claims.oid))) checklist.fail('object', 'object_not_allowed', `object id ${String(claims.oid ?? '(none)')} is not allowed`);
+      checklist.pass('object');
     }
     const roles = Array.isArray(claims.roles) ? claims.roles.filter((role): role is string => typeof role === 'string') : [];
-    if (server.requiredRole !== null) checklist.require(roles.includes(server.requiredRole), 'role', 'role_missing', () => `the token lacks the role ${server.requiredRole}`);
+    if (server.requiredRole !== null) {
+      if (!roles.includes(server.requiredRole)) checklist.fail('role', 'role_missing', `the token lacks the role ${server.requiredRole}`);
+      checklist.pass('role');
+    }
     const scope = typeof claims.scp === 'string' ? claims.scp : typeof claims.scope === 'string' ? claims.scope : '';
     const user = claims.idtyp === 'user' || (typeof claims.sub === 'string' && appId !== null && claims.sub !== appId) ? pickUser(claims) : null;
     return {
@@ -192,24 +220,26 @@ export class TokenValidator {
   }
 
   /** An unsigned outer token wrapping exactly one signed actor token (SPEC 4.1, security catalogue D). */
-  private async outerPair(outer: ParsedJwt, checklist: ValidationChecklist, trace: ValidationTrace): Promise<ValidatedToken> {
+  private outerPair(outer: ParsedJwt, attempt: Attempt): ValidatedToken {
+    const { checklist, trace } = attempt;
     checklist.pass('issuer-class', 'partner (actor + outer token)');
     const actorText = outer.payload.actortoken;
     checklist.require(typeof actorText === 'string', 'actor-token', 'unsigned_token', 'an unsigned token is accepted only as the outer token of a signed actor token');
-    const actorJwt = this.preParse(actorText, checklist, true);
+    const actorJwt = this.preParse(actorText, checklist);
     checklist.require(actorJwt.header.alg !== 'none', 'actor-signed', 'actor_unsigned', 'the actor token is unsigned');
     checklist.require(actorJwt.payload.actortoken === undefined, 'nesting', 'nested_outer_token', 'an actor token may not wrap another token');
     trace.header = actorJwt.header;
     trace.claims = actorJwt.payload;
-    const { token: actor, partner } = await this.actorToken(actorJwt, checklist, trace, { delegation: true });
+    const { token: actor, partner } = this.actorToken(actorJwt, attempt, true);
 
     const o = outer.payload;
     checklist.require(o.iss === actor.claims.nameid, 'outer-issuer', 'outer_issuer_mismatch', 'the outer token\'s iss is not the actor token\'s nameid');
     checklist.require(o.aud === actor.claims.aud, 'outer-audience', 'outer_audience_mismatch', 'the outer token\'s aud differs from the actor token\'s');
-    const times = this.checkTimes(o, checklist, null, msNumericDate, 'outer-');
+    const times = this.checkTimes(o, attempt, msNumericDate, 'outer-');
     checklist.require(times.exp <= actor.expiresAt.getTime() / 1000, 'outer-lifetime', 'outer_outlives_actor', 'the outer token expires after its actor token');
     checklist.require(actor.claims.trustedfordelegation === 'true', 'delegation-claim', 'delegation_not_trusted', 'the actor token is not trusted for delegation');
-    checklist.require(allowsUsers(partner.partner.trustLevel), 'trust-level', 'delegation_not_allowed', () => `partner ${partner.partner.identity} has trust level ${partner.partner.trustLevel}, which does not allow acting for users`);
+    if (!allowsUsers(partner.partner.trustLevel)) checklist.fail('trust-level', 'delegation_not_allowed', `partner ${partner.partner.identity} has trust level ${partner.partner.trustLevel}, which does not allow acting for users`);
+    checklist.pass('trust-level');
     const user = pickUser(o);
     checklist.require(typeof user.nameid === 'string', 'user', 'user_missing', 'the outer token names no user (nameid)');
     if (user.nii === AD_IDENTITY_PROVIDER && !partner.partner.acceptSecurityIdentifierInformation) {
@@ -227,56 +257,49 @@ export class TokenValidator {
   }
 
   /** A partner's signed actor token. */
-  private async actorToken(
-    jwt: ParsedJwt,
-    checklist: ValidationChecklist,
-    trace: ValidationTrace,
-    mode: { delegation: boolean },
-  ): Promise<{ token: ValidatedToken; partner: CachedPartner }> {
-    const now = this.clock.now();
+  private actorToken(jwt: ParsedJwt, attempt: Attempt, delegation: boolean): { token: ValidatedToken; partner: CachedPartner } {
+    const { checklist, trace, now } = attempt;
     const claims = jwt.payload;
-    checklist.require(jwt.header.alg === 'RS256', 'algorithm', 'alg_not_allowed', () => `alg ${String(jwt.header.alg)} is not allowed for partners (RS256 only)`);
+    if (jwt.header.alg !== 'RS256') checklist.fail('algorithm', 'alg_not_allowed', `alg ${String(jwt.header.alg)} is not allowed for partners (RS256 only)`);
+    checklist.pass('algorithm');
     // MS S2S actor tokens are typ JWT (SPEC 4.1); anything else is another kind of token.
     checklist.require(jwt.header.typ === undefined || jwt.header.typ === 'JWT', 'token-type', 'token_type_invalid', 'an S2S actor token has typ JWT');
     const iss = claims.iss;
     if (typeof iss !== 'string' || iss.lastIndexOf('@') <= 0) return checklist.fail('issuer', 'issuer_untrusted', 'the actor token names no issuer');
-    const at = iss.lastIndexOf('@');
-    const principal = iss.slice(0, at);
-    const realm = iss.slice(at + 1);
-    const partner = isLowercaseGuid(principal) ? this.partners.byPrincipal(principal, realm) : undefined;
+    const partner = this.partners.byIssuer(iss);
     if (!partner) return checklist.fail('issuer', 'issuer_untrusted', `${iss} is not a registered partner application`);
     checklist.pass('issuer', () => `partner ${partner.partner.identity}`);
     trace.issuerMetadataFetchedAt = partner.partner.metadataStatus.lastSuccessAt;
-    checklist.require(partner.partner.enabled, 'partner-enabled', 'partner_disabled', () => `partner ${partner.partner.identity} is disabled`);
+    if (!partner.partner.enabled) checklist.fail('partner-enabled', 'partner_disabled', `partner ${partner.partner.identity} is disabled`);
+    checklist.pass('partner-enabled');
 
     const x5t = typeof jwt.header.x5t === 'string' ? jwt.header.x5t : typeof jwt.header.kid === 'string' ? jwt.header.kid : '';
     if (!X5T.test(x5t)) return checklist.fail('key', 'key_unknown', 'the token names no valid x5t');
-    let cached = partner;
-    if (!cached.keys.has(x5t) && (await this.partners.refreshForUnknownKey(partner.partner.identity))) {
-      cached = this.partners.find(partner.partner.identity) ?? partner;
-    }
-    const key = cached.keys.get(x5t);
+    const key = partner.keys.get(x5t);
+    if (!key && attempt.mayRefresh) throw new KeyRefreshNeeded(() => this.partners.refreshForUnknownKey(partner.partner.identity));
     trace.key = { id: x5t, found: key !== undefined, source: `partner ${partner.partner.identity} ${partner.partner.metadataUrl ? 'metadata' : 'pinned certificates'}` };
-    trace.issuerMetadataFetchedAt = cached.partner.metadataStatus.lastSuccessAt;
     if (!key) return checklist.fail('key', 'key_unknown', `partner ${partner.partner.identity} has no key with x5t ${x5t}`);
     const skew = this.oauthConfiguration.cached().clockSkewSeconds * 1000;
-    checklist.require(key.notBefore.getTime() - skew <= now.getTime() && now.getTime() < key.notAfter.getTime() + skew, 'key-validity', 'key_expired', () => `the partner certificate ${x5t} is outside its validity period`);
+    if (!(key.notBefore.getTime() - skew <= now.getTime() && now.getTime() < key.notAfter.getTime() + skew)) checklist.fail('key-validity', 'key_expired', `the partner certificate ${x5t} is outside its validity period`);
+    checklist.pass('key-validity');
     checklist.pass('key', () => `x5t ${x5t}`);
     checklist.require(verifyJws('RS256', jwt.signingInput, jwt.signature, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify with the partner\'s key');
 
     const configuration = this.oauthConfiguration.cached();
     const aud = claims.aud;
-    checklist.require(typeof aud === 'string' && this.isOurAudience(aud, configuration.serviceName, configuration.realm, configuration.publicHost), 'audience', 'audience_invalid', () => `the audience ${String(aud)} is not this service`);
-    const times = this.checkTimes(claims, checklist, trace, msNumericDate);
+    if (!(typeof aud === 'string' && this.isOurAudience(aud, configuration))) checklist.fail('audience', 'audience_invalid', `the audience ${String(aud)} is not this service`);
+    checklist.pass('audience');
+    const times = this.checkTimes(claims, attempt, msNumericDate);
     // nbf is required on S2S tokens (SPEC 4.1): without it the lifetime cap could not apply.
     checklist.require(times.nbf !== undefined, 'not-before', 'nbf_missing', 'the actor token has no nbf');
     checklist.require(times.exp - times.nbf! <= MAX_ACTOR_LIFETIME_SECONDS, 'lifetime', 'lifetime_too_long', 'the actor token is valid for more than 24 h');
     const nameid = claims.nameid;
     const nameidOk = typeof nameid === 'string' && nameid.lastIndexOf('@') > 0 && nameid.slice(nameid.lastIndexOf('@') + 1) === partner.partner.realm;
     checklist.require(nameidOk, 'nameid', 'nameid_invalid', 'nameid must be <application>@<partner realm>');
-    checklist.require(!USER_CLAIMS.some((name) => claims[name] !== undefined), 'actor-claims', 'actor_has_user_claims', 'an actor token may not carry user claims');
-    if (!mode.delegation) {
-      checklist.require(allowsAppOnly(partner.partner.trustLevel), 'trust-level', 'app_only_not_allowed', () => `partner ${partner.partner.identity} has trust level User and may not act as itself`);
+    checklist.require(!carriesAny(claims, USER_CLAIMS), 'actor-claims', 'actor_has_user_claims', 'an actor token may not carry user claims');
+    if (!delegation) {
+      if (!allowsAppOnly(partner.partner.trustLevel)) checklist.fail('trust-level', 'app_only_not_allowed', `partner ${partner.partner.identity} has trust level User and may not act as itself`);
+      checklist.pass('trust-level');
     }
     const appId = (nameid as string).slice(0, (nameid as string).lastIndexOf('@'));
     return {
@@ -294,8 +317,19 @@ export class TokenValidator {
     };
   }
 
-  /** `<serviceName>/<host>@<realm>`: id and realm exact, host case-insensitive (one of ours). */
-  private isOurAudience(aud: string, serviceName: string, realm: string | null, publicHost: string | null): boolean {
+  /**
+   * `<serviceName>/<host>@<realm>`: id and realm exact, host case-insensitive (one of ours). The
+   * last accepted audience is remembered for the configuration it was accepted under: partners send
+   * the same one on every token.
+   */
+  private isOurAudience(aud: string, configuration: OAuthConfiguration): boolean {
+    if (aud === this.acceptedAudience.aud && configuration === this.acceptedAudience.configuration) return true;
+    const accepted = this.parseOurAudience(aud, configuration.serviceName, configuration.realm, configuration.publicHost);
+    if (accepted) this.acceptedAudience = { aud, configuration };
+    return accepted;
+  }
+
+  private parseOurAudience(aud: string, serviceName: string, realm: string | null, publicHost: string | null): boolean {
     const slash = aud.indexOf('/');
     const at = aud.lastIndexOf('@');
     if (slash <= 0 || at <= slash || realm === null) return false;
@@ -304,26 +338,44 @@ export class TokenValidator {
     return host === this.publicHost || host === this.publicHostWithoutPort || (publicHost !== null && host === publicHost.toLowerCase());
   }
 
-  /** `nbf`/`exp` (and `iat`) against the clock with the configured skew. */
-  private checkTimes(
-    claims: Record<string, unknown>,
-    checklist: ValidationChecklist,
-    trace: ValidationTrace | null,
-    read: (value: unknown) => number | undefined | null,
-    prefix = '',
-  ): { exp: number; nbf: number | undefined } {
-    const now = this.clock.now().getTime() / 1000;
+  /** `nbf`/`exp` (and `iat`) against the clock with the configured skew (`prefix` 'outer-': the outer token's). */
+  private checkTimes(claims: Record<string, unknown>, attempt: Attempt, read: (value: unknown) => number | undefined | null, prefix = ''): { exp: number; nbf: number | undefined } {
+    const { checklist, trace } = attempt;
+    const now = attempt.now.getTime() / 1000;
     const skew = this.oauthConfiguration.cached().clockSkewSeconds;
     const exp = read(claims.exp);
     const nbf = read(claims.nbf);
     const iat = read(claims.iat);
     checklist.require(exp !== null && nbf !== null && iat !== null, `${prefix}claim-types`, 'claim_malformed', 'exp, nbf and iat must be NumericDates');
     if (exp === undefined) return checklist.fail(`${prefix}expiry`, 'exp_missing', 'the token has no exp');
-    if (trace) trace.clockDifferenceSeconds = Math.round(now - (iat ?? nbf ?? now));
-    checklist.require(exp! + skew > now, `${prefix}expiry`, 'token_expired', () => `the token expired at ${new Date(exp! * 1000).toISOString()}`);
+    if (prefix === '') trace.clockDifferenceSeconds = Math.round(now - (iat ?? nbf ?? now));
+    if (exp! + skew <= now) checklist.fail(`${prefix}expiry`, 'token_expired', `the token expired at ${new Date(exp! * 1000).toISOString()}`);
+    checklist.pass(`${prefix}expiry`);
     checklist.require((nbf ?? 0) - skew <= now && (iat ?? 0) - skew <= now, `${prefix}not-before`, 'token_not_yet_valid', 'the token is not valid yet');
     return { exp: exp!, nbf: nbf ?? undefined };
   }
+}
+
+/**
+ * Thrown out of a synchronous attempt when the token's key is unknown and its issuer may publish
+ * it by now: validate() runs `refresh` (rate-limited per issuer) and validates once more without it.
+ */
+interface Attempt {
+  readonly checklist: ValidationChecklist;
+  readonly trace: ValidationTrace;
+  /** The one instant the whole token is judged at. */
+  readonly now: Date;
+  /** Whether an unknown key may still trigger an on-demand metadata refresh (the first attempt only). */
+  readonly mayRefresh: boolean;
+}
+
+class KeyRefreshNeeded {
+  constructor(readonly refresh: () => Promise<boolean>) {}
+}
+
+function carriesAny(claims: Record<string, unknown>, names: readonly string[]): boolean {
+  for (const name of names) if (claims[name] !== undefined) return true;
+  return false;
 }
 
 function pickUser(claims: Record<string, unknown>): TokenUser {

@@ -21,12 +21,13 @@ export class ValidationChecklist {
   }
 
   /**
-   * Passes `check` when `condition` holds, otherwise fails with `reason`. A message that needs
-   * building is passed as a function, so passing checks (the hot path) build no strings.
+   * Passes `check` when `condition` holds, otherwise fails with `reason`. For a message that needs
+   * building, write `if (!condition) checklist.fail(...)` then `pass`, so that a passing check (the
+   * hot path) builds no string and allocates no closure.
    */
-  require(condition: boolean, check: string, reason: string, message: string | (() => string), detail: string | (() => string) | null = null): void {
-    if (condition) this.pass(check, detail);
-    else this.fail(check, reason, typeof message === 'function' ? message() : message);
+  require(condition: boolean, check: string, reason: string, message: string): void {
+    if (condition) this.pass(check);
+    else this.fail(check, reason, message);
   }
 }
 

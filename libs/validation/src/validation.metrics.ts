@@ -14,8 +14,8 @@ import { Counter, Gauge } from 'prom-client';
 @Injectable()
 export class ValidationMetrics {
   readonly validated: Counter<'result' | 'trust' | 'reason'>;
-  /** Pre-bound children of the hot (valid) path: no label lookup per token. */
-  private readonly valid = new Map<string, { inc(): void }>();
+  /** Valid tokens by trust kind not yet added to the counter: the hot path only bumps a number. */
+  private readonly pendingValid = new Map<string, number>();
 
   constructor(metrics: MetricsRegistry, readiness: ReadinessRegistry, partners: PartnerDirectory, oauthServers: OAuthServerDirectory, clock: Clock) {
     this.validated = new Counter({
@@ -23,6 +23,7 @@ export class ValidationMetrics {
       help: 'Tokens validated (introspection, guard, explain), by result, trust kind and reason',
       labelNames: ['result', 'trust', 'reason'] as const,
       registers: [metrics.registry],
+      collect: () => this.flushValid(),
     });
     const sources = (): { kind: string; identity: string; lastSuccessAt: Date | null; lastError: string | null; reviewReason: string | null }[] => [
       ...partners.all().map(({ partner }) => ({ kind: 'partner', identity: partner.identity, ...partner.metadataStatus })),
@@ -59,11 +60,12 @@ export class ValidationMetrics {
   }
 
   countValid(trust: string): void {
-    let child = this.valid.get(trust);
-    if (!child) {
-      child = this.validated.labels({ result: 'valid', trust, reason: 'none' });
-      this.valid.set(trust, child);
-    }
-    child.inc();
+    this.pendingValid.set(trust, (this.pendingValid.get(trust) ?? 0) + 1);
+  }
+
+  /** Adds the pending valid counts to the counter (whenever it is read). */
+  private flushValid(): void {
+    for (const [trust, count] of this.pendingValid) this.validated.inc({ result: 'valid', trust, reason: 'none' }, count);
+    this.pendingValid.clear();
   }
 }
