@@ -46,7 +46,9 @@ function quotesFor(value: unknown, depth: number): number {
   if (Array.isArray(value)) {
     for (const entry of value) quotes += quotesFor(entry, depth + 1);
   } else {
-    for (const key of Object.keys(value)) quotes += 2 + quotesFor((value as Record<string, unknown>)[key], depth + 1);
+    // for-in (V8's fast enumeration); an inherited enumerable key could only add to the count,
+    // which sends the text to the walk: never a wrong "no duplicate".
+    for (const key in value) quotes += 2 + quotesFor((value as Record<string, unknown>)[key], depth + 1);
   }
   return quotes;
 }

@@ -125,6 +125,13 @@ describe('parseCompactJwt', () => {
       ['a trailing newline', `${GOOD}\n`, 'invalid_base64url', 'the signature is not base64url'],
       ['leading whitespace', ` ${GOOD}`, 'invalid_base64url', 'the header is not base64url'],
       ['a non-ASCII character', `${H}.${P}.${S.slice(0, 3)}é${S.slice(4)}`, 'invalid_base64url', 'the signature is not base64url'],
+      // Node's decoder reads only the low byte of a UTF-16 unit: "Ł" (U+0141) would decode as "A".
+      ['a character whose low byte is a base64url letter', `${H}.${P}.${S.slice(0, 3)}\u0141${S.slice(4)}`, 'invalid_base64url', 'the signature is not base64url'],
+      ['the same in the payload', `${H}.${P.slice(0, 3)}\u0141${P.slice(4)}.${S}`, 'invalid_base64url', 'the payload is not base64url'],
+      ['"*" in the payload (skipped by lenient decoders)', `${H}.${P.slice(0, 4)}*${P.slice(5)}.${S}`, 'invalid_base64url', 'the payload is not base64url'],
+      ['a NUL character in the signature', `${H}.${P}.${S.slice(0, 8)}\u0000${S.slice(9)}`, 'invalid_base64url', 'the signature is not base64url'],
+      ['"=" inside the payload (ends lenient decoding)', `${H}.${P.slice(0, 4)}=${P.slice(5)}.${S}`, 'invalid_base64url', 'the payload is not base64url'],
+      ['an extra "*" that makes the signature length 4n+1', `${H}.${P}.${S.slice(0, 8)}*${S.slice(8, -2)}`, 'invalid_base64url', 'the signature is not base64url'],
       ['a non-canonical header (non-zero unused bits)', `${nonCanonicalHeader}.${P}.${S}`, 'invalid_base64url', 'the header is not canonical base64url'],
       ['a non-canonical payload (non-zero unused bits)', `${H}.${nonCanonicalPayload}.${S}`, 'invalid_base64url', 'the payload is not canonical base64url'],
       ['a non-canonical signature (non-zero unused bits)', `${H}.${P}.${nonCanonicalSignature}`, 'invalid_base64url', 'the signature is not canonical base64url'],

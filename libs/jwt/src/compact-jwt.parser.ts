@@ -47,20 +47,21 @@ export function parseCompactJwt(token: unknown, options: ParseJwtOptions = {}): 
   if (token.length > (options.maxBytes ?? MAX_TOKEN_BYTES)) {
     throw new JwtFormatError('token_too_large', `the token is longer than ${options.maxBytes ?? MAX_TOKEN_BYTES} characters`);
   }
-  // One pass checks the structure and the alphabet of every segment; only a token that fails it is
-  // split again, segment by segment, to report exactly what is wrong (in the same order).
-  const match = COMPACT_JWS.exec(token);
-  const alphabetOk = match !== null;
-  const segments = match ?? splitSegments(token);
-  const headerSegment = segments[1]!;
-  const payloadSegment = segments[2]!;
-  const signatureSegment = segments[3]!;
+  const firstDot = token.indexOf('.');
+  const secondDot = firstDot === -1 ? -1 : token.indexOf('.', firstDot + 1);
+  if (secondDot === -1 || token.indexOf('.', secondDot + 1) !== -1) {
+    throw new JwtFormatError('malformed_token', 'a compact JWT has exactly three dot-separated segments');
+  }
+  const headerSegment = token.slice(0, firstDot);
+  const payloadSegment = token.slice(firstDot + 1, secondDot);
+  const signatureSegment = token.slice(secondDot + 1);
+  const alphabetProvable = withoutLookalikes(token);
   if (headerSegment === '' || payloadSegment === '') throw new JwtFormatError('malformed_token', 'empty header or payload segment');
   // A header seen before (and accepted then) is taken from the cache.
   const known = knownHeader(headerSegment);
-  const header = known ?? decodeJsonSegment(headerSegment, 'header', alphabetOk);
-  const payload = decodeJsonSegment(payloadSegment, 'payload', alphabetOk);
-  const signature = decodeSegment(signatureSegment, 'signature', alphabetOk);
+  const header = known ?? decodeJsonSegment(headerSegment, 'header', alphabetProvable);
+  const payload = decodeJsonSegment(payloadSegment, 'payload', alphabetProvable);
+  const signature = decodeSegment(signatureSegment, 'signature', alphabetProvable);
   if (!known) {
     checkHeaderRules(header);
     rememberHeader(headerSegment, header);
@@ -71,17 +72,18 @@ export function parseCompactJwt(token: unknown, options: ParseJwtOptions = {}): 
   if (unsigned !== (signature.length === 0)) {
     throw new JwtFormatError(unsigned ? 'malformed_token' : 'unsigned_token', unsigned ? 'an alg none token must have an empty signature' : 'the signature is empty');
   }
-  return { token, header: header as ParsedJwt['header'], payload, signingInput: token.slice(0, headerSegment.length + 1 + payloadSegment.length), signature };
+  return { token, header: header as ParsedJwt['header'], payload, signingInput: token.slice(0, secondDot), signature };
 }
 
-/** Three segments of the base64url alphabet. */
-const COMPACT_JWS = /^([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)$/;
-
-/** For a token that is not three segments of the alphabet: its segments (in the match's places), or why it has not three. */
-function splitSegments(token: string): string[] {
-  const segments = token.split('.');
-  if (segments.length !== 3) throw new JwtFormatError('malformed_token', 'a compact JWT has exactly three dot-separated segments');
-  return ['', ...segments];
+/**
+ * The alphabet check without a pass over every character. Node's base64url decoder is lenient: it
+ * also takes `+` and `/` (base64), reads only the low byte of a non-ASCII UTF-16 unit (`Ł` as `A`),
+ * skips any other character and stops at `=`. So once a token is ASCII without `+` and `/`, a
+ * segment with a character outside the alphabet decodes to fewer bytes than its length implies
+ * (checkDecoded). A token that fails this is checked with the regex instead.
+ */
+function withoutLookalikes(token: string): boolean {
+  return token.indexOf('+') === -1 && token.indexOf('/') === -1 && Buffer.byteLength(token, 'utf8') === token.length;
 }
 
 /** Rules that depend on the header alone (so a cached header has passed them). */
@@ -120,13 +122,18 @@ function rememberHeader(segment: string, header: Record<string, unknown>): void 
 const BASE64URL_VALUES = new Int8Array(128).fill(-1);
 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('').forEach((char, index) => (BASE64URL_VALUES[char.charCodeAt(0)] = index));
 
+/** The alphabet by regex, where decoding cannot prove it (see withoutLookalikes; a 4n+1 length proves nothing). */
+function checkAlphabet(segment: string, part: string, alphabetProvable: boolean): void {
+  if ((!alphabetProvable || segment.length % 4 === 1) && !SEGMENT.test(segment)) throw notBase64url(part);
+}
+
 /**
- * Canonical unpadded base64url (RFC 7515 2, security catalogue B04): the alphabet (unless the whole
- * token was checked already), no length of 4n+1, and the unused low bits of the last character
- * zero, so exactly one text encodes these bytes.
+ * After decoding: every character was of the alphabet (all of them decoded), and the text is
+ * canonical unpadded base64url (RFC 7515 2, security catalogue B04): no length of 4n+1, and the
+ * unused low bits of the last character zero, so exactly one text encodes these bytes.
  */
-function checkSegment(segment: string, part: string, alphabetOk: boolean): void {
-  if (!alphabetOk && !SEGMENT.test(segment)) throw new JwtFormatError('invalid_base64url', `the ${part} is not base64url`);
+function checkDecoded(segment: string, byteLength: number, part: string): void {
+  if (byteLength !== Math.floor((segment.length * 3) / 4)) throw notBase64url(part);
   const remainder = segment.length % 4;
   const last = segment.length ? BASE64URL_VALUES[segment.charCodeAt(segment.length - 1)]! : 0;
   if (remainder === 1 || (remainder === 2 && (last & 0x0f) !== 0) || (remainder === 3 && (last & 0x03) !== 0)) {
@@ -134,9 +141,13 @@ function checkSegment(segment: string, part: string, alphabetOk: boolean): void 
   }
 }
 
-function decodeSegment(segment: string, part: string, alphabetOk: boolean): Buffer {
-  checkSegment(segment, part, alphabetOk);
-  return Buffer.from(segment, 'base64url');
+const notBase64url = (part: string): JwtFormatError => new JwtFormatError('invalid_base64url', `the ${part} is not base64url`);
+
+function decodeSegment(segment: string, part: string, alphabetProvable: boolean): Buffer {
+  checkAlphabet(segment, part, alphabetProvable);
+  const bytes = Buffer.from(segment, 'base64url');
+  checkDecoded(segment, bytes.length, part);
+  return bytes;
 }
 
 /** Refuses invalid UTF-8 instead of replacing it (security catalogue B06): a claim is never altered. */
@@ -148,14 +159,16 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  */
 const SCRATCH = Buffer.allocUnsafe((MAX_TOKEN_BYTES * 3) / 4);
 
-function decodeJsonSegment(segment: string, part: string, alphabetOk: boolean): Record<string, unknown> {
-  checkSegment(segment, part, alphabetOk);
-  const bytes = segment.length <= MAX_TOKEN_BYTES ? SCRATCH.subarray(0, SCRATCH.write(segment, 0, 'base64url')) : Buffer.from(segment, 'base64url');
-  const text = bytes.toString('utf8');
+function decodeJsonSegment(segment: string, part: string, alphabetProvable: boolean): Record<string, unknown> {
+  checkAlphabet(segment, part, alphabetProvable);
+  const bytes = segment.length <= MAX_TOKEN_BYTES ? SCRATCH : Buffer.from(segment, 'base64url');
+  const length = bytes === SCRATCH ? SCRATCH.write(segment, 0, 'base64url') : bytes.length;
+  checkDecoded(segment, length, part);
+  const text = bytes.toString('utf8', 0, length);
   // Buffer decoding replaces bad sequences with U+FFFD; only then is the strict (slower) decoder needed.
   if (text.includes('\uFFFD')) {
     try {
-      UTF8.decode(bytes);
+      UTF8.decode(bytes.subarray(0, length));
     } catch {
       throw new JwtFormatError('invalid_json', `the ${part} is not valid UTF-8`);
     }

@@ -15,7 +15,9 @@ import { ValidationMetrics } from './validation.metrics.js';
 /** Longest lifetime accepted for an S2S actor token (SPEC 4.1: never above 24 h). */
 export const MAX_ACTOR_LIFETIME_SECONDS = 86_400;
 const X5T = /^[A-Za-z0-9_-]{27}$/;
-const USER_CLAIMS = ['upn', 'smtp', 'sip', 'nii', 'sid', 'actortoken'] as const;
+/** Claims that name a user (or wrap a token): never in an actor token. Spelled out: one property load each. */
+const carriesUserClaims = (claims: Record<string, unknown>): boolean =>
+  claims.upn !== undefined || claims.smtp !== undefined || claims.sip !== undefined || claims.nii !== undefined || claims.sid !== undefined || claims.actortoken !== undefined;
 const AD_IDENTITY_PROVIDER = 'urn:office:idp:activedirectory';
 const DEFAULT_OPTIONS: ValidateOptions = Object.freeze({});
 const UNSIGNED_ALLOWED = Object.freeze({ allowUnsigned: true });
@@ -265,8 +267,8 @@ export class TokenValidator {
     // MS S2S actor tokens are typ JWT (SPEC 4.1); anything else is another kind of token.
     checklist.require(jwt.header.typ === undefined || jwt.header.typ === 'JWT', 'token-type', 'token_type_invalid', 'an S2S actor token has typ JWT');
     const iss = claims.iss;
-    if (typeof iss !== 'string' || iss.lastIndexOf('@') <= 0) return checklist.fail('issuer', 'issuer_untrusted', 'the actor token names no issuer');
-    const partner = this.partners.byIssuer(iss);
+    const partner = typeof iss === 'string' ? this.partners.byIssuer(iss) : undefined;
+    if (typeof iss !== 'string' || (!partner && iss.lastIndexOf('@') <= 0)) return checklist.fail('issuer', 'issuer_untrusted', 'the actor token names no issuer');
     if (!partner) return checklist.fail('issuer', 'issuer_untrusted', `${iss} is not a registered partner application`);
     checklist.pass('issuer', () => `partner ${partner.partner.identity}`);
     trace.issuerMetadataFetchedAt = partner.partner.metadataStatus.lastSuccessAt;
@@ -294,14 +296,17 @@ export class TokenValidator {
     checklist.require(times.nbf !== undefined, 'not-before', 'nbf_missing', 'the actor token has no nbf');
     checklist.require(times.exp - times.nbf! <= MAX_ACTOR_LIFETIME_SECONDS, 'lifetime', 'lifetime_too_long', 'the actor token is valid for more than 24 h');
     const nameid = claims.nameid;
-    const nameidOk = typeof nameid === 'string' && nameid.lastIndexOf('@') > 0 && nameid.slice(nameid.lastIndexOf('@') + 1) === partner.partner.realm;
+    // `<application>@<partner realm>` (a realm holds no "@", so this is the part after the last one).
+    const realm = partner.partner.realm;
+    const at = typeof nameid === 'string' ? nameid.length - realm.length - 1 : -1;
+    const nameidOk = at > 0 && (nameid as string).charCodeAt(at) === 0x40 && (nameid as string).endsWith(realm);
     checklist.require(nameidOk, 'nameid', 'nameid_invalid', 'nameid must be <application>@<partner realm>');
-    checklist.require(!carriesAny(claims, USER_CLAIMS), 'actor-claims', 'actor_has_user_claims', 'an actor token may not carry user claims');
+    checklist.require(!carriesUserClaims(claims), 'actor-claims', 'actor_has_user_claims', 'an actor token may not carry user claims');
     if (!delegation) {
       if (!allowsAppOnly(partner.partner.trustLevel)) checklist.fail('trust-level', 'app_only_not_allowed', `partner ${partner.partner.identity} has trust level User and may not act as itself`);
       checklist.pass('trust-level');
     }
-    const appId = (nameid as string).slice(0, (nameid as string).lastIndexOf('@'));
+    const appId = (nameid as string).slice(0, at);
     return {
       partner,
       token: {
@@ -373,10 +378,6 @@ class KeyRefreshNeeded {
   constructor(readonly refresh: () => Promise<boolean>) {}
 }
 
-function carriesAny(claims: Record<string, unknown>, names: readonly string[]): boolean {
-  for (const name of names) if (claims[name] !== undefined) return true;
-  return false;
-}
 
 function pickUser(claims: Record<string, unknown>): TokenUser {
   const user: TokenUser = {};
