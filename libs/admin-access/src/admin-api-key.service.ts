@@ -3,7 +3,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { AuditLogService } from '@s2s/audit';
-import { timingSafeEqualStrings } from '@s2s/crypto';
+import { timingSafeEqualDigests } from '@s2s/crypto';
 import { type AdminActor, Clock, ConflictError, InvalidInputError, NotFoundError, SYSTEM_ACTOR, UnitOfWork } from '@s2s/core';
 import { ADMIN_ROLES, type AdminApiKey, type AdminRole } from './admin-api-key.js';
 import { AdminApiKeyRepository } from './admin-api-key.repository.js';
@@ -64,7 +64,7 @@ export class AdminApiKeyService {
     const key = await this.keys.findById(parsed.id);
     // Hash even for unknown ids so that timing does not tell which ids exist.
     const presentedHash = hashAdminApiKeySecret(parsed.secret);
-    if (!key || !timingSafeEqualStrings(presentedHash, key.secretHash) || key.revokedAt) return null;
+    if (!key || !timingSafeEqualDigests(presentedHash, key.secretHash) || key.revokedAt) return null;
     const now = this.clock.now();
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       // Best effort: a failed timestamp update must not fail the request it belongs to.

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MasterKey } from '@s2s/config';
-import { deriveKey, generateSecret, hmacSha256, timingSafeEqualStrings } from '@s2s/crypto';
+import { deriveKey, generateSecret, hmacSha256, timingSafeEqualDigests } from '@s2s/crypto';
 
 /**
  * Client secrets (SPEC 5.4): 256 random bits made here, shown once, stored as HMAC-SHA-256 under
@@ -27,6 +27,6 @@ export class ClientSecretHasher {
 
   /** Constant-time comparison of a presented secret with a stored hash. */
   matches(presented: string, storedHash: string): boolean {
-    return timingSafeEqualStrings(this.hash(presented), storedHash);
+    return timingSafeEqualDigests(this.hash(presented), storedHash);
   }
 }

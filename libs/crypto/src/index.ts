@@ -19,7 +19,7 @@ export { describeCertificate, privateKeyMatchesCertificate } from './x509-certif
 export type { CertificateDescription, PublicKeyAlgorithm } from './x509-certificate.inspector.js';
 export { generateSecret } from './secret.generator.js';
 export { hmacSha256, sha256Base64Url } from './message-digest.js';
-export { timingSafeEqualStrings } from './timing-safe.comparator.js';
+export { timingSafeEqualDigests } from './timing-safe.comparator.js';
 export { openWithMasterKey, sealWithMasterKey } from './aes-gcm.sealer.js';
 export { SealedDataError } from './sealed-data.error.js';
 export { createCertificateSigningRequest } from './certificate-signing-request.builder.js';

@@ -1,18 +1,18 @@
-import { timingSafeEqualStrings } from './timing-safe.comparator.js';
+import { createHash } from 'node:crypto';
+import { timingSafeEqualDigests } from './timing-safe.comparator.js';
 
-describe('timingSafeEqualStrings', () => {
+describe('timingSafeEqualDigests', () => {
+  const digest = (text: string): string => createHash('sha256').update(text).digest('base64url');
+
   it.each([
-    ['secret', 'secret', true],
+    [digest('a'), digest('a'), true],
+    [digest('a'), digest('b'), false],
+    [digest('a'), `${digest('a').slice(0, -1)}x`, false],
+    [digest('a'), digest('a').slice(0, -1), false],
+    [digest('a'), '', false],
     ['', '', true],
-    ['grüße', 'grüße', true],
-    ['secret', 'secreT', false],
-    ['secret', 'secret ', false],
-    ['secret', '', false],
-    ['', 'x', false],
-    ['short', 'a much longer string than the other one', false],
-    ['é', 'e\u0301', false], // no Unicode normalization: different code points
   ])('%j vs %j → %p', (a, b, expected) => {
-    expect(timingSafeEqualStrings(a, b)).toBe(expected);
-    expect(timingSafeEqualStrings(b, a)).toBe(expected);
+    expect(timingSafeEqualDigests(a, b)).toBe(expected);
+    expect(timingSafeEqualDigests(b, a)).toBe(expected);
   });
 });

@@ -1,22 +1,11 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 
 /**
- * Compares two strings (e.g. a presented secret with the stored one) in time
- * independent of where they differ.
- *
- * `crypto.timingSafeEqual` throws on buffers of different lengths, and a
- * length check before it would leak the secret's length through timing. Both
- * sides are therefore hashed to fixed-size SHA-256 digests first; equal
- * digests imply equal strings (collision resistance), and the byte-length
- * comparison only decides the result after the constant-time compare.
- *
- * @param a - first string (UTF-8).
- * @param b - second string (UTF-8).
- * @returns true when identical; false otherwise, including for different lengths (never throws for strings).
+ * Compares two digests of the same kind and encoding (a presented secret's keyed hash with the
+ * stored one, an admin key's hash) in time independent of where they differ. Their length is
+ * public (fixed by the digest), so a different length is simply unequal: no extra hashing needed.
  */
-export function timingSafeEqualStrings(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'utf8');
-  const right = Buffer.from(b, 'utf8');
-  const digestsEqual = timingSafeEqual(createHash('sha256').update(left).digest(), createHash('sha256').update(right).digest());
-  return digestsEqual && left.length === right.length;
+export function timingSafeEqualDigests(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  return timingSafeEqual(Buffer.from(a, 'latin1'), Buffer.from(b, 'latin1'));
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type CachedClient, ClientDirectory, ClientSecretHasher } from '@s2s/clients';
 import { Clock } from '@s2s/core';
-import { timingSafeEqualStrings } from '@s2s/crypto';
+import { timingSafeEqualDigests } from '@s2s/crypto';
 import { type AssertionAudience, ClientAssertionVerifier } from './client-assertion.verifier.js';
 import { InvalidClientError, InvalidRequestError } from './oauth.errors.js';
 import type { TokenRequestParameters } from './token-request.parser.js';
@@ -81,10 +81,10 @@ export class ClientAuthenticator {
     let matched = false;
     for (const candidate of cached?.secrets ?? []) {
       const current = candidate.expiresAt === null || candidate.expiresAt > now;
-      matched = (timingSafeEqualStrings(presented, candidate.secretHash) && current) || matched;
+      matched = (timingSafeEqualDigests(presented, candidate.secretHash) && current) || matched;
     }
     if (!cached) {
-      timingSafeEqualStrings(presented, DUMMY_HASH);
+      timingSafeEqualDigests(presented, DUMMY_HASH);
       throw new InvalidClientError('unknown_client');
     }
     if (!matched) throw new InvalidClientError(cached.secrets.length ? 'invalid_secret' : 'client_has_no_secret');
