@@ -1,4 +1,4 @@
-export { type PartnerApplication, type PartnerKey, type PartnerMetadataStatus, type TrustLevel, TRUST_LEVELS, allowsAppOnly, allowsUsers } from './partner-application.js';
+export { type PartnerApplication, type PartnerKey, type PartnerMetadataStatus, type TrustLevel, TRUST_LEVELS, allowsAppOnly, allowsUsers, ADDRESS_IDENTITY_PROVIDER, AD_IDENTITY_PROVIDER, USER_IDENTITY_PROVIDERS } from './partner-application.js';
 export { parsePartnerMetadata, certificateKey, PartnerMetadataError, type PartnerMetadata } from './partner-metadata.parser.js';
 export { fetchMetadataJson, addressRefused, MetadataFetchError, type MetadataFetchPolicy, type MetadataFetchFailure } from './metadata.fetcher.js';
 export { PartnerApplicationRepository } from './partner.repository.js';

@@ -61,3 +61,12 @@ export function allowsAppOnly(trustLevel: TrustLevel): boolean {
 export function allowsUsers(trustLevel: TrustLevel): boolean {
   return trustLevel !== 'Application';
 }
+
+/**
+ * Identity providers (`nii`) of the users a partner acts for: an address directory (the nameid is
+ * a UPN, SMTP or SIP address, as Exchange and Skype for Business send it) and Active Directory (the
+ * nameid is a SID; only for partners that accept security identifier information).
+ */
+export const ADDRESS_IDENTITY_PROVIDER = 'urn:federation:microsoftonline';
+export const AD_IDENTITY_PROVIDER = 'urn:office:idp:activedirectory';
+export const USER_IDENTITY_PROVIDERS: readonly string[] = [ADDRESS_IDENTITY_PROVIDER, AD_IDENTITY_PROVIDER];

@@ -3,15 +3,12 @@ import type { CachedClient } from '@s2s/clients';
 import { Clock } from '@s2s/core';
 import { unsignedCompactJwt } from '@s2s/jwt';
 import { OAuthConfigurationService } from '@s2s/oauth-configuration';
-import { allowsUsers, type CachedPartner } from '@s2s/partners';
+import { AD_IDENTITY_PROVIDER, ADDRESS_IDENTITY_PROVIDER, allowsUsers, type CachedPartner } from '@s2s/partners';
 import type { UserIdentity } from './access-token.claims.js';
 import { InvalidTargetError, UnauthorizedClientError } from './oauth.errors.js';
 import { buildActorTokenClaims, buildOuterTokenClaims } from './s2s-token.claims.js';
 import type { GrantResult } from './token-response.js';
 import { TokenSigner } from './token.signer.js';
-
-const AD_IDENTITY_PROVIDER = 'urn:office:idp:activedirectory';
-const UPN_IDENTITY_PROVIDER = 'urn:federation:microsoftonline';
 
 /**
  * Client credentials for a partner application (SPEC 5.4, 4.1): the S2S actor token for the
@@ -53,7 +50,7 @@ export class PartnerTokenGrant {
     const outer = buildOuterTokenClaims({
       actorToken,
       actorClaims,
-      user: { ...user, nameid, nii: user.sid ? AD_IDENTITY_PROVIDER : UPN_IDENTITY_PROVIDER },
+      user: { ...user, nameid, nii: user.sid ? AD_IDENTITY_PROVIDER : ADDRESS_IDENTITY_PROVIDER },
       now,
       lifetimeSeconds: configuration.outerTokenLifetimeSeconds,
     });

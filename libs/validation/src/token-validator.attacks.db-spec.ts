@@ -631,6 +631,12 @@ describe.each(testDatabaseKinds())('TokenValidator against the attack catalogue 
       ['D10', 'smtp in another realm', () => outer(undefined, { claims: { smtp: 'ceo@fabrikam.com' } }), 'user_outside_realm'],
       ['D10', 'upn in a look-alike realm (evilcontoso.com)', () => outer(undefined, { claims: { upn: 'ceo@evilcontoso.com' } }), 'user_outside_realm'],
       ['D10', 'upn in a realm that merely starts with ours', () => outer(undefined, { claims: { upn: 'ceo@contoso.com.fabrikam.com' } }), 'user_outside_realm'],
+      ['D11', 'nameid admin while upn names alice', () => outer(undefined, { claims: { nameid: 'admin@contoso.com' } }), 'user_identity_mismatch'],
+      ['D11', 'nameid alice while upn, smtp and sip name bob', () => outer(undefined, { claims: { upn: 'bob@contoso.com', smtp: 'bob@contoso.com', sip: 'sip:bob@contoso.com' } }), 'user_identity_mismatch'],
+      ['D12', 'nii of a forms-based identity provider', () => outer(undefined, { claims: { nii: 'urn:office:idp:forms:membership' } }), 'identity_provider_not_allowed'],
+      ['D12', 'nii of an unknown identity provider', () => outer(undefined, { claims: { nii: 'urn:attacker:idp' } }), 'identity_provider_not_allowed'],
+      ['D12', 'nii that is not a string', () => outer(undefined, { claims: { nii: 42 } }), 'identity_provider_not_allowed'],
+      ['D12', 'identityprovider naming another provider', () => outer(undefined, { claims: { identityprovider: 'urn:attacker:idp' } }), 'identity_provider_not_allowed'],
       ['D13', 'outer alg none with signature AAAA', () => outer(undefined, { signature: 'AAAA' }), 'malformed_token'],
       ['D14', 'actortoken a number', () => outer(undefined, { claims: { actortoken: 42 } }), 'unsigned_token'],
       ['D14', 'actortoken an object', () => outer(undefined, { claims: { actortoken: { alg: 'RS256' } } }), 'unsigned_token'],
@@ -711,6 +717,24 @@ describe.each(testDatabaseKinds())('TokenValidator against the attack catalogue 
         expect(h.directory.find('conferencing')!.partner.acceptSecurityIdentifierInformation).toBe(true);
         const accepted = await expectAccepted(outer(undefined, { claims: sidUser }));
         expect(accepted.token.user).toMatchObject(sidUser);
+      } finally {
+        await h.partners.update('conferencing', { acceptSecurityIdentifierInformation: false }, admin);
+      }
+    });
+
+    it('D11: identifiers that name one user are accepted (nameid = one of upn, smtp, sip; any case; sip: prefix)', async () => {
+      await expectAccepted(outer(undefined, { claims: { nameid: 'alice@contoso.com', upn: 'a.smith@contoso.com', smtp: 'Alice@Contoso.com' } }));
+      await expectAccepted(outer(undefined, { claims: { nameid: 'sip:alice@contoso.com', sip: 'sip:alice@contoso.com' }, drop: ['upn'] }));
+      await expectAccepted(outer(undefined, { claims: { nii: 'urn:federation:MicrosoftOnline' } }));
+      await expectAccepted(outer(undefined, { drop: ['nii', 'upn'] }));
+    });
+
+    it('D11: a SID user whose sid claim is another SID is refused once SIDs are accepted', async () => {
+      await h.partners.update('conferencing', { acceptSecurityIdentifierInformation: true }, admin);
+      try {
+        const sid = 's-1-5-21-2127521184-1604012920-1887927527-1001';
+        await expectAccepted(outer(undefined, { claims: { nameid: sid, nii: 'urn:office:idp:activedirectory', sid: sid.toUpperCase() } }));
+        await expectRejected(outer(undefined, { claims: { nameid: sid, nii: 'urn:office:idp:activedirectory', sid: 's-1-5-21-1-2-3-500' } }), 'user_identity_mismatch');
       } finally {
         await h.partners.update('conferencing', { acceptSecurityIdentifierInformation: false }, admin);
       }

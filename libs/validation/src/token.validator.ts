@@ -7,7 +7,7 @@ import { JWS_ALGORITHMS, type JwsAlgorithm, keyFitsAlgorithm, verifyJws } from '
 import { JwtFormatError, parseCompactJwt, type ParsedJwt } from '@s2s/jwt';
 import { type OAuthConfiguration, OAuthConfigurationService } from '@s2s/oauth-configuration';
 import { type CachedOAuthServer, OAuthServerDirectory } from '@s2s/oauth-servers';
-import { allowsAppOnly, allowsUsers, type CachedPartner, PartnerDirectory } from '@s2s/partners';
+import { AD_IDENTITY_PROVIDER, allowsAppOnly, allowsUsers, type CachedPartner, PartnerDirectory, USER_IDENTITY_PROVIDERS } from '@s2s/partners';
 import { TokenRejectedError, type TokenUser, type ValidatedToken, type ValidationOutcome, type ValidationTrace } from './token-validation.js';
 import { msNumericDate, numericDate, ValidationChecklist } from './validation.checklist.js';
 import { ValidationMetrics } from './validation.metrics.js';
@@ -18,7 +18,6 @@ const X5T = /^[A-Za-z0-9_-]{27}$/;
 /** Claims that name a user (or wrap a token): never in an actor token. Spelled out: one property load each. */
 const carriesUserClaims = (claims: Record<string, unknown>): boolean =>
   claims.upn !== undefined || claims.smtp !== undefined || claims.sip !== undefined || claims.nii !== undefined || claims.sid !== undefined || claims.actortoken !== undefined;
-const AD_IDENTITY_PROVIDER = 'urn:office:idp:activedirectory';
 const DEFAULT_OPTIONS: ValidateOptions = Object.freeze({});
 const UNSIGNED_ALLOWED = Object.freeze({ allowUnsigned: true });
 
@@ -244,7 +243,16 @@ export class TokenValidator {
     checklist.pass('trust-level');
     const user = pickUser(o);
     checklist.require(typeof user.nameid === 'string', 'user', 'user_missing', 'the outer token names no user (nameid)');
-    if (user.nii === AD_IDENTITY_PROVIDER && !partner.partner.acceptSecurityIdentifierInformation) {
+    // The identity provider that issued nameid (security catalogue D12): an address directory, or
+    // Active Directory (a SID) where the partner is allowed to send SIDs. Nothing else is understood.
+    const provider = user.nii?.toLowerCase();
+    for (const named of [o.nii, o.identityprovider]) {
+      if (named !== undefined && (typeof named !== 'string' || !USER_IDENTITY_PROVIDERS.includes(named.toLowerCase()))) {
+        checklist.fail('identity-provider', 'identity_provider_not_allowed', `the identity provider ${String(named)} is not accepted for partner users (${USER_IDENTITY_PROVIDERS.join(' or ')})`);
+      }
+    }
+    checklist.pass('identity-provider');
+    if (provider === AD_IDENTITY_PROVIDER && !partner.partner.acceptSecurityIdentifierInformation) {
       checklist.fail('user-sid', 'sid_not_accepted', `partner ${partner.partner.identity} is not allowed to identify users by SID`);
     }
     // Every address-like identifier must belong to the partner's realm (security catalogue D10).
@@ -254,6 +262,10 @@ export class TokenValidator {
         checklist.fail('user-realm', 'user_outside_realm', `the user ${address} is outside the partner's realm ${partner.partner.realm}`);
       }
     }
+    // The identifiers must name one user (D11): a SID nameid equals the sid claim when both are
+    // there; an address nameid is one of the addresses given (upn, smtp, sip) when any is.
+    const disagreement = identityDisagreement(user, provider === AD_IDENTITY_PROVIDER);
+    if (disagreement) checklist.fail('user-identity', 'user_identity_mismatch', disagreement);
     checklist.pass('user', user.upn ?? user.smtp ?? user.nameid ?? null);
     return { ...actor, user, outerClaims: o, expiresAt: new Date(times.exp * 1000) };
   }
@@ -383,6 +395,14 @@ function pickUser(claims: Record<string, unknown>): TokenUser {
   const user: TokenUser = {};
   for (const name of ['nameid', 'nii', 'sub', 'upn', 'smtp', 'sip', 'sid'] as const) if (typeof claims[name] === 'string') user[name] = claims[name] as string;
   return user;
+}
+
+/** Why the user identifiers of an outer token name different users, or null when they agree. */
+function identityDisagreement(user: TokenUser, bySid: boolean): string | null {
+  const nameid = user.nameid!.replace(/^sip:/i, '').toLowerCase();
+  if (bySid) return user.sid !== undefined && user.sid.toLowerCase() !== nameid ? `the sid ${user.sid} is not the user ${user.nameid}` : null;
+  const addresses = [user.upn, user.smtp, user.sip?.replace(/^sip:/i, '')].filter((address): address is string => address !== undefined).map((address) => address.toLowerCase());
+  return addresses.length > 0 && !addresses.includes(nameid) ? `the user ${user.nameid} is none of the addresses given (${addresses.join(', ')})` : null;
 }
 
 /** `user@domain` within `realm` (equal, or a subdomain); GUID realms accept any domain. */
