@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { KEY_SIZES, MAX_VALIDITY_DAYS } from './certificate-input.rules.js';
 import type { CertificateView } from './certificate-store.service.js';
-import { type CertificateRequest, daysToExpiry, EXPIRY_WARNING_DAYS, type StoredCertificate, x5tOf } from './stored-certificate.js';
+import { type CertificateRequest, daysToExpiry, EXPIRY_WARNING_DAYS, expiresSoon, type StoredCertificate, x5tOf } from './stored-certificate.js';
 import type { TokenIssuerAssignmentView } from './token-issuer-assignment.service.js';
 
 /** Upload caps: far above any real certificate, far below the body limit (SPEC 6: oversized uploads are refused). */
@@ -101,7 +101,7 @@ export class CertificateDto {
   @ApiProperty({ format: 'date-time' }) notBefore!: string;
   @ApiProperty({ format: 'date-time' }) notAfter!: string;
   @ApiProperty({ description: 'Whole days until expiry (negative once expired).' }) daysToExpiry!: number;
-  @ApiProperty({ description: `True when fewer than ${EXPIRY_WARNING_DAYS} days are left.` }) expiresSoon!: boolean;
+  @ApiProperty({ description: `True when the certificate is still valid but fewer than ${EXPIRY_WARNING_DAYS} days are left (false once expired: see daysToExpiry).` }) expiresSoon!: boolean;
   @ApiProperty({ example: 'RSA' }) keyAlgorithm!: string;
   @ApiProperty() keySizeBits!: number;
   @ApiProperty({ description: 'Always true: certificates without their private key are refused.' }) hasPrivateKey!: boolean;
@@ -126,7 +126,7 @@ export class CertificateDto {
       notBefore: certificate.notBefore.toISOString(),
       notAfter: certificate.notAfter.toISOString(),
       daysToExpiry: days,
-      expiresSoon: days < EXPIRY_WARNING_DAYS,
+      expiresSoon: expiresSoon(days),
       keyAlgorithm: certificate.keyAlgorithm,
       keySizeBits: certificate.keySizeBits,
       hasPrivateKey: certificate.sealedPrivateKey.length > 0,
@@ -197,7 +197,7 @@ export class AssignedCertificateDto {
       notBefore: certificate.notBefore.toISOString(),
       notAfter: certificate.notAfter.toISOString(),
       daysToExpiry: days,
-      expiresSoon: days < EXPIRY_WARNING_DAYS,
+      expiresSoon: expiresSoon(days),
     };
   }
 }

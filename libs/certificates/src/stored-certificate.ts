@@ -56,5 +56,10 @@ export function daysToExpiry(notAfter: Date, now: Date): number {
   return Math.floor((notAfter.getTime() - now.getTime()) / MS_PER_DAY);
 }
 
+/** Still valid, but for fewer than EXPIRY_WARNING_DAYS days (an expired certificate is not "expiring soon"). */
+export function expiresSoon(days: number): boolean {
+  return days >= 0 && days < EXPIRY_WARNING_DAYS;
+}
+
 /** The `x5t` (base64url SHA-1) of a certificate, from its hex thumbprint. */
 export const x5tOf = x5tFromHex;
