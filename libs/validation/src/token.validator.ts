@@ -178,7 +178,8 @@ export class TokenValidator {
     if (!key && attempt.mayRefresh) throw new KeyRefreshNeeded(() => this.oauthServers.refreshForUnknownKey(server.identity));
     trace.key = { id: kid ?? x5t ?? '(none)', found: key !== undefined, source: `OAuth server ${server.identity} ${server.type === 'oidc' ? 'JWKS' : 'metadata'}` };
     if (!key) return checklist.fail('key', 'key_unknown', `OAuth server ${server.identity} has no key ${kid ?? x5t ?? '(no kid)'}`);
-    if (!((key.alg === null || key.alg === algorithm) && keyFitsAlgorithm(algorithm, key.publicKey))) checklist.fail('key', 'alg_key_mismatch', `the key cannot be used with ${algorithm}`);
+    const keyFits = (key.alg === null || key.alg === algorithm) && keyFitsAlgorithm(algorithm, key.publicKey);
+    if (!keyFits) checklist.fail('key', 'alg_key_mismatch', `the key cannot be used with ${algorithm}`);
     checklist.pass('key');
     checklist.require(verifyJws(algorithm, jwt.signingInput, jwt.signature, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify');
     const claims = jwt.payload;
@@ -194,11 +195,11 @@ export class TokenValidator {
     }
     const appId = [claims.appid, claims.azp, claims.client_id].find((value): value is string => typeof value === 'string') ?? null;
     if (server.allowedApplicationIds.length) {
-      if (!(appId !== null && server.allowedApplicationIds.includes(appId))) checklist.fail('application', 'application_not_allowed', `application ${appId ?? '(none)'} is not allowed`);
+      if (appId === null || !server.allowedApplicationIds.includes(appId)) checklist.fail('application', 'application_not_allowed', `application ${appId ?? '(none)'} is not allowed`);
       checklist.pass('application');
     }
     if (server.allowedObjectIds.length) {
-      if (!(typeof claims.oid === 'string' && server.allowedObjectIds.includes(claims.oid))) checklist.fail('object', 'object_not_allowed', `object id ${String(claims.oid ?? '(none)')} is not allowed`);
+      if (typeof claims.oid !== 'string' || !server.allowedObjectIds.includes(claims.oid)) checklist.fail('object', 'object_not_allowed', `object id ${String(claims.oid ?? '(none)')} is not allowed`);
       checklist.pass('object');
     }
     const roles = Array.isArray(claims.roles) ? claims.roles.filter((role): role is string => typeof role === 'string') : [];
@@ -279,9 +280,9 @@ export class TokenValidator {
     // MS S2S actor tokens are typ JWT (SPEC 4.1); anything else is another kind of token.
     checklist.require(jwt.header.typ === undefined || jwt.header.typ === 'JWT', 'token-type', 'token_type_invalid', 'an S2S actor token has typ JWT');
     const iss = claims.iss;
-    const partner = typeof iss === 'string' ? this.partners.byIssuer(iss) : undefined;
-    if (typeof iss !== 'string' || (!partner && iss.lastIndexOf('@') <= 0)) return checklist.fail('issuer', 'issuer_untrusted', 'the actor token names no issuer');
-    if (!partner) return checklist.fail('issuer', 'issuer_untrusted', `${iss} is not a registered partner application`);
+    if (typeof iss !== 'string') return checklist.fail('issuer', 'issuer_untrusted', 'the actor token names no issuer');
+    const partner = this.partners.byIssuer(iss);
+    if (!partner) return checklist.fail('issuer', 'issuer_untrusted', iss.lastIndexOf('@') > 0 ? `${iss} is not a registered partner application` : 'the actor token names no issuer');
     checklist.pass('issuer', () => `partner ${partner.partner.identity}`);
     trace.issuerMetadataFetchedAt = partner.partner.metadataStatus.lastSuccessAt;
     if (!partner.partner.enabled) checklist.fail('partner-enabled', 'partner_disabled', `partner ${partner.partner.identity} is disabled`);
@@ -294,14 +295,16 @@ export class TokenValidator {
     trace.key = { id: x5t, found: key !== undefined, source: `partner ${partner.partner.identity} ${partner.partner.metadataUrl ? 'metadata' : 'pinned certificates'}` };
     if (!key) return checklist.fail('key', 'key_unknown', `partner ${partner.partner.identity} has no key with x5t ${x5t}`);
     const skew = this.oauthConfiguration.cached().clockSkewSeconds * 1000;
-    if (!(key.notBefore.getTime() - skew <= now.getTime() && now.getTime() < key.notAfter.getTime() + skew)) checklist.fail('key-validity', 'key_expired', `the partner certificate ${x5t} is outside its validity period`);
+    const keyValid = key.notBefore.getTime() - skew <= now.getTime() && now.getTime() < key.notAfter.getTime() + skew;
+    if (!keyValid) checklist.fail('key-validity', 'key_expired', `the partner certificate ${x5t} is outside its validity period`);
     checklist.pass('key-validity');
     checklist.pass('key', () => `x5t ${x5t}`);
     checklist.require(verifyJws('RS256', jwt.signingInput, jwt.signature, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify with the partner\'s key');
 
     const configuration = this.oauthConfiguration.cached();
     const aud = claims.aud;
-    if (!(typeof aud === 'string' && this.isOurAudience(aud, configuration))) checklist.fail('audience', 'audience_invalid', `the audience ${String(aud)} is not this service`);
+    const ours = typeof aud === 'string' && this.isOurAudience(aud, configuration);
+    if (!ours) checklist.fail('audience', 'audience_invalid', `the audience ${String(aud)} is not this service`);
     checklist.pass('audience');
     const times = this.checkTimes(claims, attempt, msNumericDate);
     // nbf is required on S2S tokens (SPEC 4.1): without it the lifetime cap could not apply.
@@ -373,10 +376,7 @@ export class TokenValidator {
   }
 }
 
-/**
- * Thrown out of a synchronous attempt when the token's key is unknown and its issuer may publish
- * it by now: validate() runs `refresh` (rate-limited per issuer) and validates once more without it.
- */
+/** One pass over a token: what it records, the instant it is judged at, whether a refresh may follow. */
 interface Attempt {
   readonly checklist: ValidationChecklist;
   readonly trace: ValidationTrace;
@@ -386,6 +386,10 @@ interface Attempt {
   readonly mayRefresh: boolean;
 }
 
+/**
+ * Thrown out of a synchronous attempt when the token's key is unknown and its issuer may publish
+ * it by now: validate() runs `refresh` (rate-limited per issuer) and validates once more without it.
+ */
 class KeyRefreshNeeded {
   constructor(readonly refresh: () => Promise<boolean>) {}
 }
