@@ -6,16 +6,17 @@
 
 import './lib/verified-tls.mjs';
 import { constants as cryptoConstants, createPrivateKey, generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { busyOthers, startCpuWatch, stopCpuWatch } from './lib/cpu.mjs';
-import { commonSettings, intFromEnv, listFromEnv, UsageError } from './lib/env.mjs';
+import { commonSettings, intFromEnv, listFromEnv, rerunWithServerThreadPool, UsageError } from './lib/env.mjs';
 import { runMain, state } from './lib/lifecycle.mjs';
 import { runCannon, summarizeCannon } from './lib/load.mjs';
+import { findWrk, runWrk } from './lib/wrk.mjs';
 import { fmt, machineInfo, table } from './lib/report.mjs';
-import { admin, basicCredentials, call, formHeaders, SERVER_ENTRY, startServer } from './lib/server.mjs';
+import { admin, basicCredentials, call, formHeaders, REPO_ROOT, SERVER_ENTRY, startServer } from './lib/server.mjs';
 import { tlsStats } from './lib/verified-tls.mjs';
 
 const TARGET_PERCENT = 70;
@@ -33,7 +34,22 @@ function readSettings() {
     ...commonSettings(),
     signInFlight: intFromEnv('BENCH_SIGN_IN_FLIGHT', 64, 1, 100_000),
     modes: listFromEnv('BENCH_MODES', 'https,http', ['https', 'http']),
+    loadGenerator: loadGeneratorFromEnv(),
   };
+}
+
+/** BENCH_LOAD_GENERATOR: wrk when it is installed (the default), else autocannon. */
+function loadGeneratorFromEnv() {
+  const [wanted] = listFromEnv('BENCH_LOAD_GENERATOR', 'auto', ['auto', 'wrk', 'autocannon']);
+  if (wanted === 'autocannon') return { name: 'autocannon', version: autocannonVersion() };
+  const wrk = findWrk();
+  if (wrk) return { name: 'wrk', version: wrk.version };
+  if (wanted === 'wrk') throw new UsageError('BENCH_LOAD_GENERATOR=wrk, but wrk is not installed (apt-get install wrk)');
+  return { name: 'autocannon', version: autocannonVersion(), note: 'wrk is not installed (apt-get install wrk): using autocannon, which takes about twice the CPU per request' };
+}
+
+function autocannonVersion() {
+  return JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/autocannon/package.json'), 'utf8')).version;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -86,6 +102,22 @@ async function preflight(server, authorization) {
 // Load
 // ---------------------------------------------------------------------------------------------
 
+/** Token requests for `duration` seconds with the chosen load generator; summarised like `summarizeCannon`. */
+async function tokenLoad(server, authorization, settings, duration) {
+  if (settings.loadGenerator.name === 'wrk') {
+    return runWrk({
+      url: `${server.url}/oauth2/token`,
+      headers: formHeaders(authorization),
+      body: TOKEN_BODY,
+      // Every 2xx must actually carry a token (counted in `mismatches` otherwise).
+      expect: '"access_token"',
+      connections: settings.connections,
+      durationSeconds: duration,
+    });
+  }
+  return summarizeCannon(await tokenCannon(server, authorization, settings, duration));
+}
+
 function tokenCannon(server, authorization, settings, duration) {
   return runCannon({
     url: `${server.url}/oauth2/token`,
@@ -111,18 +143,19 @@ async function measureServer(mode, settings, afterPreflight = async () => {}) {
     const verifiedBefore = tlsStats.verified;
     if (settings.warmupSeconds > 0) {
       process.stderr.write(`[${mode}] warm-up ${settings.warmupSeconds} s...\n`);
-      await tokenCannon(server, authorization, settings, settings.warmupSeconds);
+      await tokenLoad(server, authorization, settings, settings.warmupSeconds);
     }
-    process.stderr.write(`[${mode}] measuring ${settings.durationSeconds} s with ${settings.connections} keep-alive connections...\n`);
+    process.stderr.write(`[${mode}] measuring ${settings.durationSeconds} s with ${settings.connections} keep-alive connections (${settings.loadGenerator.name})...\n`);
     const watch = startCpuWatch(server.pid);
-    const result = await tokenCannon(server, authorization, settings, settings.durationSeconds);
-    const cpu = stopCpuWatch(watch, result['2xx']);
+    const result = await tokenLoad(server, authorization, settings, settings.durationSeconds);
+    const cpu = stopCpuWatch(watch, result.requestsPerSecond * result.durationSeconds);
     return {
       mode,
       url: server.url,
       token,
+      // wrk does not verify certificates; the pre-flight request (node:https with the server CA) did.
       tlsConnectionsVerified: mode === 'https' ? tlsStats.verified - verifiedBefore : null,
-      ...summarizeCannon(result),
+      ...result,
       cpu,
     };
   } finally {
@@ -218,7 +251,9 @@ function report(machine, settings, runs, raw) {
   out.push('Token issuance benchmark (SPEC 7): POST /oauth2/token, client_credentials, client_secret_basic, RS256');
   out.push(`machine: ${machine.cpuModel}, ${machine.cores} cores (os.cpus()), ${machine.totalMemoryGiB} GiB, ${machine.platform}`);
   out.push(`node ${machine.node}, OpenSSL ${machine.openssl}, UV_THREADPOOL_SIZE ${machine.uvThreadpoolSize} (${machine.uvThreadpoolSizeSource}), load average at start ${machine.loadAverageAtStart.join(' ')}`);
-  out.push(`load: ${settings.connections} keep-alive connections, pipelining 1, ${settings.durationSeconds} s after ${settings.warmupSeconds} s warm-up, loopback 127.0.0.1; server LOG_LEVEL=${settings.serverLogLevel}`);
+  const generator = settings.loadGenerator;
+  out.push(`load: ${generator.name} ${generator.version}, ${settings.connections} keep-alive connections, pipelining 1, ${settings.durationSeconds} s after ${settings.warmupSeconds} s warm-up, loopback 127.0.0.1; server LOG_LEVEL=${settings.serverLogLevel}`);
+  if (generator.note) out.push(`!! ${generator.note}`);
   out.push('');
   const header = ['', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'vs raw async sign', `target ≥ ${TARGET_PERCENT} %`];
   const rows = [header];
@@ -245,7 +280,13 @@ function report(machine, settings, runs, raw) {
   out.push(`     mean of ${raw.async.runs.map((r) => `${fmt(r.perSecond)}/s ${r.when}`).join(' and ')} (spread ${fmt(raw.async.spreadPercent, 1)} %).`);
   for (const run of runs) {
     const parts = [`${run.mode}: ${fmt(run.totalResponses)} responses in ${fmt(run.durationSeconds, 1)} s, status ${JSON.stringify(run.statusCodes)}`];
-    if (run.tlsConnectionsVerified !== null) parts.push(`${run.tlsConnectionsVerified} TLS connections verified against the server CA`);
+    if (run.tlsConnectionsVerified !== null) {
+      parts.push(
+        generator.name === 'wrk'
+          ? 'server certificate verified against the server CA by the pre-flight request (wrk itself does not verify)'
+          : `${run.tlsConnectionsVerified} TLS connections verified against the server CA`,
+      );
+    }
     if (run.timeouts) parts.push(`${run.timeouts} timeouts`);
     if (run.mismatches) parts.push(`${run.mismatches} 2xx responses without an access_token`);
     out.push(parts.join('; '));
@@ -317,6 +358,8 @@ function report(machine, settings, runs, raw) {
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
+  const rerun = rerunWithServerThreadPool();
+  if (rerun !== null) return rerun;
   const settings = readSettings();
   if (!existsSync(SERVER_ENTRY)) throw new UsageError(`${SERVER_ENTRY} does not exist: build first (npm run build), or use npm run bench:token`);
   const machine = machineInfo(settings);

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { busyOthers, machineCpu, startCpuWatch, stopCpuWatch, threadCpu } from './lib/cpu.mjs';
-import { commonSettings, intFromEnv, listFromEnv, UsageError } from './lib/env.mjs';
+import { commonSettings, intFromEnv, listFromEnv, rerunWithServerThreadPool, UsageError } from './lib/env.mjs';
 import { cleanupHooks, makeTempDir, removeTempDir, runMain, sleep, state } from './lib/lifecycle.mjs';
 import { runCannon, summarizeCannon } from './lib/load.mjs';
 import { fmt, machineInfo, table } from './lib/report.mjs';
@@ -582,6 +582,8 @@ function report(machine, settings, raw, inProcess, runs) {
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
+  const rerun = rerunWithServerThreadPool();
+  if (rerun !== null) return rerun;
   const settings = readSettings();
   const needed = [SERVER_ENTRY, join(REPO_ROOT, 'dist/apps/trust-server/src/app.module.js'), join(REPO_ROOT, 'dist/libs/validation/src/index.js')];
   for (const file of needed) if (!existsSync(file)) throw new UsageError(`${file} does not exist: build first (npm run build), or use npm run bench:validate`);

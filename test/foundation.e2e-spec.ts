@@ -161,6 +161,7 @@ describe.each(testDatabaseKinds())('trust server on %s', (kind) => {
       expect.arrayContaining([
         'GET /admin/v1/oauth-configuration',
         'PUT /admin/v1/oauth-configuration',
+        'POST /oauth2/token',
         'GET /admin/v1/admin-keys',
         'POST /admin/v1/admin-keys',
         'DELETE /admin/v1/admin-keys/{id}',

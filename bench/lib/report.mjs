@@ -13,7 +13,7 @@ export function machineInfo(settings) {
     node: process.version,
     openssl: process.versions.openssl,
     uvThreadpoolSize: settings.uvThreadpoolSize,
-    uvThreadpoolSizeSource: settings.uvThreadpoolSizeEnv === undefined ? 'default (UV_THREADPOOL_SIZE unset)' : 'UV_THREADPOOL_SIZE',
+    uvThreadpoolSizeSource: settings.uvThreadpoolSizeSource,
     loadAverageAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }

@@ -11,6 +11,8 @@ import { children, makeTempDir, removeTempDir, sleep, state, stopChild } from '.
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SERVER_ENTRY = join(REPO_ROOT, 'dist/apps/trust-server/src/main.js');
+/** `npm start`'s launcher: sizes libuv's thread pool like a production start, then runs SERVER_ENTRY. */
+export const SERVER_LAUNCHER = join(REPO_ROOT, 'apps/trust-server/bin/trust-server.cjs');
 
 /** A free loopback port (for log levels above info, where the "listening" line with the URL is not printed). */
 export function freePort() {
@@ -27,7 +29,7 @@ export function freePort() {
 const VERBOSE_LEVELS = new Set(['info', 'debug', 'trace']);
 
 /**
- * Starts `node dist/apps/trust-server/src/main.js` with a fresh DATA_DIR / CERTS_DIR. At LOG_LEVEL
+ * Starts the server as `npm start` does (`node apps/trust-server/bin/trust-server.cjs`) with a fresh DATA_DIR / CERTS_DIR. At LOG_LEVEL
  * info or more verbose it listens on PORT=0 and the URL comes from the "s2s-trust listening" line;
  * at quieter levels (the default, warn: Fastify logs two lines per request at info) a free port is
  * chosen up front and the server is polled until /health/live answers. The server output is kept
@@ -50,7 +52,7 @@ export async function startServer(mode, settings, extraEnv = {}) {
     ...(settings.uvThreadpoolSizeEnv !== undefined ? { UV_THREADPOOL_SIZE: settings.uvThreadpoolSizeEnv } : {}),
     ...extraEnv,
   };
-  const child = spawn(process.execPath, [...settings.serverNodeArgs, SERVER_ENTRY], { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...settings.serverNodeArgs, SERVER_LAUNCHER], { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
 

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     if (masterKey.generatedFile) {
       server.logger.warn({ path: masterKey.generatedFile }, 'master key generated (mode 0600): back it up; the stored private keys cannot be read without it');
     }
-    server.logger.info({ url: server.url, publicUrl: config.publicUrl, database: config.databaseUrl ? 'postgresql' : 'pglite' }, 's2s-trust listening');
+    server.logger.info({ url: server.url, publicUrl: config.publicUrl, database: config.databaseUrl ? 'postgresql' : 'pglite', signingThreads: config.signingThreads }, 's2s-trust listening');
     stopGracefullyOnSignal(server, config.shutdownTimeoutMs);
   } catch (error) {
     const message = error instanceof TlsConfigurationError ? `invalid TLS configuration: ${error.message}` : `failed to start: ${(error as Error).message}`;

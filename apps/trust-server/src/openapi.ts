@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AdminErrorDto, FieldProblemDto } from '@s2s/http';
+import { TOKEN_ENDPOINT_OPENAPI, TokenHttpRoute } from '@s2s/token-issuer';
 
 /**
  * The OpenAPI document, generated from the controllers and DTOs, at `/docs/openapi.json`, with the
@@ -21,5 +22,7 @@ export function setUpOpenApi(app: INestApplication, publicUrl: string): void {
       .build(),
     { extraModels: [AdminErrorDto, FieldProblemDto] },
   );
+  // The token endpoint is a direct route (server.factory.ts), not a controller Swagger can read.
+  document.paths[app.get(TokenHttpRoute).path] = TOKEN_ENDPOINT_OPENAPI;
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json', yamlDocumentUrl: 'docs/openapi.yaml' });
 }

@@ -1,11 +1,13 @@
-import { randomUUID } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, loadMasterKey, MasterKey } from '@s2s/config';
-import { AdminErrorFilter, FORM_ENDPOINT_PREFIX, FormBody, parseStrictJson, StrictValidationPipe, UnsupportedBody } from '@s2s/http';
+import { AdminErrorFilter, DirectRoutes, FORM_ENDPOINT_PREFIX, FormBody, parseStrictJson, requestIdOf, StrictValidationPipe, UnsupportedBody } from '@s2s/http';
 import { createPinoLogger, MetricsRegistry, PinoNestLogger } from '@s2s/operations';
+import { TokenHttpRoute } from '@s2s/token-issuer';
 import { resolveHttpsOptions } from '@s2s/tls';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { type AppModuleOptions, AppModule } from './app.module.js';
 import { setUpOpenApi } from './openapi.js';
@@ -17,9 +19,6 @@ export interface RunningServer {
   url: string;
   logger: PinoLogger;
 }
-
-/** A request id we accept from a caller (e.g. a proxy) instead of making one. */
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /**
  * Builds and starts the trust server: TLS, Fastify with a strict JSON parser and body cap, request
@@ -37,14 +36,15 @@ export async function startServer(
     { info: (msg, fields) => logger.info(fields ?? {}, msg), warn: (msg, fields) => logger.warn(fields ?? {}, msg) },
   );
 
+  // The hot path (SPEC 7) is answered by plain Node handlers ahead of Fastify: the token endpoint.
+  const directRoutes = new DirectRoutes();
   const adapter = new FastifyAdapter({
     ...(https ? { https } : {}),
+    serverFactory: (fastifyHandler: (request: IncomingMessage, response: ServerResponse) => void, options: FastifyServerOptions) =>
+      createNodeServer(https, options, directRoutes.listener(fastifyHandler)),
     loggerInstance: logger,
     bodyLimit: config.bodyLimitBytes,
-    genReqId: (request) => {
-      const offered = request.headers['x-request-id'];
-      return typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
-    },
+    genReqId: (request) => requestIdOf(request.headers),
     // Keep-alive connections would otherwise hold graceful shutdown open until they time out.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -86,6 +86,17 @@ export async function startServer(
     metrics.observeHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
+  // Direct routes get the same metrics and, at info, one "request completed" line like Fastify's.
+  directRoutes.serve([app.get(TokenHttpRoute)], (request, response, route, requestId, seconds) => {
+    metrics.observeHttp(request.method ?? '', route.path, response.statusCode, seconds);
+    if (logger.isLevelEnabled('info')) {
+      logger.info({ reqId: requestId, req: { method: request.method, url: request.url, remoteAddress: request.socket.remoteAddress }, res: { statusCode: response.statusCode }, responseTime: seconds * 1000 }, 'request completed');
+    }
+  });
+  fastify.addHook('preClose', (done) => {
+    directRoutes.closing = true;
+    done();
+  });
 
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new AdminErrorFilter());
@@ -96,4 +107,21 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   return { app, url: `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`, logger };
+}
+
+/**
+ * The HTTP(S) server, made as Fastify would make it (its `serverFactory` option): same timeouts,
+ * with `listener` in front so that direct routes bypass the framework.
+ */
+function createNodeServer(
+  https: Awaited<ReturnType<typeof resolveHttpsOptions>>,
+  options: FastifyServerOptions,
+  listener: (request: IncomingMessage, response: ServerResponse) => void,
+): Server {
+  const server = https ? createHttpsServer(https, listener) : createHttpServer(listener);
+  server.keepAliveTimeout = options.keepAliveTimeout ?? 72_000;
+  server.requestTimeout = options.requestTimeout ?? 0;
+  server.setTimeout(options.connectionTimeout ?? 0);
+  if (options.maxRequestsPerSocket) server.maxRequestsPerSocket = options.maxRequestsPerSocket;
+  return server;
 }

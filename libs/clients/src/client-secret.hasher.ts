@@ -1,6 +1,7 @@
+import type { KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MasterKey } from '@s2s/config';
-import { deriveKey, generateSecret, hmacSha256, timingSafeEqualDigests } from '@s2s/crypto';
+import { deriveKey, generateSecret, hmacKey, hmacSha256, timingSafeEqualDigests } from '@s2s/crypto';
 
 /**
  * Client secrets (SPEC 5.4): 256 random bits made here, shown once, stored as HMAC-SHA-256 under
@@ -10,10 +11,10 @@ import { deriveKey, generateSecret, hmacSha256, timingSafeEqualDigests } from '@
  */
 @Injectable()
 export class ClientSecretHasher {
-  private readonly key: Buffer;
+  private readonly key: KeyObject;
 
   constructor(masterKey: MasterKey) {
-    this.key = deriveKey(masterKey.key, 'client-secret-hash');
+    this.key = hmacKey(deriveKey(masterKey.key, 'client-secret-hash'));
   }
 
   /** A new secret: 43 base64url characters (256 bits). */

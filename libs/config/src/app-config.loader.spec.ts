@@ -19,6 +19,7 @@ describe('loadAppConfig', () => {
       bodyLimitBytes: 262_144,
       authBackoff: { clientFailures: 5, addressFailures: 20 },
       databaseOutageToleranceSeconds: 3600,
+      signingThreads: 4,
     });
   });
 
@@ -39,6 +40,7 @@ describe('loadAppConfig', () => {
         BODY_LIMIT_BYTES: '65536',
         AUTH_BACKOFF_CLIENT_FAILURES: '3',
         AUTH_BACKOFF_ADDRESS_FAILURES: '1000',
+        UV_THREADPOOL_SIZE: '8',
       },
       CWD,
     );
@@ -53,6 +55,7 @@ describe('loadAppConfig', () => {
       logLevel: 'debug',
       bodyLimitBytes: 65_536,
       authBackoff: { clientFailures: 3, addressFailures: 1000 },
+      signingThreads: 8,
     });
     expect(config.masterKey).toEqual({ kind: 'env', key: Buffer.from(key, 'hex') });
   });
@@ -63,6 +66,7 @@ describe('loadAppConfig', () => {
 
   it.each([
     [{ PORT: 'abc' }, 'PORT', 'PORT must be an integer between 0 and 65535 (got "abc")'],
+    [{ UV_THREADPOOL_SIZE: '0' }, 'UV_THREADPOOL_SIZE', 'UV_THREADPOOL_SIZE must be an integer between 1 and 1024 (got "0")'],
     [{ PORT: '70000' }, 'PORT', 'PORT must be an integer between 0 and 65535 (got "70000")'],
     [{ HOST: 'bad host' }, 'HOST', 'HOST must be a host name or IP address (got "bad host")'],
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL', 'PUBLIC_URL must be an absolute URL (got "not a url")'],

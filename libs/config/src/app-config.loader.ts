@@ -28,6 +28,7 @@ export const CONFIGURATION_VARIABLES = [
   'AUTH_BACKOFF_CLIENT_FAILURES',
   'AUTH_BACKOFF_ADDRESS_FAILURES',
   'DATABASE_OUTAGE_TOLERANCE_SECONDS',
+  'UV_THREADPOOL_SIZE',
 ] as const;
 
 /**
@@ -73,6 +74,9 @@ export function loadAppConfig(env: Environment, cwd: string = process.cwd()): Ap
     logLevel,
     bodyLimitBytes: integer(read('BODY_LIMIT_BYTES'), 'BODY_LIMIT_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
     shutdownTimeoutMs: integer(read('SHUTDOWN_TIMEOUT_MS'), 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    // Read by libuv itself (the launcher sets it before anything starts); here it is only checked
+    // and reported. Unset means libuv's own default of 4 (a server started without the launcher).
+    signingThreads: integer(read('UV_THREADPOOL_SIZE'), 'UV_THREADPOOL_SIZE', 4, 1, 1024),
     databaseOutageToleranceSeconds: integer(read('DATABASE_OUTAGE_TOLERANCE_SECONDS'), 'DATABASE_OUTAGE_TOLERANCE_SECONDS', 3600, 0, 7 * 86_400),
     authBackoff: {
       clientFailures: integer(read('AUTH_BACKOFF_CLIENT_FAILURES'), 'AUTH_BACKOFF_CLIENT_FAILURES', 5, 1, 1_000_000),

@@ -35,6 +35,8 @@ export class AppConfig {
   logLevel!: LogLevel;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes!: number;
+  /** Threads that sign tokens (libuv's pool, UV_THREADPOOL_SIZE; `npm start` defaults it to one per core). */
+  signingThreads!: number;
   /** How long graceful shutdown waits for in-flight requests, in milliseconds. */
   shutdownTimeoutMs!: number;
   /** How long issuance and validation keep serving from memory while the database is unreachable (then fail closed). */

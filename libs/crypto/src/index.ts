@@ -18,7 +18,7 @@ export { InvalidThumbprintError } from './invalid-thumbprint.error.js';
 export { describeCertificate, privateKeyMatchesCertificate } from './x509-certificate.inspector.js';
 export type { CertificateDescription, PublicKeyAlgorithm } from './x509-certificate.inspector.js';
 export { generateSecret } from './secret.generator.js';
-export { hmacSha256, sha256Base64Url } from './message-digest.js';
+export { hmacKey, hmacSha256, sha256Base64Url } from './message-digest.js';
 export { timingSafeEqualDigests } from './timing-safe.comparator.js';
 export { openWithMasterKey, sealWithMasterKey } from './aes-gcm.sealer.js';
 export { SealedDataError } from './sealed-data.error.js';

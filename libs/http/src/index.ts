@@ -4,3 +4,4 @@ export { AdminErrorFilter, describeError } from './admin-error.filter.js';
 export { AdminErrorDto, FieldProblemDto } from './admin-error.dto.js';
 export { ApiAdminErrors } from './api-admin-errors.decorator.js';
 export { FormBody, UnsupportedBody, FORM_ENDPOINT_PREFIX } from './form-body.js';
+export { BodyTooLargeError, DirectRoutes, mediaTypeOf, readBodyText, requestIdOf, sendJson, type DirectRequestContext, type DirectRoute, type DirectRouteObserver } from './direct-route.js';

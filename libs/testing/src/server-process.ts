@@ -7,7 +7,8 @@ import { request as plainRequest } from 'node:http';
 
 /** The repository root (tests run from it). */
 export const REPO_ROOT = resolve(process.cwd());
-const SERVER_ENTRY = join(REPO_ROOT, 'dist/apps/trust-server/src/main.js');
+/** `npm start`'s launcher: sizes libuv's thread pool, then runs dist/apps/trust-server/src/main.js. */
+const SERVER_ENTRY = join(REPO_ROOT, 'apps/trust-server/bin/trust-server.cjs');
 const CLI_ENTRY = join(REPO_ROOT, 'dist/apps/s2sctl/src/main.js');
 
 /** A trust server started as a real process from the build output. */
@@ -31,7 +32,7 @@ export interface StartOptions {
 }
 
 /**
- * Starts `node dist/apps/trust-server/src/main.js` on port 0 and waits for its "listening" log line,
+ * Starts the server as `npm start` does (`node apps/trust-server/bin/trust-server.cjs`) on port 0 and waits for its "listening" log line,
  * which carries the URL. Fails with the process output if it exits or does not start in time.
  */
 export async function startServerProcess(options: StartOptions = {}): Promise<ServerProcess> {

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidClientError, InvalidRequestError, OAuthError, ServerError, TemporarilyUnavailableError } from './oauth.errors.js';
+import { InvalidRequestError, OAuthError, ServerError } from './oauth.errors.js';
+import { oauthErrorResponse } from './oauth-error.response.js';
 
 /**
  * Renders errors of the OAuth endpoints exactly as RFC 6749 5.2 says: JSON `{error,
@@ -25,11 +26,8 @@ export class OAuthErrorFilter implements ExceptionFilter {
         error = new ServerError('internal error', 'unhandled');
       }
     }
-    const oauth = error as OAuthError;
-    void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-    if (oauth instanceof InvalidClientError) void reply.header('www-authenticate', 'Basic realm="s2s-trust", charset="UTF-8"');
-    if (oauth instanceof TemporarilyUnavailableError && oauth.retryAfterSeconds !== undefined) void reply.header('retry-after', String(oauth.retryAfterSeconds));
-    void reply.status(oauth.status).type('application/json').send({ error: oauth.error, error_description: oauth.description });
+    const { status, headers, body } = oauthErrorResponse(error as OAuthError);
+    void reply.status(status).headers(headers).type('application/json').send(body);
   }
 }
 

@@ -82,3 +82,13 @@ export class TemporarilyUnavailableError extends OAuthError {
     super(description, reason);
   }
 }
+
+/** 413: the form is larger than `BODY_LIMIT_BYTES` (RFC 6749 5.2 shape, `invalid_request`). */
+export class RequestTooLargeError extends OAuthError {
+  readonly error = 'invalid_request';
+  readonly status = 413;
+
+  constructor() {
+    super('the request body is too large', 'body_too_large');
+  }
+}

@@ -73,12 +73,17 @@ export class TokenEndpointService {
       return result.response;
     } catch (error) {
       if (error instanceof OAuthError) {
-        this.metrics.failed.inc({ error: error.error, reason: error.reason });
+        this.recordRefusal(error, context, clientId);
         this.metrics.duration.observe({ result: 'refused' }, (performance.now() - started) / 1000);
-        this.logger.warn({ requestId: context.requestId, error: error.error, reason: error.reason, clientId, remoteAddress: context.remoteAddress }, 'token request refused');
       }
       throw error;
     }
+  }
+
+  /** Counts a refusal by error and reason and logs the reason (the caller sees only the public text). */
+  recordRefusal(error: OAuthError, context: Pick<TokenRequestContext, 'requestId' | 'remoteAddress'>, clientId: string | null = null): void {
+    this.metrics.failed.inc({ error: error.error, reason: error.reason });
+    this.logger.warn({ requestId: context.requestId, error: error.error, reason: error.reason, clientId, remoteAddress: context.remoteAddress }, 'token request refused');
   }
 
   private async authenticate(parameters: TokenRequestParameters, context: TokenRequestContext, claimedClientId: string | null) {

@@ -9,17 +9,19 @@ import { ClientAuthenticator } from './client.authenticator.js';
 import { ClientCredentialsGrant } from './client-credentials.grant.js';
 import { OnBehalfOfGrant } from './on-behalf-of.grant.js';
 import { PartnerTokenGrant } from './partner-token.grant.js';
-import { TokenController } from './token.controller.js';
 import { TokenEndpointService } from './token-endpoint.service.js';
+import { TokenHttpRoute } from './token.http-route.js';
 import { TokenMetrics } from './token.metrics.js';
 import { TokenSigner } from './token.signer.js';
 import { TokenTargetResolver } from './token-target.resolver.js';
 import { ReplayStorePurger } from './replay-store.purger.js';
 
-/** The built-in token issuer (SPEC 5.4): the token endpoint and its grants. */
+/**
+ * The built-in token issuer (SPEC 5.4): the token endpoint and its grants. The endpoint is a
+ * {@link TokenHttpRoute} that the server mounts ahead of Fastify (no controller).
+ */
 @Module({
   imports: [CertificatesModule, ClientsModule, OAuthConfigurationModule, PartnersModule],
-  controllers: [TokenController],
   providers: [
     AuthenticationBackoff,
     ClientAssertionVerifier,
@@ -28,11 +30,12 @@ import { ReplayStorePurger } from './replay-store.purger.js';
     OnBehalfOfGrant,
     PartnerTokenGrant,
     TokenEndpointService,
+    TokenHttpRoute,
     TokenMetrics,
     TokenSigner,
     TokenTargetResolver,
     ReplayStorePurger,
   ],
-  exports: [TokenSigner, AuthenticationBackoff, ClientAuthenticator],
+  exports: [TokenSigner, AuthenticationBackoff, ClientAuthenticator, TokenHttpRoute],
 })
 export class TokenIssuerModule {}
