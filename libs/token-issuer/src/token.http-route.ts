@@ -67,8 +67,8 @@ export class TokenHttpRoute implements DirectRoute {
     let oauth: OAuthError;
     if (error instanceof OAuthError) {
       oauth = error;
-    } else if (request.destroyed) {
-      return; // the client went away mid-body: nobody to answer
+    } else if (request.socket.destroyed) {
+      return; // the client went away (e.g. mid-body): nobody to answer
     } else {
       this.logger.error({ requestId, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, 'unhandled error at the token endpoint');
       oauth = new ServerError('internal error', 'unhandled');
