@@ -295,6 +295,35 @@ describe.each(testDatabaseKinds())('token endpoint on %s', (kind) => {
     expect((await token({ grant_type: 'client_credentials', resource: 'api://webapi' }, basic(target.clientId, target.clientSecret))).status).toBe(200);
   });
 
+  it('keeps the HTTP contract as a direct route: query ignored, request id echoed, other methods refused, answers in the HTTP metrics', async () => {
+    const body = new URLSearchParams({ grant_type: 'client_credentials', resource: 'api://webapi' }).toString();
+    const auth = basic(daemon.clientId, daemon.clientSecret);
+    const withQuery = await httpRequest(`${server.url}/oauth2/token?resource=api://other`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', 'x-request-id': 'e2e-direct-1', ...auth },
+      body,
+      ca,
+    });
+    expect({ status: withQuery.status, requestId: withQuery.headers['x-request-id'], aud: jwt.decode(withQuery.json().access_token, { json: true })?.aud }).toEqual({
+      status: 200,
+      requestId: 'e2e-direct-1',
+      aud: 'api://webapi',
+    });
+    for (const method of ['PUT', 'DELETE', 'PATCH']) {
+      const refused = await httpRequest(`${server.url}/oauth2/token`, { method, headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth }, body, ca });
+      expect({ method, status: refused.status, body: refused.json(), noStore: refused.headers['cache-control'] }).toEqual({
+        method,
+        status: 400,
+        body: { error: 'invalid_request', error_description: 'the token endpoint accepts POST only' },
+        noStore: 'no-store',
+      });
+    }
+    const metrics = (await httpRequest(`${server.url}/metrics`, { ca })).text;
+    expect(metrics).toMatch(/s2s_http_requests_total\{method="POST",route="\/oauth2\/token",status="200"\} [1-9]\d*/);
+    expect(metrics).toMatch(/s2s_http_requests_total\{method="PUT",route="\/oauth2\/token",status="400"\} 1\b/);
+    expect(metrics).toMatch(/s2s_http_request_duration_seconds_count\{method="POST",route="\/oauth2\/token"\} [1-9]\d*/);
+  });
+
   it('counts issued and refused tokens by reason in /metrics', async () => {
     const metrics = (await httpRequest(`${server.url}/metrics`, { ca })).text;
     expect(metrics).toMatch(/s2s_tokens_issued_total\{grant="client_credentials",kind="app"\} \d+/);

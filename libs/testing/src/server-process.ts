@@ -14,6 +14,8 @@ const CLI_ENTRY = join(REPO_ROOT, 'dist/apps/s2sctl/src/main.js');
 /** A trust server started as a real process from the build output. */
 export interface ServerProcess {
   url: string;
+  /** The server's process id (its threads are under /proc/<pid>/task). */
+  pid: number;
   dataDir: string;
   certsDir: string;
   /** Every line the process wrote to stdout and stderr so far. */
@@ -65,6 +67,7 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
 
   return {
     url,
+    pid: child.pid!,
     dataDir,
     certsDir,
     output: () => output,
