@@ -21,9 +21,9 @@ export interface RunningServer {
 }
 
 /**
- * Builds and starts the trust server: TLS, Fastify with a strict JSON parser and body cap, request
- * ids, metrics, validation, error rendering, OpenAPI, graceful shutdown. Used by `main.ts` and by
- * tests that need a server in-process.
+ * Builds and starts the trust server: TLS, the direct routes (the token endpoint, answered ahead of
+ * Fastify), Fastify with a strict JSON parser and body cap, request ids, metrics, validation, error
+ * rendering, OpenAPI, graceful shutdown. Used by `main.ts` and by tests that need a server in-process.
  */
 export async function startServer(
   config: AppConfig,
