@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { busyOthers, startCpuWatch, stopCpuWatch } from './lib/cpu.mjs';
+import { busyOthers, mergeCpuWindows, startCpuWatch, stopCpuWatch } from './lib/cpu.mjs';
 import { commonSettings, intFromEnv, listFromEnv, rerunWithServerThreadPool, UsageError } from './lib/env.mjs';
 import { runMain, state } from './lib/lifecycle.mjs';
 import { runCannon, summarizeCannon } from './lib/load.mjs';
@@ -33,6 +33,7 @@ function readSettings() {
   return {
     ...commonSettings(),
     signInFlight: intFromEnv('BENCH_SIGN_IN_FLIGHT', 64, 1, 100_000),
+    sliceSeconds: intFromEnv('BENCH_SLICE_SECONDS', 2, 1, 600),
     modes: listFromEnv('BENCH_MODES', 'https,http', ['https', 'http']),
     loadGenerator: loadGeneratorFromEnv(),
   };
@@ -132,35 +133,96 @@ function tokenCannon(server, authorization, settings, duration) {
   });
 }
 
-async function measureServer(mode, settings, afterPreflight = async () => {}) {
+/**
+ * One server (HTTPS or HTTP): set up, pre-flight, warm-up, then `rounds` rounds of
+ * `BENCH_SLICE_SECONDS` of raw async signing (the server idle) followed by the same time of token
+ * load, so that the raw limit and the server see the same machine even when other processes come
+ * and go; the ratio is (tokens ÷ load time) ÷ (signatures ÷ raw time) over all rounds.
+ */
+async function measureServer(mode, settings, signerFor) {
   process.stderr.write(`[${mode}] starting the server...\n`);
   const server = await startServer(mode, settings);
   try {
     const { authorization } = await setUp(server);
     const token = await preflight(server, authorization);
     process.stderr.write(`[${mode}] ${server.url}: pre-flight token OK (${token.alg}, signing input ${token.signingInputBytes} bytes)\n`);
-    await afterPreflight(token);
+    const signer = signerFor(token);
     const verifiedBefore = tlsStats.verified;
     if (settings.warmupSeconds > 0) {
-      process.stderr.write(`[${mode}] warm-up ${settings.warmupSeconds} s...\n`);
+      process.stderr.write(`[${mode}] warm-up ${settings.warmupSeconds} s (load), ${Math.min(settings.warmupSeconds, 2)} s (raw signing)...\n`);
       await tokenLoad(server, authorization, settings, settings.warmupSeconds);
+      await asyncSignRate(signer.key, signer.data, Math.min(settings.warmupSeconds, 2), settings.signInFlight);
     }
-    process.stderr.write(`[${mode}] measuring ${settings.durationSeconds} s with ${settings.connections} keep-alive connections (${settings.loadGenerator.name})...\n`);
-    const watch = startCpuWatch(server.pid);
-    const result = await tokenLoad(server, authorization, settings, settings.durationSeconds);
-    const cpu = stopCpuWatch(watch, result.requestsPerSecond * result.durationSeconds);
+    const slice = settings.sliceSeconds;
+    const rounds = Math.max(1, Math.ceil(settings.durationSeconds / slice));
+    process.stderr.write(
+      `[${mode}] measuring ${rounds} rounds of ${slice} s raw async signing (${settings.signInFlight} in flight) then ${slice} s of load with ${settings.connections} keep-alive connections (${settings.loadGenerator.name})...\n`,
+    );
+    const raws = [];
+    const rawCpu = [];
+    const loads = [];
+    const loadCpu = [];
+    for (let round = 0; round < rounds; round++) {
+      if (state.interrupted) throw new Error('interrupted');
+      const rawWatch = startCpuWatch(null);
+      const raw = await asyncSignRate(signer.key, signer.data, slice, settings.signInFlight);
+      rawCpu.push({ cpu: stopCpuWatch(rawWatch, raw.signatures), units: raw.signatures });
+      raws.push(raw);
+      const watch = startCpuWatch(server.pid);
+      const load = await tokenLoad(server, authorization, settings, slice);
+      const tokens = load.requestsPerSecond * load.durationSeconds;
+      loadCpu.push({ cpu: stopCpuWatch(watch, tokens), units: tokens });
+      loads.push(load);
+    }
+    const rawSeconds = raws.reduce((sum, r) => sum + r.seconds, 0);
+    const rawRate = raws.reduce((sum, r) => sum + r.signatures, 0) / rawSeconds;
+    const sliceRates = raws.map((r) => r.perSecond);
     return {
       mode,
       url: server.url,
       token,
+      rounds,
       // wrk does not verify certificates; the pre-flight request (node:https with the server CA) did.
       tlsConnectionsVerified: mode === 'https' ? tlsStats.verified - verifiedBefore : null,
-      ...result,
-      cpu,
+      ...mergeLoads(loads),
+      cpu: mergeCpuWindows(loadCpu),
+      raw: {
+        perSecond: rawRate,
+        seconds: rawSeconds,
+        signatures: raws.reduce((sum, r) => sum + r.signatures, 0),
+        sliceRates,
+        spreadPercent: ((Math.max(...sliceRates) - Math.min(...sliceRates)) / rawRate) * 100,
+        roundRatiosPercent: loads.map((load, i) => (load.requestsPerSecond / sliceRates[i]) * 100),
+        cpu: mergeCpuWindows(rawCpu),
+      },
     };
   } finally {
     await server.stop();
   }
+}
+
+/** The load slices of one server as one run: counts added, rates over the total time, latency percentiles weighted by responses. */
+function mergeLoads(loads) {
+  const seconds = loads.reduce((sum, l) => sum + l.durationSeconds, 0);
+  const good = loads.reduce((sum, l) => sum + l.requestsPerSecond * l.durationSeconds, 0);
+  const weight = (l) => l.totalResponses || 1;
+  const weights = loads.reduce((sum, l) => sum + weight(l), 0);
+  const weighted = (name) => loads.reduce((sum, l) => sum + l.latencyMs[name] * weight(l), 0) / weights;
+  const statusCodes = {};
+  for (const load of loads) for (const [status, count] of Object.entries(load.statusCodes)) statusCodes[status] = (statusCodes[status] ?? 0) + count;
+  const total = (name) => loads.reduce((sum, l) => sum + (l[name] ?? 0), 0);
+  return {
+    durationSeconds: seconds,
+    requestsPerSecond: good / seconds,
+    totalResponses: total('totalResponses'),
+    // Per-slice percentiles averaged by responses: an approximation of the whole run's percentiles.
+    latencyMs: { p50: weighted('p50'), p90: weighted('p90'), p99: weighted('p99'), max: Math.max(...loads.map((l) => l.latencyMs.max)), mean: weighted('mean') },
+    statusCodes,
+    non2xx: total('non2xx'),
+    errors: total('errors'),
+    timeouts: total('timeouts'),
+    mismatches: total('mismatches'),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -220,14 +282,6 @@ function rawSigner(signingInputBytes) {
   return { signingInputBytes, data: Buffer.alloc(signingInputBytes, 'eyJhbGciOiJSUzI1NiJ9.'), key: { key: imported, padding: cryptoConstants.RSA_PKCS1_PADDING } };
 }
 
-async function measureRawAsync(settings, signer, when) {
-  process.stderr.write(`[raw] async crypto.sign, ${settings.signInFlight} in flight, ${signer.signingInputBytes}-byte input, ${settings.durationSeconds} s (${when})...\n`);
-  if (settings.warmupSeconds > 0) await asyncSignRate(signer.key, signer.data, Math.min(settings.warmupSeconds, 2), settings.signInFlight);
-  const watch = startCpuWatch(null);
-  const rate = await asyncSignRate(signer.key, signer.data, settings.durationSeconds, settings.signInFlight);
-  return { when, ...rate, cpu: stopCpuWatch(watch, rate.signatures) };
-}
-
 function measureRawSync(settings, signer) {
   const seconds = Math.min(settings.durationSeconds, 5);
   process.stderr.write(`[raw] sync crypto.sign on one thread, ${seconds} s...\n`);
@@ -238,12 +292,6 @@ function measureRawSync(settings, signer) {
 // Report
 // ---------------------------------------------------------------------------------------------
 
-
-/** Mean CPU time per raw async signature (all threads of this process), or null. */
-function rawSignCpuMicros(raw) {
-  const values = raw.async.runs.map((r) => r.cpu.benchProcessCpuMicrosPerUnit).filter((v) => Number.isFinite(v));
-  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
-}
 
 function report(machine, settings, runs, raw) {
   const out = [];
@@ -258,7 +306,7 @@ function report(machine, settings, runs, raw) {
   const header = ['', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'vs raw async sign', `target ≥ ${TARGET_PERCENT} %`];
   const rows = [header];
   for (const run of runs) {
-    const ratio = (run.requestsPerSecond / raw.async.perSecond) * 100;
+    const ratio = (run.requestsPerSecond / run.raw.perSecond) * 100;
     run.ratioPercent = ratio;
     run.verdict = run.non2xx > 0 || run.errors > 0 || run.mismatches > 0 ? 'INVALID' : ratio >= TARGET_PERCENT ? 'PASS' : 'BELOW';
     rows.push([
@@ -272,12 +320,20 @@ function report(machine, settings, runs, raw) {
       run.verdict,
     ]);
   }
-  rows.push([`raw async sign (${raw.inFlight} in flight)`, fmt(raw.async.perSecond), '', '', '', '', '100.0 %', '']);
-  rows.push(['raw sync sign (1 thread, reference)', fmt(raw.sync.perSecond), '', '', '', '', `${fmt((raw.sync.perSecond / raw.async.perSecond) * 100, 1)} %`, '']);
+  for (const run of runs) rows.push([`raw async sign, with ${run.mode === 'https' ? 'HTTPS' : 'HTTP'} (${raw.inFlight} in flight)`, fmt(run.raw.perSecond), '', '', '', '', '100.0 %', '']);
+  const meanRaw = runs.reduce((sum, run) => sum + run.raw.perSecond, 0) / runs.length;
+  rows.push(['raw sync sign (1 thread, reference)', fmt(raw.sync.perSecond), '', '', '', '', `${fmt((raw.sync.perSecond / meanRaw) * 100, 1)} %`, '']);
   out.push(table(rows));
   out.push('');
   out.push(`raw: RSA-2048 PKCS#1 v1.5 SHA-256 over ${raw.signingInputBytes} bytes (= a real token's signing input), node:crypto crypto.sign(…, cb) on the libuv pool;`);
-  out.push(`     mean of ${raw.async.runs.map((r) => `${fmt(r.perSecond)}/s ${r.when}`).join(' and ')} (spread ${fmt(raw.async.spreadPercent, 1)} %).`);
+  out.push(`     measured in ${settings.sliceSeconds} s slices alternating with the load (the server idle meanwhile); per server:`);
+  for (const run of runs) {
+    const ratios = [...run.raw.roundRatiosPercent].sort((x, y) => x - y);
+    out.push(
+      `     ${run.mode.padEnd(5)}: ${run.rounds} rounds, raw ${fmt(Math.min(...run.raw.sliceRates))}–${fmt(Math.max(...run.raw.sliceRates))}/s (spread ${fmt(run.raw.spreadPercent, 1)} %), ` +
+        `per-round ratio ${fmt(ratios[0], 1)}–${fmt(ratios.at(-1), 1)} % (median ${fmt(ratios[Math.floor(ratios.length / 2)], 1)} %)`,
+    );
+  }
   for (const run of runs) {
     const parts = [`${run.mode}: ${fmt(run.totalResponses)} responses in ${fmt(run.durationSeconds, 1)} s, status ${JSON.stringify(run.statusCodes)}`];
     if (run.tlsConnectionsVerified !== null) {
@@ -295,8 +351,10 @@ function report(machine, settings, runs, raw) {
 
   // Where the CPU went, and whether something else on the machine took part of it.
   const warnings = [];
-  if (raw.async.runs.length > 1 && raw.async.spreadPercent > 15) {
-    warnings.push(`the raw async rate moved by ${fmt(raw.async.spreadPercent, 0)} % between its two measurements: the machine's load changed during the run`);
+  for (const run of runs) {
+    if (run.raw.sliceRates.length > 1 && run.raw.spreadPercent > 15) {
+      warnings.push(`the raw async rate moved by ${fmt(run.raw.spreadPercent, 0)} % between its slices during the ${run.mode} run: the machine's load changed (the alternation keeps the ratio fair; absolute rates are unreliable)`);
+    }
   }
   const cpuLines = [];
   for (const run of runs) {
@@ -313,7 +371,7 @@ function report(machine, settings, runs, raw) {
     // Ceilings for the ratio from CPU costs alone (independent of how much CPU other processes
     // left): raw async rate = min(pool, cores) / sign CPU; the server is bounded by its one event
     // loop (1 / event-loop CPU), its pool (pool / pool CPU) and the cores (cores / all CPU per token).
-    const signCpu = rawSignCpuMicros(raw);
+    const signCpu = run.raw.cpu.benchProcessCpuMicrosPerUnit;
     if (signCpu && s.eventLoopCpuMicrosPerToken && s.otherThreadsCpuMicrosPerToken) {
       const pool = machine.uvThreadpoolSize;
       const ceiling = (cores) => {
@@ -335,10 +393,11 @@ function report(machine, settings, runs, raw) {
       );
     }
   }
-  for (const r of raw.async.runs) {
+  for (const run of runs) {
+    const r = run.raw;
     const others = busyOthers(r.cpu, r.cpu.benchProcessCpuPercent);
-    cpuLines.push(`raw  : ${fmt(r.cpu.benchProcessCpuMicrosPerUnit)} µs CPU/signature (${r.when}); machine ${r.cpu.machineBusyPercent === undefined ? '?' : fmt(r.cpu.machineBusyPercent)} % busy`);
-    if (others !== null && others > 10) warnings.push(`other processes used about ${fmt(others)} % of the machine's CPU during the raw measurement ${r.when}`);
+    cpuLines.push(`raw  : ${fmt(r.cpu.benchProcessCpuMicrosPerUnit)} µs CPU/signature (slices of the ${run.mode} run); machine ${r.cpu.machineBusyPercent === undefined ? '?' : fmt(r.cpu.machineBusyPercent)} % busy`);
+    if (others !== null && others > 10) warnings.push(`other processes used about ${fmt(others)} % of the machine's CPU during the raw slices of the ${run.mode} run`);
   }
   if (cpuLines.length) {
     out.push('');
@@ -365,32 +424,20 @@ async function main() {
   const machine = machineInfo(settings);
   const started = new Date();
 
-  // The raw async rate is measured twice, right before the first load run (its server is up but
-  // idle) and after the last one (no server), so a change in the machine's load during the run
-  // shows up as a spread between the two; the ratio uses their mean.
+  // The raw async rate is measured in slices alternating with each server's load (measureServer),
+  // with a signing input of a real token's length (known after the first pre-flight).
   let signer = null;
-  const rawAsync = [];
   const runs = [];
   for (const mode of settings.modes) {
     if (state.interrupted) return 130;
-    runs.push(
-      await measureServer(mode, settings, async (token) => {
-        if (signer) return;
-        signer = rawSigner(token.signingInputBytes);
-        rawAsync.push(await measureRawAsync(settings, signer, 'before the load runs'));
-      }),
-    );
+    runs.push(await measureServer(mode, settings, (token) => (signer ??= rawSigner(token.signingInputBytes))));
   }
   if (state.interrupted) return 130;
-  rawAsync.push(await measureRawAsync(settings, signer, 'after the load runs'));
-  const perSecond = rawAsync.reduce((sum, r) => sum + r.perSecond, 0) / rawAsync.length;
-  const rates = rawAsync.map((r) => r.perSecond);
   const raw = {
     keyBits: 2048,
     algorithm: 'RS256 (RSASSA-PKCS1-v1_5, SHA-256)',
     signingInputBytes: signer.signingInputBytes,
     inFlight: settings.signInFlight,
-    async: { perSecond, spreadPercent: ((Math.max(...rates) - Math.min(...rates)) / perSecond) * 100, runs: rawAsync },
     sync: measureRawSync(settings, signer),
   };
 

@@ -104,3 +104,42 @@ export function stopCpuWatch(watch, units) {
 export function busyOthers(cpu, ownCorePercent) {
   return cpu.machineBusyPercent === undefined ? null : cpu.machineBusyPercent - ownCorePercent / cpu.cores;
 }
+
+/**
+ * One CPU figure for several windows (`windows` = [{cpu, units}], each from stopCpuWatch): times
+ * and per-unit costs added up over all of them, percentages weighted by each window's length.
+ */
+export function mergeCpuWindows(windows) {
+  const seconds = windows.reduce((sum, w) => sum + w.cpu.seconds, 0);
+  const units = windows.reduce((sum, w) => sum + w.units, 0);
+  const byTime = (pick) => {
+    const present = windows.filter((w) => Number.isFinite(pick(w.cpu)));
+    const time = present.reduce((sum, w) => sum + w.cpu.seconds, 0);
+    return present.length ? present.reduce((sum, w) => sum + pick(w.cpu) * w.cpu.seconds, 0) / time : undefined;
+  };
+  const perUnit = (pick) => {
+    const present = windows.filter((w) => Number.isFinite(pick(w.cpu)));
+    const count = present.reduce((sum, w) => sum + w.units, 0);
+    return present.length && count ? present.reduce((sum, w) => sum + pick(w.cpu) * w.units, 0) / count : null;
+  };
+  const merged = {
+    seconds,
+    cores: windows[0]?.cpu.cores ?? os.cpus().length,
+    benchProcessCpuPercent: byTime((c) => c.benchProcessCpuPercent),
+    benchProcessCpuMicrosPerUnit: perUnit((c) => c.benchProcessCpuMicrosPerUnit),
+  };
+  const busy = byTime((c) => c.machineBusyPercent);
+  if (busy !== undefined) merged.machineBusyPercent = busy;
+  if (windows.length && windows.every((w) => w.cpu.server)) {
+    merged.server = {
+      eventLoopThreadOnCpuPercent: byTime((c) => c.server.eventLoopThreadOnCpuPercent),
+      eventLoopThreadWaitingForCpuPercent: byTime((c) => c.server.eventLoopThreadWaitingForCpuPercent),
+      otherThreadsOnCpuPercent: byTime((c) => c.server.otherThreadsOnCpuPercent),
+      otherThreadsWaitingForCpuPercent: byTime((c) => c.server.otherThreadsWaitingForCpuPercent),
+      eventLoopCpuMicrosPerToken: perUnit((c) => c.server.eventLoopCpuMicrosPerToken),
+      otherThreadsCpuMicrosPerToken: perUnit((c) => c.server.otherThreadsCpuMicrosPerToken),
+    };
+  }
+  merged.units = units;
+  return merged;
+}
