@@ -11,8 +11,6 @@ import { ServerError, TemporarilyUnavailableError } from './oauth.errors.js';
  */
 @Injectable()
 export class TokenSigner {
-  private readonly headers = new WeakMap<IssuerKey, Map<string, { alg: 'RS256' } & Record<string, string>>>();
-
   constructor(
     private readonly keyRing: TokenIssuerKeyRing,
     private readonly clock: Clock,
@@ -30,21 +28,6 @@ export class TokenSigner {
 
   /** A compact JWS with `kid` = `x5t` and `x5t#S256` of the signing certificate (SPEC 4.1, 4.2). */
   sign(key: IssuerKey, typ: string, payload: object): Promise<string> {
-    return signCompactJwt(this.header(key, typ), payload, key.privateKey!);
-  }
-
-  /** One frozen header per key and `typ` (the encoder encodes a frozen header once). */
-  private header(key: IssuerKey, typ: string): { alg: 'RS256' } & Record<string, string> {
-    let byTyp = this.headers.get(key);
-    if (!byTyp) {
-      byTyp = new Map();
-      this.headers.set(key, byTyp);
-    }
-    let header = byTyp.get(typ);
-    if (!header) {
-      header = Object.freeze({ typ, alg: 'RS256' as const, kid: key.x5t, x5t: key.x5t, 'x5t#S256': key.x5tS256 });
-      byTyp.set(typ, header);
-    }
-    return header;
+    return signCompactJwt({ typ, alg: 'RS256', kid: key.x5t, x5t: key.x5t, 'x5t#S256': key.x5tS256 }, payload, key.privateKey!);
   }
 }
