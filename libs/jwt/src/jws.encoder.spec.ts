@@ -1,7 +1,7 @@
 import { constants, createPublicKey, generateKeyPairSync, type KeyObject, verify } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { parseCompactJwt } from './compact-jwt.parser.js';
-import { encodeSegment, signCompactJwt, unsignedCompactJwt } from './jws.encoder.js';
+import { encodeSegment, signCompactJws, signCompactJwt, unsignedCompactJwt } from './jws.encoder.js';
 
 /** Public key as SPKI PEM, the form jsonwebtoken expects. */
 const spki = (key: KeyObject): string => key.export({ type: 'spki', format: 'pem' }) as string;
@@ -87,6 +87,19 @@ describe('signCompactJwt', () => {
   it('rejects (does not hang) when the key cannot sign', async () => {
     const publicOnly = createPublicKey(rsa.privateKey);
     await expect(signCompactJwt({ alg: 'RS256' }, PAYLOAD, publicOnly)).rejects.toThrow();
+  });
+});
+
+describe('signCompactJws (header encoded once by the caller)', () => {
+  it('gives a token jsonwebtoken verifies, with the given encoded header as its first segment', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const header = { typ: 'at+jwt', alg: 'RS256' as const, kid: 'abc' };
+    const encodedHeader = encodeSegment(header);
+    const token = await signCompactJws(encodedHeader, 'RS256', PAYLOAD, privateKey);
+    expect(token.split('.')[0]).toBe(encodedHeader);
+    const verified = jwt.verify(token, spki(publicKey), { algorithms: ['RS256'], clockTimestamp: NOW + 60, complete: true });
+    expect(verified.header).toEqual(header);
+    expect(verified.payload).toEqual(PAYLOAD);
   });
 });
 

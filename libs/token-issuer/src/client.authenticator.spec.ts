@@ -3,7 +3,7 @@ import { type CachedClient, type Client, type ClientRegistration, ClientDirector
 import { MasterKey } from '@s2s/config';
 import { ChangeFeed, FrozenClock } from '@s2s/core';
 import type { ClientAssertionVerifier } from './client-assertion.verifier.js';
-import { ClientAuthenticator, decodeBasic } from './client.authenticator.js';
+import { ClientAuthenticator, decodeBasic, PresentedAuthorization } from './client.authenticator.js';
 import { InvalidClientError, InvalidRequestError, type OAuthError } from './oauth.errors.js';
 
 /** 2026-11-22T12:00:00Z: secrets expire relative to this instant. */
@@ -239,7 +239,35 @@ describe('ClientAuthenticator', () => {
       ['null when no client id is given', {}, undefined, null],
     ])('returns %s', (_name, body, authorization, expected) => {
       expect(authenticator.claimedClientId(form(body), authorization)).toBe(expected);
+      // The same, with the header read once for both calls (as the token endpoint does).
+      expect(authenticator.claimedClientId(form(body), new PresentedAuthorization(authorization))).toBe(expected);
     });
+
+    it('and authenticate share one decoding of the header: the same credentials, the same refusal', async () => {
+      const presented = new PresentedAuthorization(basic(ACTIVE, SECRET));
+      expect(authenticator.claimedClientId(form({}), presented)).toBe(ACTIVE);
+      const first = presented.basicCredentials();
+      expect((await authenticator.authenticate(form({}), presented, AUDIENCE)).cached.client.clientId).toBe(ACTIVE);
+      expect(presented.basicCredentials()).toBe(first);
+
+      const malformed = new PresentedAuthorization('Basic !!!');
+      expect(authenticator.claimedClientId(form({}), malformed)).toBeNull();
+      const refusal = caught(() => malformed.basicCredentials());
+      expectOAuthError(refusal, InvalidRequestError, 'malformed_basic_credentials', 'the Basic credentials are malformed');
+      expect(await authenticator.authenticate(form({}), malformed, AUDIENCE).catch((e: unknown) => e)).toBe(refusal);
+    });
+  });
+});
+
+describe('PresentedAuthorization', () => {
+  it.each<[string, string | undefined, boolean]>([
+    ['no header', undefined, false],
+    ['Basic', 'Basic abc', true],
+    ['basic in lower case', 'basic abc', true],
+    ['Bearer', 'Bearer abc', false],
+    ['a scheme that only starts with Basic', 'Basicx abc', false],
+  ])('%s: isBasic is %s', (_name, header, expected) => {
+    expect(new PresentedAuthorization(header).isBasic).toBe(expected);
   });
 });
 

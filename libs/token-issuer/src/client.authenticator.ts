@@ -32,10 +32,11 @@ export class ClientAuthenticator {
   ) {}
 
   /** The client id the request claims, for back-off before the (costlier) checks; null when none. */
-  claimedClientId(parameters: TokenRequestParameters, authorization: string | undefined): string | null {
-    if (authorization && /^basic /i.test(authorization)) {
+  claimedClientId(parameters: TokenRequestParameters, authorization: PresentedAuthorization | string | undefined): string | null {
+    const presented = PresentedAuthorization.of(authorization);
+    if (presented.isBasic) {
       try {
-        return decodeBasic(authorization).clientId.toLowerCase();
+        return presented.basicCredentials().clientId.toLowerCase();
       } catch {
         return null;
       }
@@ -43,12 +44,13 @@ export class ClientAuthenticator {
     return parameters.get('client_id')?.toLowerCase() ?? null;
   }
 
-  async authenticate(parameters: TokenRequestParameters, authorization: string | undefined, audience: AssertionAudience): Promise<AuthenticatedClient> {
-    if (authorization !== undefined && !/^basic /i.test(authorization)) {
+  async authenticate(parameters: TokenRequestParameters, authorization: PresentedAuthorization | string | undefined, audience: AssertionAudience): Promise<AuthenticatedClient> {
+    const presented = PresentedAuthorization.of(authorization);
+    if (presented.header !== undefined && !presented.isBasic) {
       throw new InvalidRequestError('the Authorization header must use the Basic scheme at the token endpoint', 'unsupported_authorization_scheme');
     }
     const methods: ClientAuthenticationMethod[] = [];
-    if (authorization !== undefined) methods.push('client_secret_basic');
+    if (presented.header !== undefined) methods.push('client_secret_basic');
     if (parameters.has('client_secret')) methods.push('client_secret_post');
     if (parameters.has('client_assertion') || parameters.has('client_assertion_type')) methods.push('private_key_jwt');
     if (methods.length > 1) throw new InvalidRequestError('use exactly one client authentication method', 'multiple_authentication_methods');
@@ -62,7 +64,7 @@ export class ClientAuthenticator {
     let clientId: string;
     let secret: string;
     if (method === 'client_secret_basic') {
-      ({ clientId, secret } = decodeBasic(authorization!));
+      ({ clientId, secret } = presented.basicCredentials());
       const bodyClientId = parameters.get('client_id');
       if (bodyClientId !== undefined && bodyClientId.toLowerCase() !== clientId.toLowerCase()) throw new InvalidRequestError('client_id differs from the Authorization header', 'client_id_mismatch');
     } else {
@@ -90,6 +92,41 @@ export class ClientAuthenticator {
     if (!matched) throw new InvalidClientError(cached.secrets.length ? 'invalid_secret' : 'client_has_no_secret');
     if (!cached.client.enabled) throw new InvalidClientError('client_disabled');
     return cached;
+  }
+}
+
+const BASIC_SCHEME = /^basic /i;
+
+/**
+ * A request's `Authorization` header, its Basic credentials decoded at most once: the token endpoint
+ * needs the client id before authentication (back-off) and the credentials for it.
+ */
+export class PresentedAuthorization {
+  private decoded: { clientId: string; secret: string } | InvalidRequestError | undefined;
+
+  constructor(readonly header: string | undefined) {}
+
+  static of(authorization: PresentedAuthorization | string | undefined): PresentedAuthorization {
+    return authorization instanceof PresentedAuthorization ? authorization : new PresentedAuthorization(authorization);
+  }
+
+  /** Whether the header uses the Basic scheme (RFC 7617: the scheme name is case-insensitive). */
+  get isBasic(): boolean {
+    return this.header !== undefined && BASIC_SCHEME.test(this.header);
+  }
+
+  /** @throws InvalidRequestError when the header is not well-formed Basic credentials. */
+  basicCredentials(): { clientId: string; secret: string } {
+    if (this.decoded === undefined) {
+      try {
+        this.decoded = decodeBasic(this.header ?? '');
+      } catch (error) {
+        if (!(error instanceof InvalidRequestError)) throw error;
+        this.decoded = error;
+      }
+    }
+    if (this.decoded instanceof InvalidRequestError) throw this.decoded;
+    return this.decoded;
   }
 }
 

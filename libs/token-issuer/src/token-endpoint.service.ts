@@ -5,7 +5,7 @@ import { AppConfig } from '@s2s/config';
 import { CacheFreshness, cachesTooStale, Clock } from '@s2s/core';
 import { PUBLISHED_PATHS, publishedUrl } from '@s2s/metadata';
 import { AuthenticationBackoff, type BackoffSubject } from './authentication.backoff.js';
-import { ClientAuthenticator } from './client.authenticator.js';
+import { ClientAuthenticator, PresentedAuthorization } from './client.authenticator.js';
 import { ClientCredentialsGrant } from './client-credentials.grant.js';
 import { OnBehalfOfGrant } from './on-behalf-of.grant.js';
 import { InvalidClientError, InvalidRequestError, OAuthError, TemporarilyUnavailableError, UnauthorizedClientError, UnsupportedGrantTypeError } from './oauth.errors.js';
@@ -55,9 +55,10 @@ export class TokenEndpointService {
         throw new TemporarilyUnavailableError('the database has been unreachable for too long; retry later', 'database_unavailable');
       }
       this.refuseWhileBackingOff({ kind: 'address', address: context.remoteAddress });
-      clientId = this.authenticator.claimedClientId(parameters, context.authorization);
+      const authorization = new PresentedAuthorization(context.authorization);
+      clientId = this.authenticator.claimedClientId(parameters, authorization);
       if (clientId) this.refuseWhileBackingOff({ kind: 'client', clientId });
-      const client = await this.authenticate(parameters, context, clientId);
+      const client = await this.authenticate(parameters, authorization, context.remoteAddress, clientId);
       clientId = client.client.clientId;
 
       const grantType = parameters.get('grant_type');
@@ -86,14 +87,14 @@ export class TokenEndpointService {
     this.logger.warn({ requestId: context.requestId, error: error.error, reason: error.reason, clientId, remoteAddress: context.remoteAddress }, 'token request refused');
   }
 
-  private async authenticate(parameters: TokenRequestParameters, context: TokenRequestContext, claimedClientId: string | null) {
+  private async authenticate(parameters: TokenRequestParameters, authorization: PresentedAuthorization, remoteAddress: string, claimedClientId: string | null) {
     try {
-      const { cached } = await this.authenticator.authenticate(parameters, context.authorization, this.endpoints);
+      const { cached } = await this.authenticator.authenticate(parameters, authorization, this.endpoints);
       this.backoff.recordSuccess({ kind: 'client', clientId: cached.client.clientId });
       return cached;
     } catch (error) {
       if (error instanceof InvalidClientError) {
-        this.backoff.recordFailure({ kind: 'address', address: context.remoteAddress });
+        this.backoff.recordFailure({ kind: 'address', address: remoteAddress });
         if (claimedClientId) this.backoff.recordFailure({ kind: 'client', clientId: claimedClientId });
       }
       throw error;

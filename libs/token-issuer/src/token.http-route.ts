@@ -7,6 +7,7 @@ import { InvalidRequestError, OAuthError, RequestTooLargeError, ServerError, Tem
 import { NO_STORE_HEADERS, oauthErrorResponse } from './oauth-error.response.js';
 import { TokenEndpointService } from './token-endpoint.service.js';
 import { parseTokenRequestForm } from './token-request.parser.js';
+import { tokenResponseJson } from './token-response.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -46,7 +47,7 @@ export class TokenHttpRoute implements DirectRoute {
       if (error instanceof OAuthError) this.endpoint.recordRefusal(error, who);
       throw error;
     }
-    return JSON.stringify(await this.endpoint.token(parameters, who));
+    return tokenResponseJson(await this.endpoint.token(parameters, who));
   }
 
   /** The form text, once the request is known to be a POST with a form body of an acceptable size. */

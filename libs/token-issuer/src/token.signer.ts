@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { coversRealm, type IssuerKey, TokenIssuerKeyRing } from '@s2s/certificates';
 import { Clock } from '@s2s/core';
-import { signCompactJwt } from '@s2s/jwt';
+import { type CompactJws, encodeSegment, signCompactJws } from '@s2s/jwt';
 import { ServerError, TemporarilyUnavailableError } from './oauth.errors.js';
 
 /**
@@ -11,6 +11,9 @@ import { ServerError, TemporarilyUnavailableError } from './oauth.errors.js';
  */
 @Injectable()
 export class TokenSigner {
+  /** Encoded JWS headers by key and `typ`; a key that leaves the key ring takes its entries with it. */
+  private readonly headers = new WeakMap<IssuerKey, Map<string, string>>();
+
   constructor(
     private readonly keyRing: TokenIssuerKeyRing,
     private readonly clock: Clock,
@@ -27,7 +30,16 @@ export class TokenSigner {
   }
 
   /** A compact JWS with `kid` = `x5t` and `x5t#S256` of the signing certificate (SPEC 4.1, 4.2). */
-  sign(key: IssuerKey, typ: string, payload: object): Promise<string> {
-    return signCompactJwt({ typ, alg: 'RS256', kid: key.x5t, x5t: key.x5t, 'x5t#S256': key.x5tS256 }, payload, key.privateKey!);
+  sign(key: IssuerKey, typ: string, payload: object): Promise<CompactJws> {
+    return signCompactJws(this.encodedHeader(key, typ), 'RS256', payload, key.privateKey!);
+  }
+
+  /** The header is the same for every token of a key and `typ`: encoded once, not per token (SPEC 7). */
+  private encodedHeader(key: IssuerKey, typ: string): string {
+    let byTyp = this.headers.get(key);
+    if (!byTyp) this.headers.set(key, (byTyp = new Map()));
+    let encoded = byTyp.get(typ);
+    if (encoded === undefined) byTyp.set(typ, (encoded = encodeSegment({ typ, alg: 'RS256', kid: key.x5t, x5t: key.x5t, 'x5t#S256': key.x5tS256 })));
+    return encoded;
   }
 }
