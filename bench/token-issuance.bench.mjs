@@ -16,7 +16,7 @@ import { runMain, state } from './lib/lifecycle.mjs';
 import { runCannon, summarizeCannon } from './lib/load.mjs';
 import { findWrk, runWrk } from './lib/wrk.mjs';
 import { fmt, machineInfo, table } from './lib/report.mjs';
-import { admin, basicCredentials, call, formHeaders, REPO_ROOT, SERVER_ENTRY, startServer } from './lib/server.mjs';
+import { admin, basicCredentials, call, formHeaders, gcDelta, REPO_ROOT, SERVER_ENTRY, serverGcTotals, startServer } from './lib/server.mjs';
 import { tlsStats } from './lib/verified-tls.mjs';
 
 const TARGET_PERCENT = 70;
@@ -162,16 +162,19 @@ async function measureServer(mode, settings, signerFor) {
     const rawCpu = [];
     const loads = [];
     const loadCpu = [];
+    const gcWindows = [];
     for (let round = 0; round < rounds; round++) {
       if (state.interrupted) throw new Error('interrupted');
       const rawWatch = startCpuWatch(null);
       const raw = await asyncSignRate(signer.key, signer.data, slice, settings.signInFlight);
       rawCpu.push({ cpu: stopCpuWatch(rawWatch, raw.signatures), units: raw.signatures });
       raws.push(raw);
+      const gcBefore = await serverGcTotals(server);
       const watch = startCpuWatch(server.pid);
       const load = await tokenLoad(server, authorization, settings, slice);
       const tokens = load.requestsPerSecond * load.durationSeconds;
       loadCpu.push({ cpu: stopCpuWatch(watch, tokens), units: tokens });
+      gcWindows.push({ gc: gcDelta(gcBefore, await serverGcTotals(server)), tokens: load.totalResponses });
       loads.push(load);
     }
     const rawSeconds = raws.reduce((sum, r) => sum + r.seconds, 0);
@@ -186,6 +189,7 @@ async function measureServer(mode, settings, signerFor) {
       tlsConnectionsVerified: mode === 'https' ? tlsStats.verified - verifiedBefore : null,
       ...mergeLoads(loads),
       cpu: mergeCpuWindows(loadCpu),
+      gc: mergeGcWindows(gcWindows),
       raw: {
         perSecond: rawRate,
         seconds: rawSeconds,
@@ -202,6 +206,25 @@ async function measureServer(mode, settings, signerFor) {
 }
 
 /** The load slices of one server as one run: counts added, rates over the total time, latency percentiles weighted by responses. */
+/**
+ * The server's GC pauses over the load windows, per token: `{ kind: { perThousandTokens,
+ * microsPerToken } }` (from its own /metrics, read before and after each window), or null.
+ */
+function mergeGcWindows(windows) {
+  if (windows.some((w) => w.gc === null)) return null;
+  const tokens = windows.reduce((sum, w) => sum + w.tokens, 0);
+  if (!tokens) return null;
+  const byKind = {};
+  for (const { gc } of windows) {
+    for (const [kind, { count, seconds }] of Object.entries(gc)) {
+      byKind[kind] ??= { count: 0, seconds: 0 };
+      byKind[kind].count += count;
+      byKind[kind].seconds += seconds;
+    }
+  }
+  return Object.fromEntries(Object.entries(byKind).map(([kind, { count, seconds }]) => [kind, { perThousandTokens: (count / tokens) * 1000, microsPerToken: (seconds * 1e6) / tokens }]));
+}
+
 function mergeLoads(loads) {
   const seconds = loads.reduce((sum, l) => sum + l.durationSeconds, 0);
   const good = loads.reduce((sum, l) => sum + l.requestsPerSecond * l.durationSeconds, 0);
@@ -367,6 +390,15 @@ function report(machine, settings, runs, raw) {
         `other server threads (libuv pool: signing; V8) ${fmt(s.otherThreadsCpuMicrosPerToken)} µs/token; load generator ${fmt(cpu.benchProcessCpuMicrosPerUnit)} µs/request; ` +
         (cpu.machineBusyPercent === undefined ? '' : `machine ${fmt(cpu.machineBusyPercent)} % busy`),
     );
+    if (run.gc) {
+      const kinds = Object.keys(run.gc).filter((kind) => kind === 'minor' || run.gc[kind].perThousandTokens > 0);
+      const total = Object.values(run.gc).reduce((sum, { microsPerToken }) => sum + microsPerToken, 0);
+      cpuLines.push(
+        `       GC pauses of the event loop ${fmt(total, 1)} µs/token (` +
+          kinds.map((kind) => `${kind} ${fmt(run.gc[kind].microsPerToken, 1)} µs, ${fmt(run.gc[kind].perThousandTokens, 2)} per 1,000 tokens`).join('; ') +
+          '; the server\'s own s2s_nodejs_gc_duration_seconds)',
+      );
+    }
     if (others !== null && others > 10) warnings.push(`other processes used about ${fmt(others)} % of the machine's CPU during the ${run.mode} run`);
     // Ceilings for the ratio from CPU costs alone (independent of how much CPU other processes
     // left): raw async rate = min(pool, cores) / sign CPU; the server is bounded by its one event

@@ -164,3 +164,30 @@ export function basicCredentials(clientId, secret) {
 }
 
 export const formHeaders = (authorization) => ({ 'content-type': 'application/x-www-form-urlencoded', authorization });
+
+/**
+ * The server's own garbage-collection totals from `GET /metrics` (`s2s_nodejs_gc_duration_seconds`,
+ * prom-client's default metrics: pauses of the event loop, by kind: minor, major, incremental,
+ * weakcb): `{ kind: { count, seconds } }`, or null when the figures are missing.
+ */
+export async function serverGcTotals(server) {
+  const response = await call(server.url, '/metrics', { ca: server.ca });
+  if (response.status !== 200) return null;
+  const totals = {};
+  for (const match of response.text.matchAll(/^s2s_nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} ([0-9.e+-]+)$/gm)) {
+    const [, field, kind, value] = match;
+    totals[kind] ??= { count: 0, seconds: 0 };
+    totals[kind][field === 'sum' ? 'seconds' : 'count'] = Number(value);
+  }
+  return Object.keys(totals).length ? totals : null;
+}
+
+/** GC totals of one window: `after` minus `before` (each from serverGcTotals), per kind; null if either is missing. */
+export function gcDelta(before, after) {
+  if (!before || !after) return null;
+  const delta = {};
+  for (const [kind, { count, seconds }] of Object.entries(after)) {
+    delta[kind] = { count: count - (before[kind]?.count ?? 0), seconds: seconds - (before[kind]?.seconds ?? 0) };
+  }
+  return delta;
+}
