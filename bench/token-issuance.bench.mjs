@@ -205,7 +205,6 @@ async function measureServer(mode, settings, signerFor) {
   }
 }
 
-/** The load slices of one server as one run: counts added, rates over the total time, latency percentiles weighted by responses. */
 /**
  * The server's GC pauses over the load windows, per token: `{ kind: { perThousandTokens,
  * microsPerToken } }` (from its own /metrics, read before and after each window), or null.
@@ -225,6 +224,7 @@ function mergeGcWindows(windows) {
   return Object.fromEntries(Object.entries(byKind).map(([kind, { count, seconds }]) => [kind, { perThousandTokens: (count / tokens) * 1000, microsPerToken: (seconds * 1e6) / tokens }]));
 }
 
+/** The load slices of one server as one run: counts added, rates over the total time, latency percentiles weighted by responses. */
 function mergeLoads(loads) {
   const seconds = loads.reduce((sum, l) => sum + l.durationSeconds, 0);
   const good = loads.reduce((sum, l) => sum + l.requestsPerSecond * l.durationSeconds, 0);

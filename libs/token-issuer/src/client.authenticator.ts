@@ -32,11 +32,10 @@ export class ClientAuthenticator {
   ) {}
 
   /** The client id the request claims, for back-off before the (costlier) checks; null when none. */
-  claimedClientId(parameters: TokenRequestParameters, authorization: PresentedAuthorization | string | undefined): string | null {
-    const presented = PresentedAuthorization.of(authorization);
-    if (presented.isBasic) {
+  claimedClientId(parameters: TokenRequestParameters, authorization: PresentedAuthorization): string | null {
+    if (authorization.isBasic) {
       try {
-        return presented.basicCredentials().clientId.toLowerCase();
+        return authorization.basicCredentials().clientId.toLowerCase();
       } catch {
         return null;
       }
@@ -44,13 +43,12 @@ export class ClientAuthenticator {
     return parameters.get('client_id')?.toLowerCase() ?? null;
   }
 
-  async authenticate(parameters: TokenRequestParameters, authorization: PresentedAuthorization | string | undefined, audience: AssertionAudience): Promise<AuthenticatedClient> {
-    const presented = PresentedAuthorization.of(authorization);
-    if (presented.header !== undefined && !presented.isBasic) {
+  async authenticate(parameters: TokenRequestParameters, authorization: PresentedAuthorization, audience: AssertionAudience): Promise<AuthenticatedClient> {
+    if (authorization.header !== undefined && !authorization.isBasic) {
       throw new InvalidRequestError('the Authorization header must use the Basic scheme at the token endpoint', 'unsupported_authorization_scheme');
     }
     const methods: ClientAuthenticationMethod[] = [];
-    if (presented.header !== undefined) methods.push('client_secret_basic');
+    if (authorization.header !== undefined) methods.push('client_secret_basic');
     if (parameters.has('client_secret')) methods.push('client_secret_post');
     if (parameters.has('client_assertion') || parameters.has('client_assertion_type')) methods.push('private_key_jwt');
     if (methods.length > 1) throw new InvalidRequestError('use exactly one client authentication method', 'multiple_authentication_methods');
@@ -64,7 +62,7 @@ export class ClientAuthenticator {
     let clientId: string;
     let secret: string;
     if (method === 'client_secret_basic') {
-      ({ clientId, secret } = presented.basicCredentials());
+      ({ clientId, secret } = authorization.basicCredentials());
       const bodyClientId = parameters.get('client_id');
       if (bodyClientId !== undefined && bodyClientId.toLowerCase() !== clientId.toLowerCase()) throw new InvalidRequestError('client_id differs from the Authorization header', 'client_id_mismatch');
     } else {
@@ -105,10 +103,6 @@ export class PresentedAuthorization {
   private decoded: { clientId: string; secret: string } | InvalidRequestError | undefined;
 
   constructor(readonly header: string | undefined) {}
-
-  static of(authorization: PresentedAuthorization | string | undefined): PresentedAuthorization {
-    return authorization instanceof PresentedAuthorization ? authorization : new PresentedAuthorization(authorization);
-  }
 
   /** Whether the header uses the Basic scheme (RFC 7617: the scheme name is case-insensitive). */
   get isBasic(): boolean {

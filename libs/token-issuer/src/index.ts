@@ -1,7 +1,7 @@
 export * from './oauth.errors.js';
 export { parseTokenRequestForm, type TokenRequestParameters } from './token-request.parser.js';
 export { AuthenticationBackoff, MAX_BACKOFF_SECONDS, type BackoffSubject } from './authentication.backoff.js';
-export { ClientAuthenticator, decodeBasic, type AuthenticatedClient, type ClientAuthenticationMethod } from './client.authenticator.js';
+export { ClientAuthenticator, decodeBasic, PresentedAuthorization, type AuthenticatedClient, type ClientAuthenticationMethod } from './client.authenticator.js';
 export { ClientAssertionVerifier, JWT_BEARER_ASSERTION_TYPE, MAX_ASSERTION_LIFETIME_SECONDS } from './client-assertion.verifier.js';
 export { buildAccessTokenClaims, type AccessTokenInput, type UserIdentity } from './access-token.claims.js';
 export { TokenSigner } from './token.signer.js';

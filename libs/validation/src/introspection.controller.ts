@@ -4,7 +4,7 @@ import { Public } from '@s2s/admin-access';
 import { AppConfig } from '@s2s/config';
 import { FormBody } from '@s2s/http';
 import { PUBLISHED_PATHS, publishedUrl } from '@s2s/metadata';
-import { ClientAuthenticator, InvalidRequestError, OAuthErrorFilter, parseTokenRequestForm } from '@s2s/token-issuer';
+import { ClientAuthenticator, InvalidRequestError, OAuthErrorFilter, parseTokenRequestForm, PresentedAuthorization } from '@s2s/token-issuer';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TokenValidator } from './token.validator.js';
 import { introspectionResponse } from './introspection.response.js';
@@ -37,7 +37,7 @@ export class IntrospectionController {
     void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     if (!(body instanceof FormBody)) throw new InvalidRequestError('the body must be application/x-www-form-urlencoded', 'content_type_not_form');
     const parameters = parseTokenRequestForm(body.text);
-    await this.authenticator.authenticate(parameters, request.headers.authorization, this.audience);
+    await this.authenticator.authenticate(parameters, new PresentedAuthorization(request.headers.authorization), this.audience);
     const token = parameters.get('token');
     if (token === undefined) throw new InvalidRequestError('token is required', 'token_missing');
     const outcome = await this.validator.validate(token);
