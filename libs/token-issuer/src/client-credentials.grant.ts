@@ -34,6 +34,8 @@ export class ClientCredentialsGrant {
     if (partner) return this.partnerTokens.handle(client, partner, user);
     const { resource } = this.targets.resolve(parameters.get('resource'), parameters.get('scope'), { allowNamedScopes: false });
     const key = this.signer.keyFor(client.client.realm);
+    // The shared fields are spread last, after the grant's own: `{ ...base, roles }` would give the
+    // object a new hidden class on every request in V8 (see noStoreHeaders in oauth-error.response.ts).
     const base = {
       issuer: endpoints.issuer,
       audience: resource.appIdUri,
@@ -44,13 +46,13 @@ export class ClientCredentialsGrant {
     };
     if (!user) {
       const roles = [...(client.roles.get(resource.id) ?? [])].sort();
-      const token = await this.signer.sign(key, 'at+jwt', buildAccessTokenClaims({ ...base, roles }));
+      const token = await this.signer.sign(key, 'at+jwt', buildAccessTokenClaims({ roles, ...base }));
       return { kind: 'app', response: { access_token: token, token_type: 'Bearer', expires_in: base.lifetimeSeconds } };
     }
     if (!client.client.actAsUsers) throw new UnauthorizedClientError('this client may not act as users', 'act_as_users_not_allowed');
     const scopes = [...(client.scopes.get(resource.id) ?? [])].sort();
     if (scopes.length === 0) throw new InvalidScopeError(`no delegated scope of ${resource.appIdUri} is granted to this client`, 'no_scope_granted');
-    const claims = buildAccessTokenClaims({ ...base, scopes, user: { sub: userSubject(user), ...user }, act: { sub: client.client.clientId } });
+    const claims = buildAccessTokenClaims({ scopes, user: { sub: userSubject(user), ...user }, act: { sub: client.client.clientId }, ...base });
     const token = await this.signer.sign(key, 'at+jwt', claims);
     return { kind: 'user', response: { access_token: token, token_type: 'Bearer', expires_in: base.lifetimeSeconds, scope: scopes.map((s) => `${resource.appIdUri}/${s}`).join(' ') } };
   }

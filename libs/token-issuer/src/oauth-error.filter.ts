@@ -26,7 +26,7 @@ export class OAuthErrorFilter implements ExceptionFilter {
         error = new ServerError('internal error', 'unhandled');
       }
     }
-    const { status, headers, body } = oauthErrorResponse(error as OAuthError);
+    const { status, headers, body } = oauthErrorResponse(error as OAuthError, request.id);
     void reply.status(status).headers(headers).type('application/json').send(body);
   }
 }

@@ -1,11 +1,19 @@
 import { InvalidClientError, type OAuthError, TemporarilyUnavailableError } from './oauth.errors.js';
 
-/** Headers on every response of an OAuth endpoint (RFC 6749 5.1): tokens and errors are never cached. */
-export const NO_STORE_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'cache-control': 'no-store', pragma: 'no-cache' });
+/**
+ * The headers of every response of an OAuth endpoint (RFC 6749 5.1: tokens and errors are never
+ * cached), with the request id, as a new object for the caller to add to. Built as an object
+ * literal, not by spreading a shared constant: V8 gives the result of `{ ...constant }` a map that
+ * keeps no transitions, so each property added to it afterwards makes a new hidden class, on every
+ * request (garbage for the old generation and megamorphic property access downstream).
+ */
+export function noStoreHeaders(requestId: string): Record<string, string> {
+  return { 'cache-control': 'no-store', pragma: 'no-cache', 'x-request-id': requestId };
+}
 
-/** The RFC 6749 5.2 answer to `error`: status, headers and the `{error, error_description}` body. */
-export function oauthErrorResponse(error: OAuthError): { status: number; headers: Record<string, string>; body: { error: string; error_description: string } } {
-  const headers: Record<string, string> = { ...NO_STORE_HEADERS };
+/** The RFC 6749 5.2 answer to `error`: status, headers (with `requestId`) and the `{error, error_description}` body. */
+export function oauthErrorResponse(error: OAuthError, requestId: string): { status: number; headers: Record<string, string>; body: { error: string; error_description: string } } {
+  const headers = noStoreHeaders(requestId);
   if (error instanceof InvalidClientError) headers['www-authenticate'] = 'Basic realm="s2s-trust", charset="UTF-8"';
   if (error instanceof TemporarilyUnavailableError && error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
   return { status: error.status, headers, body: { error: error.error, error_description: error.description } };

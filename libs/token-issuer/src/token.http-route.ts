@@ -4,7 +4,7 @@ import { AppConfig } from '@s2s/config';
 import { BodyTooLargeError, type DirectRequestContext, type DirectRoute, mediaTypeOf, readBodyText, sendJson } from '@s2s/http';
 import { PUBLISHED_PATHS } from '@s2s/metadata';
 import { InvalidRequestError, OAuthError, RequestTooLargeError, ServerError, TemporarilyUnavailableError } from './oauth.errors.js';
-import { NO_STORE_HEADERS, oauthErrorResponse } from './oauth-error.response.js';
+import { noStoreHeaders, oauthErrorResponse } from './oauth-error.response.js';
 import { TokenEndpointService } from './token-endpoint.service.js';
 import { parseTokenRequestForm } from './token-request.parser.js';
 import { tokenResponseJson } from './token-response.js';
@@ -33,7 +33,7 @@ export class TokenHttpRoute implements DirectRoute {
 
   handle(request: IncomingMessage, response: ServerResponse, context: DirectRequestContext): Promise<void> {
     return this.answer(request, context).then(
-      (json) => sendJson(response, 200, json, { ...NO_STORE_HEADERS, 'x-request-id': context.requestId }),
+      (json) => sendJson(response, 200, json, noStoreHeaders(context.requestId)),
       (error: unknown) => this.sendError(request, response, error, context.requestId),
     );
   }
@@ -75,10 +75,9 @@ export class TokenHttpRoute implements DirectRoute {
       oauth = new ServerError('internal error', 'unhandled');
       this.endpoint.recordRefusal(oauth, { requestId, remoteAddress: request.socket.remoteAddress ?? '' });
     }
-    const { status, headers, body } = oauthErrorResponse(oauth);
+    const { status, headers, body } = oauthErrorResponse(oauth, requestId);
     // An unread or partly read body cannot be skipped safely on a kept-alive connection.
     if (status === 413 || status === 503) headers.connection = 'close';
-    headers['x-request-id'] = requestId;
     sendJson(response, status, JSON.stringify(body), headers);
   }
 }
