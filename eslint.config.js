@@ -13,6 +13,21 @@ export default tseslint.config(
     },
   },
   {
+    // The issuance and validation hot paths (SPEC 7): an object that starts with a spread and then
+    // gets more properties has a new V8 hidden class on every call (garbage, megamorphic access).
+    files: ['libs/{token-issuer,validation,http,jwt,crypto}/src/**/*.ts', 'libs/clients/src/*.directory.ts'],
+    ignores: ['**/*.spec.ts', '**/*.db-spec.ts', '**/*.openapi.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ObjectExpression > SpreadElement:first-child ~ Property',
+          message: 'On the hot paths, spread last ({ own, ...shared }) or write the object out: { ...shared, own } makes a new hidden class on every call in V8.',
+        },
+      ],
+    },
+  },
+  {
     // Database tests look at the rows themselves to prove what was (not) stored.
     files: ['libs/persistence/**/*.ts', '**/*.db-spec.ts'],
     rules: { 'no-restricted-imports': 'off' },

@@ -186,3 +186,69 @@ describe('mediaTypeOf and requestIdOf', () => {
     expect(requestIdOf({})).not.toBe(first);
   });
 });
+
+describe('sendJson', () => {
+  let server: Server;
+  let port: number;
+  const UTF8_JSON = '{"name":"Zoë ✓"}';
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      if (request.url === '/utf8') {
+        sendJson(response, 200, UTF8_JSON, { 'cache-control': 'no-store', 'x-request-id': 'r-1' });
+      } else if (request.url === '/twice') {
+        sendJson(response, 201, '{"first":true}', {});
+        sendJson(response, 500, '{"second":true}', { 'x-second': 'yes' });
+      } else {
+        try {
+          sendJson(response, 200, '{}', { 'x-evil': 'a\r\nset-cookie: stolen=1' });
+        } catch (error) {
+          response.writeHead(500, ['x-refused', (error as NodeJS.ErrnoException).code ?? 'unknown']);
+          response.end();
+        }
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  function raw(path: string): Promise<{ status: number; rawHeaders: string[]; text: string }> {
+    return new Promise((resolve, reject) => {
+      request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, rawHeaders: res.rawHeaders, text }));
+      })
+        .on('error', reject)
+        .end();
+    });
+  }
+
+  it("sends the caller's headers in order, then the JSON type and the body's length in bytes", async () => {
+    const answer = await raw('/utf8');
+    const own = answer.rawHeaders.filter((_, i) => i % 2 === 0 && !['Date', 'Connection', 'Keep-Alive', 'Transfer-Encoding'].includes(answer.rawHeaders[i]!));
+    expect(own).toEqual(['cache-control', 'x-request-id', 'content-type', 'content-length']);
+    const headers = Object.fromEntries(Array.from({ length: answer.rawHeaders.length / 2 }, (_, i) => [answer.rawHeaders[2 * i]!, answer.rawHeaders[2 * i + 1]!]));
+    expect(headers).toMatchObject({ 'cache-control': 'no-store', 'x-request-id': 'r-1', 'content-type': 'application/json; charset=utf-8', 'content-length': '19' });
+    expect(Buffer.byteLength(UTF8_JSON)).toBe(19); // 16 characters, 19 bytes
+    expect(answer).toMatchObject({ status: 200, text: UTF8_JSON });
+  });
+
+  it('answers once: a second call on a sent response does nothing', async () => {
+    const answer = await raw('/twice');
+    expect({ status: answer.status, text: answer.text, second: answer.rawHeaders.includes('x-second') }).toEqual({ status: 201, text: '{"first":true}', second: false });
+  });
+
+  it('refuses a header value with CR/LF (no header injection) and sends nothing of it', async () => {
+    const answer = await raw('/evil');
+    expect(answer.status).toBe(500);
+    expect(answer.rawHeaders).toEqual(expect.arrayContaining(['x-refused', 'ERR_INVALID_CHAR']));
+    expect(answer.rawHeaders.map((h) => h.toLowerCase())).not.toContain('set-cookie');
+    expect(answer.rawHeaders).not.toContain('x-evil');
+  });
+});

@@ -268,6 +268,8 @@ export class TokenValidator {
     const disagreement = identityDisagreement(user, provider === AD_IDENTITY_PROVIDER);
     if (disagreement) checklist.fail('user-identity', 'user_identity_mismatch', disagreement);
     checklist.pass('user', user.upn ?? user.smtp ?? user.nameid ?? null);
+    // Only overrides: every one of these keys is already on the actor's ValidatedToken, so the hidden class is kept.
+    // eslint-disable-next-line no-restricted-syntax
     return { ...actor, user, outerClaims: o, expiresAt: new Date(times.exp * 1000) };
   }
 
