@@ -13,8 +13,10 @@ export default tseslint.config(
     },
   },
   {
-    // The issuance and validation hot paths (SPEC 7): an object that starts with a spread and then
-    // gets more properties has a new V8 hidden class on every call (garbage, megamorphic access).
+    // The issuance and validation hot paths (SPEC 7). V8 gives the result of `{ ...source }` a map
+    // that keeps no transitions, so each property added after the spread makes a new hidden class
+    // on every call: old-generation garbage and megamorphic property access downstream (≈ 15 µs
+    // per token at the token endpoint until 2026-12-04). Spread last, or write the object out.
     files: ['libs/{token-issuer,validation,http,jwt,crypto}/src/**/*.ts', 'libs/clients/src/*.directory.ts'],
     ignores: ['**/*.spec.ts', '**/*.db-spec.ts', '**/*.openapi.ts'],
     rules: {

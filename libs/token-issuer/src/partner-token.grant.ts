@@ -50,7 +50,7 @@ export class PartnerTokenGrant {
     const outer = buildOuterTokenClaims({
       actorToken,
       actorClaims,
-      user: { nameid, nii: user.sid ? AD_IDENTITY_PROVIDER : ADDRESS_IDENTITY_PROVIDER, ...user }, // spread last: see client-credentials.grant.ts
+      user: { nameid, nii: user.sid ? AD_IDENTITY_PROVIDER : ADDRESS_IDENTITY_PROVIDER, ...user }, // spread last: see the hot-path rule in eslint.config.js
       now,
       lifetimeSeconds: configuration.outerTokenLifetimeSeconds,
     });
