@@ -406,12 +406,13 @@ function report(machine, settings, runs, raw) {
     const signCpu = run.raw.cpu.benchProcessCpuMicrosPerUnit;
     if (signCpu && s.eventLoopCpuMicrosPerToken && s.otherThreadsCpuMicrosPerToken) {
       const pool = machine.uvThreadpoolSize;
+      const allCpuPerToken = s.eventLoopCpuMicrosPerToken + s.otherThreadsCpuMicrosPerToken + (cpu.benchProcessCpuMicrosPerUnit ?? 0);
       const ceiling = (cores) => {
         const rawRate = Math.min(pool, cores) / signCpu;
         const limits = {
           'event loop': 1 / s.eventLoopCpuMicrosPerToken,
           'signing pool': pool / s.otherThreadsCpuMicrosPerToken,
-          'total CPU': cores / (s.eventLoopCpuMicrosPerToken + s.otherThreadsCpuMicrosPerToken + (cpu.benchProcessCpuMicrosPerUnit ?? 0)),
+          'total CPU': cores / allCpuPerToken,
         };
         const [by, rate] = Object.entries(limits).sort((x, y) => x[1] - y[1])[0];
         return { percent: Math.min(100, (rate / rawRate) * 100), limitedBy: by };
@@ -421,7 +422,7 @@ function report(machine, settings, runs, raw) {
       // When the cores are the limit (signing threads ≥ cores, load generator on the same cores),
       // the ratio is about signCpu ÷ (all CPU per token): everything a token costs beyond its one
       // signature must fit in signCpu × (100 ÷ target − 1) for the target to be reachable.
-      const beyondSignature = s.eventLoopCpuMicrosPerToken + s.otherThreadsCpuMicrosPerToken + (cpu.benchProcessCpuMicrosPerUnit ?? 0) - signCpu;
+      const beyondSignature = allCpuPerToken - signCpu;
       const budget = signCpu * (100 / TARGET_PERCENT - 1);
       run.cpuCeilings = { rawSignCpuMicros: signCpu, thisMachine: here, withPoolPlus2Cores: big, beyondSignatureMicros: beyondSignature, budgetMicros: budget };
       cpuLines.push(
