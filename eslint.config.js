@@ -17,7 +17,7 @@ export default tseslint.config(
     // that keeps no transitions, so each property added after the spread makes a new hidden class
     // on every call: old-generation garbage and megamorphic property access downstream (≈ 15 µs
     // per token at the token endpoint until 2026-12-04). Spread last, or write the object out.
-    files: ['libs/{token-issuer,validation,http,jwt,crypto}/src/**/*.ts', 'libs/clients/src/*.directory.ts'],
+    files: ['libs/{token-issuer,oauth-wire,validation,http,jwt,crypto}/src/**/*.ts', 'libs/clients/src/*.directory.ts'],
     ignores: ['**/*.spec.ts', '**/*.db-spec.ts', '**/*.openapi.ts'],
     rules: {
       'no-restricted-syntax': [
@@ -34,6 +34,8 @@ export default tseslint.config(
     files: ['libs/persistence/**/*.ts', '**/*.db-spec.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
+  // Library boundaries: see importBoundaries() below. After the block above, which it narrows.
+  ...importBoundaries(),
   {
     // The server launcher is CommonJS on purpose: it must run before any ES module is loaded.
     files: ['**/*.cjs'],
@@ -45,3 +47,38 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );
+
+/**
+ * Library boundaries. A library or app reaches another library only through its public face, the
+ * `@s2s/<lib>` alias of libs/<lib>/src/index.ts (tsconfig `paths`, jest `moduleNameMapper`): never
+ * a file inside it (`@s2s/<lib>/<file>`), never a relative path out of its own package
+ * (`../../<lib>/src/…`), never a root path (`libs/…`, `apps/…`). Tests too: what a test needs from
+ * another library, that library exports.
+ *
+ * no-restricted-imports matches the text of the import, not the file it resolves to, so how many
+ * `../` leave a package depends on how deep the importing file sits below libs/<lib>/ or
+ * apps/<app>/: one block per depth. A later block's options for a rule replace the earlier ones
+ * (flat config), so these blocks repeat the TypeORM entry of the first block, except for the files
+ * that the block before them lets import TypeORM (libs/persistence, database tests): those keep
+ * the boundaries only. Static imports and `export … from` only; `import()` is not checked.
+ */
+function importBoundaries() {
+  const typeormOnlyInPersistence = { name: 'typeorm', message: 'Only libs/persistence may import TypeORM.' };
+  const mayImportTypeorm = ['libs/persistence/**/*.ts', '**/*.db-spec.ts'];
+  const patterns = (depth) => [
+    { regex: '^@s2s/[^/]+/', message: "Import another library through its index only: '@s2s/<lib>', never a file inside it." },
+    { regex: '^(?:/|(?:libs|apps)/)', message: "Import another library as '@s2s/<lib>', not by its path." },
+    {
+      regex: `^(?:\\./)?(?:\\.\\./){${depth + 1}}`,
+      message: "This relative path leaves the library (or app): import another library as '@s2s/<lib>'.",
+    },
+  ];
+  // depth 1 = libs/<lib>/src/*.ts; 2 = libs/<lib>/src/<folder>/*.ts; …
+  return Array.from({ length: 8 }, (_, depth) => {
+    const files = ['libs', 'apps'].map((root) => `${root}/*/${'*/'.repeat(depth)}*.ts`);
+    return [
+      { files, ignores: mayImportTypeorm, rules: { 'no-restricted-imports': ['error', { paths: [typeormOnlyInPersistence], patterns: patterns(depth) }] } },
+      { files: files.flatMap((file) => mayImportTypeorm.map((allowed) => [file, allowed])), rules: { 'no-restricted-imports': ['error', { patterns: patterns(depth) }] } },
+    ];
+  }).flat();
+}

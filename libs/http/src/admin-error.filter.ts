@@ -11,7 +11,7 @@ import {
 } from '@s2s/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminErrorDto } from './admin-error.dto.js';
-import { FORM_ENDPOINT_PREFIX } from './form-body.js';
+import { FORM_ENDPOINT_PREFIX } from './form-endpoints.js';
 
 const STATUS_OF_DOMAIN_ERROR = new Map<abstract new (...args: never[]) => DomainError, number>([
   [MalformedRequestError, 400],

@@ -1,12 +1,6 @@
-export * from './oauth.errors.js';
-export { parseTokenRequestForm, type TokenRequestParameters } from './token-request.parser.js';
-export { AuthenticationBackoff, MAX_BACKOFF_SECONDS, type BackoffSubject } from './authentication.backoff.js';
-export { ClientAuthenticator, decodeBasic, PresentedAuthorization, type AuthenticatedClient, type ClientAuthenticationMethod } from './client.authenticator.js';
-export { ClientAssertionVerifier, JWT_BEARER_ASSERTION_TYPE, MAX_ASSERTION_LIFETIME_SECONDS } from './client-assertion.verifier.js';
 export { buildAccessTokenClaims, type AccessTokenInput, type UserIdentity } from './access-token.claims.js';
 export { TokenSigner } from './token.signer.js';
 export { TokenTargetResolver, type ResolvedTarget } from './token-target.resolver.js';
-export { OAuthErrorFilter } from './oauth-error.filter.js';
 export { TokenHttpRoute } from './token.http-route.js';
 export { TOKEN_ENDPOINT_OPENAPI } from './token-endpoint.openapi.js';
 export { TokenIssuerModule } from './token-issuer.module.js';

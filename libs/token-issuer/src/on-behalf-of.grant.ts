@@ -5,10 +5,9 @@ import { Clock } from '@s2s/core';
 import { verifyJws } from '@s2s/crypto';
 import { JwtFormatError, parseCompactJwt, type ParsedJwt } from '@s2s/jwt';
 import { OAuthConfigurationService } from '@s2s/oauth-configuration';
+import { InvalidGrantError, InvalidRequestError, InvalidScopeError, type TokenRequestParameters } from '@s2s/oauth-wire';
 import { buildAccessTokenClaims, type UserIdentity } from './access-token.claims.js';
-import { InvalidGrantError, InvalidRequestError, InvalidScopeError } from './oauth.errors.js';
 import type { GrantResult, IssuerEndpoints } from './token-response.js';
-import type { TokenRequestParameters } from './token-request.parser.js';
 import { TokenSigner } from './token.signer.js';
 import { TokenTargetResolver } from './token-target.resolver.js';
 

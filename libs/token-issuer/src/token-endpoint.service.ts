@@ -4,14 +4,23 @@ import { CLIENT_CREDENTIALS_GRANT, JWT_BEARER_GRANT, type GrantType } from '@s2s
 import { AppConfig } from '@s2s/config';
 import { CacheFreshness, cachesTooStale, Clock } from '@s2s/core';
 import { PUBLISHED_PATHS, publishedUrl } from '@s2s/metadata';
-import { AuthenticationBackoff, type BackoffSubject } from './authentication.backoff.js';
-import { ClientAuthenticator, PresentedAuthorization } from './client.authenticator.js';
+import {
+  AuthenticationBackoff,
+  type BackoffSubject,
+  ClientAuthenticator,
+  InvalidClientError,
+  InvalidRequestError,
+  OAuthError,
+  PresentedAuthorization,
+  TemporarilyUnavailableError,
+  type TokenRequestParameters,
+  UnauthorizedClientError,
+  UnsupportedGrantTypeError,
+} from '@s2s/oauth-wire';
 import { ClientCredentialsGrant } from './client-credentials.grant.js';
 import { OnBehalfOfGrant } from './on-behalf-of.grant.js';
-import { InvalidClientError, InvalidRequestError, OAuthError, TemporarilyUnavailableError, UnauthorizedClientError, UnsupportedGrantTypeError } from './oauth.errors.js';
 import { TokenMetrics } from './token.metrics.js';
 import type { GrantResult, IssuerEndpoints, TokenResponse } from './token-response.js';
-import type { TokenRequestParameters } from './token-request.parser.js';
 
 /** Who is asking, for back-off and logs. */
 export interface TokenRequestContext {

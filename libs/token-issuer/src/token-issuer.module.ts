@@ -2,10 +2,8 @@ import { Module } from '@nestjs/common';
 import { CertificatesModule } from '@s2s/certificates';
 import { ClientsModule } from '@s2s/clients';
 import { OAuthConfigurationModule } from '@s2s/oauth-configuration';
+import { OAuthWireModule } from '@s2s/oauth-wire';
 import { PartnersModule } from '@s2s/partners';
-import { AuthenticationBackoff } from './authentication.backoff.js';
-import { ClientAssertionVerifier } from './client-assertion.verifier.js';
-import { ClientAuthenticator } from './client.authenticator.js';
 import { ClientCredentialsGrant } from './client-credentials.grant.js';
 import { OnBehalfOfGrant } from './on-behalf-of.grant.js';
 import { PartnerTokenGrant } from './partner-token.grant.js';
@@ -18,14 +16,12 @@ import { ReplayStorePurger } from './replay-store.purger.js';
 
 /**
  * The built-in token issuer (SPEC 5.4): the token endpoint and its grants. The endpoint is a
- * {@link TokenHttpRoute} that the server mounts ahead of Fastify (no controller).
+ * {@link TokenHttpRoute} that the server mounts ahead of Fastify (no controller). Client
+ * authentication and its back-off come from {@link OAuthWireModule}, shared with introspection.
  */
 @Module({
-  imports: [CertificatesModule, ClientsModule, OAuthConfigurationModule, PartnersModule],
+  imports: [CertificatesModule, ClientsModule, OAuthConfigurationModule, OAuthWireModule, PartnersModule],
   providers: [
-    AuthenticationBackoff,
-    ClientAssertionVerifier,
-    ClientAuthenticator,
     ClientCredentialsGrant,
     OnBehalfOfGrant,
     PartnerTokenGrant,
@@ -36,6 +32,6 @@ import { ReplayStorePurger } from './replay-store.purger.js';
     TokenTargetResolver,
     ReplayStorePurger,
   ],
-  exports: [TokenSigner, AuthenticationBackoff, ClientAuthenticator, TokenHttpRoute],
+  exports: [TokenSigner, TokenHttpRoute],
 })
 export class TokenIssuerModule {}

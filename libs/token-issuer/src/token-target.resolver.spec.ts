@@ -1,7 +1,7 @@
 import { type ClientRegistration, ClientDirectory, ClientRepository, type Resource, ResourceRepository } from '@s2s/clients';
 import { ChangeFeed } from '@s2s/core';
+import { InvalidRequestError, InvalidScopeError, InvalidTargetError, type OAuthError } from '@s2s/oauth-wire';
 import type { PartnerDirectory } from '@s2s/partners';
-import { InvalidRequestError, InvalidScopeError, InvalidTargetError, type OAuthError } from './oauth.errors.js';
 import { TokenTargetResolver } from './token-target.resolver.js';
 
 const CREATED = new Date('2026-11-01T08:00:00Z');

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClientDirectory, type Resource } from '@s2s/clients';
+import { InvalidRequestError, InvalidScopeError, InvalidTargetError } from '@s2s/oauth-wire';
 import { type CachedPartner, PartnerDirectory } from '@s2s/partners';
-import { InvalidRequestError, InvalidScopeError, InvalidTargetError } from './oauth.errors.js';
 
 /** What a token request targets, and which delegated scopes it names (null = all granted, `.default`). */
 export interface ResolvedTarget {

@@ -2,10 +2,9 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppConfig } from '@s2s/config';
 import { DirectRoutes } from '@s2s/http';
-import { type OAuthError } from './oauth.errors.js';
+import { type OAuthError, type TokenRequestParameters } from '@s2s/oauth-wire';
 import type { TokenEndpointService, TokenRequestContext } from './token-endpoint.service.js';
 import { TokenHttpRoute } from './token.http-route.js';
-import type { TokenRequestParameters } from './token-request.parser.js';
 
 interface Answer {
   status: number;
@@ -136,7 +135,7 @@ describe('TokenHttpRoute (POST /oauth2/token as a direct route)', () => {
   });
 
   it('lets the endpoint count its own refusals (not twice)', async () => {
-    const { InvalidClientError } = await import('./oauth.errors.js');
+    const { InvalidClientError } = await import('@s2s/oauth-wire');
     endpoint.answer = async () => {
       throw new InvalidClientError('unknown_client');
     };

@@ -3,10 +3,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@s2s/config';
 import { BodyTooLargeError, type DirectRequestContext, type DirectRoute, mediaTypeOf, readBodyText, sendJson } from '@s2s/http';
 import { PUBLISHED_PATHS } from '@s2s/metadata';
-import { InvalidRequestError, OAuthError, RequestTooLargeError, ServerError, TemporarilyUnavailableError } from './oauth.errors.js';
-import { noStoreHeaders, oauthErrorResponse } from './oauth-error.response.js';
+import { InvalidRequestError, noStoreHeaders, OAuthError, oauthErrorResponse, parseTokenRequestForm, RequestTooLargeError, ServerError, TemporarilyUnavailableError } from '@s2s/oauth-wire';
 import { TokenEndpointService } from './token-endpoint.service.js';
-import { parseTokenRequestForm } from './token-request.parser.js';
 import { tokenResponseJson } from './token-response.js';
 
 const FORM = 'application/x-www-form-urlencoded';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { coversRealm, type IssuerKey, TokenIssuerKeyRing } from '@s2s/certificates';
 import { Clock } from '@s2s/core';
 import { type CompactJws, encodeSegment, signCompactJws } from '@s2s/jwt';
-import { ServerError, TemporarilyUnavailableError } from './oauth.errors.js';
+import { ServerError, TemporarilyUnavailableError } from '@s2s/oauth-wire';
 
 /**
  * Signs tokens with the current OAuth token-issuer key from memory (no database), RS256 off the

@@ -1,6 +1,5 @@
+import { InvalidRequestError, type TokenRequestParameters } from '@s2s/oauth-wire';
 import type { UserIdentity } from './access-token.claims.js';
-import { InvalidRequestError } from './oauth.errors.js';
-import type { TokenRequestParameters } from './token-request.parser.js';
 
 const USER_PARAMETERS = ['upn', 'smtp', 'sip', 'sid'] as const;
 const PRINTABLE = /^[^\s\p{Cc}]{1,256}$/u;

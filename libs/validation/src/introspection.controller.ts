@@ -2,9 +2,8 @@ import { Body, Controller, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@s2s/admin-access';
 import { AppConfig } from '@s2s/config';
-import { FormBody } from '@s2s/http';
 import { PUBLISHED_PATHS, publishedUrl } from '@s2s/metadata';
-import { ClientAuthenticator, InvalidRequestError, OAuthErrorFilter, parseTokenRequestForm, PresentedAuthorization } from '@s2s/token-issuer';
+import { ClientAuthenticator, FormBody, InvalidRequestError, OAuthErrorFilter, parseTokenRequestForm, PresentedAuthorization } from '@s2s/oauth-wire';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TokenValidator } from './token.validator.js';
 import { introspectionResponse } from './introspection.response.js';

@@ -3,8 +3,8 @@ import { CertificatesModule } from '@s2s/certificates';
 import { ClientsModule } from '@s2s/clients';
 import { OAuthConfigurationModule } from '@s2s/oauth-configuration';
 import { OAuthServersModule } from '@s2s/oauth-servers';
+import { OAuthWireModule } from '@s2s/oauth-wire';
 import { PartnersModule } from '@s2s/partners';
-import { TokenIssuerModule } from '@s2s/token-issuer';
 import { IntrospectionController } from './introspection.controller.js';
 import { TokenValidationController } from './token-validation.controller.js';
 import { TokenValidator } from './token.validator.js';
@@ -16,7 +16,7 @@ import { ValidationMetrics } from './validation.metrics.js';
 
 /** Validation (SPEC 5.6): the validator, introspection, explain, and the guard resource servers import. */
 @Module({
-  imports: [CertificatesModule, ClientsModule, PartnersModule, OAuthServersModule, OAuthConfigurationModule, TokenIssuerModule],
+  imports: [CertificatesModule, ClientsModule, PartnersModule, OAuthServersModule, OAuthConfigurationModule, OAuthWireModule],
   controllers: [IntrospectionController, TokenValidationController, WhoAmIController],
   providers: [TokenValidator, ValidationMetrics, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
   exports: [TokenValidator, S2sBearerGuard, BearerChallenge, BearerTokenFilter],

@@ -4,7 +4,7 @@ import { Clock } from '@s2s/core';
 import { timingSafeEqualDigests } from '@s2s/crypto';
 import { type AssertionAudience, ClientAssertionVerifier } from './client-assertion.verifier.js';
 import { InvalidClientError, InvalidRequestError } from './oauth.errors.js';
-import type { TokenRequestParameters } from './token-request.parser.js';
+import type { TokenRequestParameters } from './oauth-form.parser.js';
 
 export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 

@@ -1,5 +1,5 @@
 import { InvalidRequestError } from './oauth.errors.js';
-import { parseTokenRequestForm } from './token-request.parser.js';
+import { parseTokenRequestForm } from './oauth-form.parser.js';
 
 function caught(fn: () => unknown): unknown {
   try {

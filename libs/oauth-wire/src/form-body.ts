@@ -1,6 +1,3 @@
-/** Paths whose endpoints take `application/x-www-form-urlencoded` bodies (RFC 6749 3.2). */
-export const FORM_ENDPOINT_PREFIX = '/oauth2/';
-
 /**
  * A form-encoded body, handed to the OAuth endpoints as text so they parse it themselves (and can
  * refuse a repeated parameter, which a generic parser would merge or drop).

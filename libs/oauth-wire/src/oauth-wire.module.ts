@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { ClientsModule } from '@s2s/clients';
+import { AuthenticationBackoff } from './authentication.backoff.js';
+import { ClientAssertionVerifier } from './client-assertion.verifier.js';
+import { ClientAuthenticator } from './client.authenticator.js';
+
+/**
+ * What every OAuth endpoint speaks (RFC 6749 2.3, 3.2, 5.2; RFC 7523): client authentication
+ * (`client_secret_basic`, `client_secret_post`, `private_key_jwt`) and the back-off after failed
+ * attempts. A static module, so Nest makes one instance of each provider however many modules
+ * import it: the token endpoint (`TokenIssuerModule`) and introspection (`ValidationModule`) share
+ * one back-off record and one assertion verifier. The error classes, their rendering and the form
+ * parser are plain functions and classes, imported from `@s2s/oauth-wire` without the module.
+ */
+@Module({
+  imports: [ClientsModule],
+  providers: [AuthenticationBackoff, ClientAssertionVerifier, ClientAuthenticator],
+  exports: [AuthenticationBackoff, ClientAssertionVerifier, ClientAuthenticator],
+})
+export class OAuthWireModule {}
