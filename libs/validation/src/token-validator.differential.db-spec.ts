@@ -72,6 +72,8 @@ type TextMutation =
   | { kind: 'pretty' }
   | { kind: 'escaped-key'; key: string }
   | { kind: 'duplicate'; key: string; value: Change; attackerLast: boolean }
+  | { kind: 'escaped-duplicate'; key: string; attackerLast: boolean }
+  | { kind: 'nested-duplicate'; depth: number }
   | { kind: 'proto' }
   | { kind: 'bom' }
   | { kind: 'invalid-utf8'; bytes: number[] }
@@ -111,6 +113,8 @@ interface Common {
 
 interface SelfCase extends Common {
   kind: 'self';
+  /** Which token from the token endpoint is mutated. */
+  base: 'app' | 'user';
   claims: [string, Change][];
   /** The instant of validation: an anchor claim of the (mutated) token plus a delta in seconds. */
   clock: { anchor: 'iat' | 'nbf' | 'exp' | 'start'; delta: number };
@@ -135,6 +139,17 @@ interface Credential {
   x5t: string;
 }
 
+interface IssuedToken {
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+  token: string;
+}
+
+const decodeIssued = (token: string): IssuedToken => {
+  const [header, payload] = token.split('.');
+  return { token, header: JSON.parse(Buffer.from(header!, 'base64url').toString()), claims: JSON.parse(Buffer.from(payload!, 'base64url').toString()) };
+};
+
 interface World {
   module: TestingModule;
   database: TestDatabase;
@@ -144,7 +159,8 @@ interface World {
   /** Unix seconds the frozen clock starts at (and our token was issued at). */
   start: number;
   skew: number;
-  issued: { header: Record<string, unknown>; claims: Record<string, unknown>; token: string };
+  /** Tokens from the real token endpoint: an app token (roles) and a delegated user token (scp, upn, act). */
+  issued: Record<'app' | 'user', IssuedToken>;
   issuer: Credential & { joseKey: JoseKey; x5tS256: string; certificateDer: string };
   partner: Credential & { joseKey: JoseKey; iss: string; nameid: string; aud: string };
   strangerRsa: Credential;
@@ -216,17 +232,19 @@ async function openWorld(): Promise<World> {
   if (!signing?.privateKey) throw new Error('the token-issuer key is not loaded');
 
   // A registered resource and client, and one real token from the token endpoint.
-  await module.get(ResourceService).create({ appIdUri: RESOURCE, displayName: 'Orders', roles: [{ value: 'Orders.Read', allowedMemberTypes: ['Application'] }] }, admin);
+  await module.get(ResourceService).create(
+    { appIdUri: RESOURCE, displayName: 'Orders', roles: [{ value: 'Orders.Read', allowedMemberTypes: ['Application'] }], scopes: [{ value: 'Orders.ReadWrite' }] },
+    admin,
+  );
   const clients = module.get(ClientService);
-  const { registration, issued } = await clients.create({ displayName: 'differential', grantTypes: ['client_credentials'], withSecret: true }, admin);
-  await clients.grantRole(registration.client.clientId, RESOURCE, 'Orders.Read', admin);
-  const token = await issueThroughTokenEndpoint(module.get(TokenHttpRoute), {
-    grant_type: 'client_credentials',
-    client_id: registration.client.clientId,
-    client_secret: issued!.value,
-    resource: RESOURCE,
-  });
-  const [headerSegment, payloadSegment] = token.split('.');
+  const app = await clients.create({ displayName: 'differential-app', grantTypes: ['client_credentials'], withSecret: true }, admin);
+  await clients.grantRole(app.registration.client.clientId, RESOURCE, 'Orders.Read', admin);
+  const actAs = await clients.create({ displayName: 'differential-act-as', grantTypes: ['client_credentials'], actAsUsers: true, withSecret: true }, admin);
+  await clients.grantScope(actAs.registration.client.clientId, RESOURCE, 'Orders.ReadWrite', admin);
+  const route = module.get(TokenHttpRoute);
+  const credentials = (created: typeof app) => ({ grant_type: 'client_credentials', client_id: created.registration.client.clientId, client_secret: created.issued!.value, resource: RESOURCE });
+  const appToken = await issueThroughTokenEndpoint(route, credentials(app));
+  const userToken = await issueThroughTokenEndpoint(route, { ...credentials(actAs), upn: 'alice@contoso.com' });
 
   const partnerGuid = randomUUID();
   await module.get(PartnerApplicationService).create(
@@ -243,7 +261,7 @@ async function openWorld(): Promise<World> {
     clock,
     start,
     skew: configuration.cached().clockSkewSeconds,
-    issued: { token, header: JSON.parse(Buffer.from(headerSegment!, 'base64url').toString()), claims: JSON.parse(Buffer.from(payloadSegment!, 'base64url').toString()) },
+    issued: { app: decodeIssued(appToken), user: decodeIssued(userToken) },
     issuer: {
       privateKey: signing.privateKey,
       publicPem: publicPem(signing.publicKey),
@@ -336,6 +354,14 @@ function textBytes(world: World, object: Record<string, unknown>, mutation: Text
       const value = 'set' in mutation.value && mutation.value.set === '$SAME' ? jsonText(current ?? null) : changeValueText(world, mutation.value);
       return Buffer.from(withMember(`"${mutation.key}":${value}`, !mutation.attackerLast));
     }
+    case 'escaped-duplicate': {
+      // The key again, spelled with a \u escape: only a parser that unescapes keys sees the duplicate.
+      const escaped = `\\u${mutation.key.charCodeAt(0).toString(16).padStart(4, '0')}${mutation.key.slice(1)}`;
+      return Buffer.from(withMember(`"${escaped}":${jsonText(object[mutation.key] ?? null)}`, !mutation.attackerLast));
+    }
+    case 'nested-duplicate':
+      // A repeated key inside a claim nested `depth` deep (our strict parser has a fast path up to depth 32).
+      return Buffer.from(withMember(`"x-nested":${'['.repeat(mutation.depth)}{"k":1,"k":2}${']'.repeat(mutation.depth)}`, false));
     case 'proto':
       return Buffer.from(withMember('"__proto__":{"admin":true}', true));
     case 'bom':
@@ -464,8 +490,8 @@ function buildToken(world: World, testCase: Case): Built {
   let claims: Record<string, unknown>;
   let legit: KeyObject;
   if (testCase.kind === 'self') {
-    header = applyChanges(world, world.issued.header, testCase.header);
-    claims = applyChanges(world, world.issued.claims, testCase.claims);
+    header = applyChanges(world, world.issued[testCase.base].header, testCase.header);
+    claims = applyChanges(world, world.issued[testCase.base].claims, testCase.claims);
     legit = world.issuer.privateKey;
   } else {
     const { nbfOffset, lifetime, strings, iat } = testCase.times;
@@ -857,7 +883,7 @@ function arbitraries(skew: number, lifetime: number): { self: fc.Arbitrary<SelfC
       ),
     ),
     { arbitrary: fc.tuple(fc.constantFrom('exp', 'nbf', 'iat'), timeValue), weight: 4 },
-    fc.tuple(fc.constantFrom('sub', 'client_id', 'azp', 'appid', 'tid', 'jti', 'idtyp', 'roles', 'scp', 'act', 'x-foo'), json.map(set)),
+    fc.tuple(fc.constantFrom('sub', 'client_id', 'azp', 'appid', 'tid', 'jti', 'idtyp', 'roles', 'scp', 'act', 'upn', 'sid', 'nameid', 'actortoken', 'x-foo'), json.map(set)),
     fc.constantFrom<[string, Change]>(['x-pad', set('$PAD_UNDER')], ['x-pad', set('$PAD_OVER')]),
   );
   /** `sameClaims`: the text may be re-encoded (spacing, escapes, a repeated key with its own value…) but says the same. */
@@ -868,6 +894,8 @@ function arbitraries(skew: number, lifetime: number): { self: fc.Arbitrary<SelfC
       fc
         .record({ key: fc.constantFrom(...keys), value: sameClaims ? fc.constant(set('$SAME')) : fc.oneof(fc.constant(set('$SAME')), json.map(set)), attackerLast: fc.boolean() })
         .map((d): TextMutation => ({ kind: 'duplicate', ...d })),
+      fc.record({ key: fc.constantFrom(...keys), attackerLast: fc.boolean() }).map((d): TextMutation => ({ kind: 'escaped-duplicate', ...d })),
+      fc.constantFrom(0, 1, 30, 31, 32, 33, 40).map((depth): TextMutation => ({ kind: 'nested-duplicate', depth })),
       fc.constant<TextMutation>({ kind: 'proto' }),
       fc.constant<TextMutation>({ kind: 'bom' }),
       fc.constantFrom([0xc3, 0x28], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0x80], [0xe2, 0x82], [0xff], [0xf4, 0x90, 0x80, 0x80]).map((bytes): TextMutation => ({ kind: 'invalid-utf8', bytes: [...bytes] })),
@@ -903,6 +931,7 @@ function arbitraries(skew: number, lifetime: number): { self: fc.Arbitrary<SelfC
   });
   const self = fc.record({
     kind: fc.constant<'self'>('self'),
+    base: fc.constantFrom<SelfCase['base']>('app', 'user'),
     ...common(selfTyp, ['alg', 'typ', 'kid'], ['iss', 'aud', 'exp', 'nbf', 'iat'], false),
     claims: rarely(fc.array(claimChange, { minLength: 1, maxLength: 3 }), 2).map((changes) => changes ?? []),
     clock: fc.record({
@@ -960,13 +989,18 @@ describe('TokenValidator vs jose (differential, property-based)', () => {
 
   it('the base tokens are accepted by both (our token from the token endpoint; a partner actor token)', async () => {
     world.clock.set(new Date(world.start * 1000));
-    expect(world.issued.header).toMatchObject({ typ: 'at+jwt', alg: 'RS256', kid: world.issuer.x5t });
-    expect(world.issued.claims).toMatchObject({ iss: ISSUER, aud: RESOURCE, iat: world.start, nbf: world.start, roles: ['Orders.Read'] });
-    expect(await world.validator.validate(world.issued.token, { audience: RESOURCE })).toMatchObject({ valid: true });
-    const selfCase: SelfCase = { kind: 'self', header: [], claims: [], headerText: undefined, payloadText: undefined, encoding: undefined, signature: undefined, key: undefined, token: undefined, clock: { anchor: 'start', delta: 0 } };
+    const { app, user } = world.issued;
+    expect(app.header).toMatchObject({ typ: 'at+jwt', alg: 'RS256', kid: world.issuer.x5t });
+    expect(app.claims).toMatchObject({ iss: ISSUER, aud: RESOURCE, iat: world.start, nbf: world.start, idtyp: 'app', roles: ['Orders.Read'] });
+    expect(user.claims).toMatchObject({ iss: ISSUER, aud: RESOURCE, idtyp: 'user', sub: 'alice@contoso.com', upn: 'alice@contoso.com', scp: 'Orders.ReadWrite', act: { sub: expect.any(String) } });
+    for (const issued of [app, user]) {
+      expect(await world.validator.validate(issued.token, { audience: RESOURCE })).toMatchObject({ valid: true });
+      expect(await joseVerdict(world, { kind: 'self' } as SelfCase, issued.token, world.clock.now())).toBeNull();
+    }
+    const selfCase: SelfCase = { kind: 'self', base: 'app', header: [], claims: [], headerText: undefined, payloadText: undefined, encoding: undefined, signature: undefined, key: undefined, token: undefined, clock: { anchor: 'start', delta: 0 } };
     // Re-signing the unchanged header and claims gives back the issued token: the harness signs as the service does.
-    expect(buildToken(world, selfCase).token).toBe(world.issued.token);
-    expect(await joseVerdict(world, selfCase, world.issued.token, world.clock.now())).toBeNull();
+    expect(buildToken(world, selfCase).token).toBe(app.token);
+    expect(buildToken(world, { ...selfCase, base: 'user' }).token).toBe(user.token);
     const actorCase: ActorCase = { ...selfCase, kind: 'actor', times: { nbfOffset: 0, lifetime: 3600, strings: true, iat: false }, extraClaims: [] };
     const actor = buildToken(world, actorCase).token;
     expect(await world.validator.validate(actor)).toMatchObject({ valid: true, token: { trust: { kind: 'partner' } } });
@@ -975,7 +1009,7 @@ describe('TokenValidator vs jose (differential, property-based)', () => {
 
   it('PENDING-subsecond-clock: with a non-integer nbf or exp and a clock inside a second, jose (whole seconds) and we (milliseconds) differ', async () => {
     const verdicts = async (claims: [string, Change][], nowSeconds: number): Promise<[boolean, string | null]> => {
-      const testCase: SelfCase = { kind: 'self', header: [], claims, headerText: undefined, payloadText: undefined, encoding: undefined, signature: undefined, key: undefined, token: undefined, clock: { anchor: 'start', delta: 0 } };
+      const testCase: SelfCase = { kind: 'self', base: 'app', header: [], claims, headerText: undefined, payloadText: undefined, encoding: undefined, signature: undefined, key: undefined, token: undefined, clock: { anchor: 'start', delta: 0 } };
       const { token } = buildToken(world, testCase);
       const now = new Date(nowSeconds * 1000);
       world.clock.set(now);
@@ -992,11 +1026,26 @@ describe('TokenValidator vs jose (differential, property-based)', () => {
     expect(await verdicts([['exp', { rel: -skew }]], start + 0.7)).toEqual([false, 'ERR_JWT_EXPIRED']);
   });
 
+  it('agreements worth a decision (both accept; see the report): a lone surrogate in a claim, a 10-year lifetime, a numeric kid beside a valid x5t', async () => {
+    const both = async (testCase: SelfCase): Promise<[boolean, string | null]> => {
+      const { token, now } = buildToken(world, testCase);
+      world.clock.set(now);
+      return [(await world.validator.validate(token, { audience: RESOURCE })).valid, await joseVerdict(world, testCase, token, now)];
+    };
+    const base: SelfCase = { kind: 'self', base: 'app', header: [], claims: [], headerText: undefined, payloadText: undefined, encoding: undefined, signature: undefined, key: undefined, token: undefined, clock: { anchor: 'start', delta: 0 } };
+    // Catalogue B06 asks for a refusal of a lone \uD800 in a claim; neither refuses one written as an escape.
+    expect(await both({ ...base, payloadText: { kind: 'lone-surrogate' } })).toEqual([true, null]);
+    // Our own tokens have no maximum lifetime at validation (the OAuth-server path caps at 24 h; SPEC 5.6 lists "maximum lifetime").
+    expect(await both({ ...base, claims: [['exp', { rel: 10 * 365 * DAY }]] })).toEqual([true, null]);
+    // A kid that is not a string is skipped and x5t used (catalogue A16 names alg and typ type confusion only).
+    expect(await both({ ...base, header: [['kid', set(123)]] })).toEqual([true, null]);
+  });
+
   it(
     `agrees with jose plus the documented rules on ${RUNS} generated cases (seed ${SEED})`,
     async () => {
       const started = Date.now();
-      const { self, actor } = arbitraries(world.skew, Number(world.issued.claims.exp) - Number(world.issued.claims.iat));
+      const { self, actor } = arbitraries(world.skew, Number(world.issued.app.claims.exp) - Number(world.issued.app.claims.iat));
       const tally: Tally = { cases: 0, self: 0, actor: 0, bothAccepted: 0, bothRefusedByJose: 0, stricterByRule: new Map(), examples: new Map(), ourReasons: new Map(), joseCodes: new Map() };
       const property = fc.asyncProperty(fc.oneof({ arbitrary: self, weight: 3 }, { arbitrary: actor, weight: 1 }), async (testCase) => {
         const { token, now } = buildToken(world, testCase);
