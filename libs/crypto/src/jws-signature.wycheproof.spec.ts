@@ -15,7 +15,7 @@ import { ChangeFeed, FrozenClock } from '@s2s/core';
 import { JwtFormatError, parseCompactJwt } from '@s2s/jwt';
 import { OpenSslToolkit, REPO_ROOT } from '@s2s/testing';
 // The client-assertion verifier through its library's public alias (it may move to another library).
-import { ClientAssertionVerifier, InvalidClientError, JWT_BEARER_ASSERTION_TYPE, type OAuthError } from '@s2s/token-issuer';
+import { ClientAssertionVerifier, InvalidClientError, JWT_BEARER_ASSERTION_TYPE, type OAuthError } from '@s2s/oauth-wire';
 import { type JwsAlgorithm, verifyJws } from './jws-signature.js';
 
 /**
