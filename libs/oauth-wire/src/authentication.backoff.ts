@@ -25,7 +25,8 @@ interface FailureRecord {
  * within a 15-minute window (counted from its first failure), or an address AUTH_BACKOFF_ADDRESS_FAILURES (default 20: one server may
  * host several clients), each further failure doubles the wait (1 s, 2 s, 4 s … at most 5 min),
  * answered with 429 and `Retry-After`. A success clears the client's record. Kept in memory per
- * instance: guesses spread over N instances get at most N times the rate.
+ * instance: guesses spread over N instances get at most N times the rate. Checked and fed by
+ * `ClientAuthenticationService` alone, for the token endpoint and introspection alike.
  */
 @Injectable()
 export class AuthenticationBackoff {

@@ -20,7 +20,9 @@ const DUMMY_HASH = 'x'.repeat(43);
 /**
  * Client authentication at the token endpoint (RFC 6749 2.3, RFC 7523 2.2): exactly one method per
  * request; `client_secret_basic` decoded per RFC 6749 appendix B; secrets compared in constant time
- * as keyed hashes; unknown clients, wrong secrets and disabled clients fail the same way.
+ * as keyed hashes; unknown clients, wrong secrets and disabled clients fail the same way. The
+ * credentials only: endpoints authenticate through `ClientAuthenticationService`, which wraps
+ * this in the back-off.
  */
 @Injectable()
 export class ClientAuthenticator {
@@ -96,11 +98,18 @@ export class ClientAuthenticator {
 const BASIC_SCHEME = /^basic /i;
 
 /**
- * A request's `Authorization` header, its Basic credentials decoded at most once: the token endpoint
- * needs the client id before authentication (back-off) and the credentials for it.
+ * A request's `Authorization` header, its Basic credentials decoded at most once: the back-off
+ * (`ClientAuthenticationService`) needs the client id before authentication and the
+ * authenticator the credentials.
  */
 export class PresentedAuthorization {
   private decoded: { clientId: string; secret: string } | InvalidRequestError | undefined;
+  /**
+   * The client id the request claims (lower-cased), set by `ClientAuthenticationService` once
+   * the caller's address has passed its back-off check; null before that or when the request names
+   * none. For the refusal log of an unauthenticated request: who it said it was.
+   */
+  claimedClientId: string | null = null;
 
   constructor(readonly header: string | undefined) {}
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ClientsModule } from '@s2s/clients';
 import { AuthenticationBackoff } from './authentication.backoff.js';
 import { ClientAssertionVerifier } from './client-assertion.verifier.js';
+import { ClientAuthenticationService } from './client-authentication.service.js';
 import { ClientAuthenticator } from './client.authenticator.js';
 
 /**
@@ -9,12 +10,14 @@ import { ClientAuthenticator } from './client.authenticator.js';
  * (`client_secret_basic`, `client_secret_post`, `private_key_jwt`) and the back-off after failed
  * attempts. A static module, so Nest makes one instance of each provider however many modules
  * import it: the token endpoint (`TokenIssuerModule`) and introspection (`ValidationModule`) share
- * one back-off record and one assertion verifier. The error classes, their rendering and the form
- * parser are plain functions and classes, imported from `@s2s/oauth-wire` without the module.
+ * one back-off record and one assertion verifier, and authenticate clients through the one
+ * {@link ClientAuthenticationService} (back-off checked and fed there, nowhere else). The error
+ * classes, their rendering and the form parser are plain functions and classes, imported from
+ * `@s2s/oauth-wire` without the module.
  */
 @Module({
   imports: [ClientsModule],
-  providers: [AuthenticationBackoff, ClientAssertionVerifier, ClientAuthenticator],
-  exports: [AuthenticationBackoff, ClientAssertionVerifier, ClientAuthenticator],
+  providers: [AuthenticationBackoff, ClientAssertionVerifier, ClientAuthenticator, ClientAuthenticationService],
+  exports: [AuthenticationBackoff, ClientAssertionVerifier, ClientAuthenticator, ClientAuthenticationService],
 })
 export class OAuthWireModule {}

@@ -104,11 +104,13 @@ export interface HttpResponse {
 
 /**
  * One HTTP(S) request over a real connection, trusting `ca` for TLS (the server's self-signed
- * certificate). Never disables certificate verification.
+ * certificate). Never disables certificate verification. `localAddress` picks the source address
+ * (e.g. `127.0.0.2`: on Linux all of 127.0.0.0/8 is loopback), so a test can be a caller of its own
+ * to what the server keys by address (back-off).
  */
 export function httpRequest(
   url: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer; ca?: Buffer | null } = {},
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer; ca?: Buffer | null; localAddress?: string } = {},
 ): Promise<HttpResponse> {
   const target = new URL(url);
   const send = target.protocol === 'https:' ? request : plainRequest;
@@ -119,6 +121,7 @@ export function httpRequest(
         method: init.method ?? 'GET',
         headers: { ...(init.body !== undefined ? { 'content-length': String(Buffer.byteLength(init.body)) } : {}), ...init.headers },
         ...(target.protocol === 'https:' ? { agent: new Agent({ ca: init.ca ?? undefined, keepAlive: false }) } : {}),
+        ...(init.localAddress !== undefined ? { localAddress: init.localAddress } : {}),
       },
       (res) => {
         const chunks: Buffer[] = [];

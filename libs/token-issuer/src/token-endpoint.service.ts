@@ -5,10 +5,7 @@ import { AppConfig } from '@s2s/config';
 import { CacheFreshness, cachesTooStale, Clock } from '@s2s/core';
 import { PUBLISHED_PATHS, publishedUrl } from '@s2s/metadata';
 import {
-  AuthenticationBackoff,
-  type BackoffSubject,
-  ClientAuthenticator,
-  InvalidClientError,
+  ClientAuthenticationService,
   InvalidRequestError,
   OAuthError,
   PresentedAuthorization,
@@ -30,9 +27,10 @@ export interface TokenRequestContext {
 }
 
 /**
- * `POST /oauth2/token` (SPEC 5.4): back-off check, client authentication, grant dispatch. Every
- * refusal is counted by error and reason and logged with the reason; the caller only sees the
- * public description.
+ * `POST /oauth2/token` (SPEC 5.4): client authentication with its back-off
+ * ({@link ClientAuthenticationService}, shared with introspection), grant dispatch. Every refusal
+ * is counted by error and reason and logged with the reason; the caller only sees the public
+ * description.
  */
 @Injectable()
 export class TokenEndpointService {
@@ -44,8 +42,7 @@ export class TokenEndpointService {
     config: AppConfig,
     private readonly freshness: CacheFreshness,
     private readonly clock: Clock,
-    private readonly authenticator: ClientAuthenticator,
-    private readonly backoff: AuthenticationBackoff,
+    private readonly authentication: ClientAuthenticationService,
     private readonly clientCredentials: ClientCredentialsGrant,
     private readonly onBehalfOf: OnBehalfOfGrant,
     private readonly metrics: TokenMetrics,
@@ -57,17 +54,15 @@ export class TokenEndpointService {
 
   async token(parameters: TokenRequestParameters, context: TokenRequestContext): Promise<TokenResponse> {
     const started = performance.now();
+    // For the refusal log: the authenticated client's id; until then the claimed one (see the catch).
     let clientId: string | null = null;
+    const authorization = new PresentedAuthorization(context.authorization);
     try {
       if (cachesTooStale(this.freshness, this.clock.now(), this.outageToleranceSeconds)) {
         // SPEC 8: after the tolerated outage, fail closed rather than trust a stale snapshot.
         throw new TemporarilyUnavailableError('the database has been unreachable for too long; retry later', 'database_unavailable');
       }
-      this.refuseWhileBackingOff({ kind: 'address', address: context.remoteAddress });
-      const authorization = new PresentedAuthorization(context.authorization);
-      clientId = this.authenticator.claimedClientId(parameters, authorization);
-      if (clientId) this.refuseWhileBackingOff({ kind: 'client', clientId });
-      const client = await this.authenticate(parameters, authorization, context.remoteAddress, clientId);
+      const { cached: client } = await this.authentication.authenticate(parameters, authorization, this.endpoints, context.remoteAddress);
       clientId = client.client.clientId;
 
       const grantType = parameters.get('grant_type');
@@ -83,7 +78,7 @@ export class TokenEndpointService {
       return result.response;
     } catch (error) {
       if (error instanceof OAuthError) {
-        this.recordRefusal(error, context, clientId);
+        this.recordRefusal(error, context, clientId ?? authorization.claimedClientId);
         this.metrics.duration.observe({ result: 'refused' }, (performance.now() - started) / 1000);
       }
       throw error;
@@ -94,26 +89,5 @@ export class TokenEndpointService {
   recordRefusal(error: OAuthError, context: Pick<TokenRequestContext, 'requestId' | 'remoteAddress'>, clientId: string | null = null): void {
     this.metrics.failed.inc({ error: error.error, reason: error.reason });
     this.logger.warn({ requestId: context.requestId, error: error.error, reason: error.reason, clientId, remoteAddress: context.remoteAddress }, 'token request refused');
-  }
-
-  private async authenticate(parameters: TokenRequestParameters, authorization: PresentedAuthorization, remoteAddress: string, claimedClientId: string | null) {
-    try {
-      const { cached } = await this.authenticator.authenticate(parameters, authorization, this.endpoints);
-      this.backoff.recordSuccess({ kind: 'client', clientId: cached.client.clientId });
-      return cached;
-    } catch (error) {
-      if (error instanceof InvalidClientError) {
-        this.backoff.recordFailure({ kind: 'address', address: remoteAddress });
-        if (claimedClientId) this.backoff.recordFailure({ kind: 'client', clientId: claimedClientId });
-      }
-      throw error;
-    }
-  }
-
-  private refuseWhileBackingOff(subject: BackoffSubject): void {
-    const retryAfter = this.backoff.retryAfterSeconds(subject);
-    if (retryAfter > 0) {
-      throw new TemporarilyUnavailableError(`too many failed authentications; retry after ${retryAfter} s`, `backoff_${subject.kind}`, 429, retryAfter);
-    }
   }
 }
