@@ -157,8 +157,8 @@ export interface ClientDto {
   readonly allowTokenEndpointAudience: boolean;
   readonly secrets: readonly ClientSecretDto[];
   readonly certificates: readonly ClientCertificateDto[];
-  readonly roleGrants: readonly string[];
-  readonly scopeGrants: readonly string[];
+  readonly roleGrants: readonly GrantedRoleDto[];
+  readonly scopeGrants: readonly GrantedScopeDto[];
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -301,8 +301,8 @@ export interface CreatedClientDto {
   readonly allowTokenEndpointAudience: boolean;
   readonly secrets: readonly ClientSecretDto[];
   readonly certificates: readonly ClientCertificateDto[];
-  readonly roleGrants: readonly string[];
-  readonly scopeGrants: readonly string[];
+  readonly roleGrants: readonly GrantedRoleDto[];
+  readonly scopeGrants: readonly GrantedScopeDto[];
   readonly createdAt: string;
   readonly updatedAt: string;
   /** The first secret. Shown only in this response. */
@@ -329,6 +329,20 @@ export interface DelegatedScopeDto {
 export interface FieldProblemDto {
   readonly field: string;
   readonly message: string;
+}
+
+export interface GrantedRoleDto {
+  /** Application ID URI of the resource. */
+  readonly resource: string;
+  readonly resourceId: string;
+  readonly role: string;
+}
+
+export interface GrantedScopeDto {
+  /** Application ID URI of the resource. */
+  readonly resource: string;
+  readonly resourceId: string;
+  readonly scope: string;
 }
 
 export interface ImportCertificateDto {
@@ -425,8 +439,8 @@ export interface ResourceDto {
   readonly id: string;
   readonly appIdUri: string;
   readonly displayName: string;
-  readonly roles: readonly AppRoleDto[];
-  readonly scopes: readonly DelegatedScopeDto[];
+  readonly roles: readonly ResourceRoleDto[];
+  readonly scopes: readonly ResourceScopeDto[];
   readonly clientId: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -434,6 +448,17 @@ export interface ResourceDto {
 
 export interface ResourceListDto {
   readonly items: readonly ResourceDto[];
+}
+
+export interface ResourceRoleDto {
+  readonly value: string;
+  readonly description: string;
+  readonly allowedMemberTypes: readonly ('Application' | 'User')[];
+}
+
+export interface ResourceScopeDto {
+  readonly value: string;
+  readonly description: string;
 }
 
 export interface RoleGrantDto {
