@@ -4,10 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadAppConfig } from '@s2s/config';
 import { startServer } from '../../trust-server/src/server.factory.js';
-import { generateApiTypes, type OpenApiDocument } from './openapi-types.generator.js';
-
-/** Where the generated types are committed, relative to the repository root. */
-export const GENERATED_TYPES_PATH = 'apps/s2sctl/src/generated/admin-api.types.ts';
+import { GENERATED_TYPES_PATH, generateApiTypes, type OpenApiDocument } from './openapi-types.generator.js';
 
 /**
  * `npm run generate:api-types`: starts the trust server in this process (embedded PGlite in a

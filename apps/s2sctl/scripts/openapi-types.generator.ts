@@ -46,6 +46,9 @@ export interface SchemaObject {
   readonly [keyword: string]: unknown;
 }
 
+/** Where s2sctl's generated API types are committed, relative to the repository root. */
+export const GENERATED_TYPES_PATH = 'apps/s2sctl/src/generated/admin-api.types.ts';
+
 /** How to regenerate, printed in the header and by the drift test. */
 export const REGENERATE_COMMAND = 'npm run generate:api-types';
 
@@ -170,7 +173,9 @@ class TypeEmitter {
     }
     const types = typeof schema.type === 'string' ? [schema.type] : [...(schema.type ?? [])];
     const nullable = schema.nullable === true || types.includes('null');
-    const base = this.baseType(schema, types.filter((type) => type !== 'null'), pointer, indent);
+    const nonNullTypes = types.filter((type) => type !== 'null');
+    // `type: 'null'` alone (3.1, e.g. the null member of a oneOf) is null, not "any type".
+    const base = types.length > 0 && nonNullTypes.length === 0 ? 'null' : this.baseType(schema, nonNullTypes, pointer, indent);
     return nullable && base !== 'null' && base !== 'unknown' ? union([base, 'null']) : base;
   }
 
