@@ -14,7 +14,7 @@
  * document is wrong, the server's `@ApiProperty` decorators, then `npm run generate:api-types`.
  * Fields the document does not describe yet are listed in {@link DocumentGaps}.
  */
-import type { RequestBodyOf, ResponseOf } from '../generated/admin-api.types.js';
+import type { AdminErrorDto, RequestBodyOf, ResponseOf } from '../generated/admin-api.types.js';
 import type { AdminKey, AdminKeyList, CreatedAdminKey } from '../admin-key/admin-key.command.js';
 import type { AuditEventPage } from '../audit/audit.command.js';
 import type {
@@ -36,6 +36,8 @@ import type {
   ClientList,
   CreatedClient,
   CreatedClientSecret,
+  RoleGrant,
+  ScopeGrant,
   SecretCreateBody,
 } from '../client/client.dto.js';
 import type { OAuthConfiguration, OAuthConfigurationChange } from '../oauth-configuration/oauth-configuration.command.js';
@@ -47,6 +49,7 @@ import type {
   PartnerApplicationList,
 } from '../partner-application/partner-application.dto.js';
 import type { Resource, ResourceChangeBody, ResourceCreateBody, ResourceList } from '../resource/resource.dto.js';
+import type { AdminApiErrorDetail } from './admin-api.client.js';
 import type { USER_PARAMETERS } from '../token/token-request.builder.js';
 import type { TokenResponse } from '../token/token.dto.js';
 import type { TokenValidationBody, TokenValidationResult } from '../token/token-validation.dto.js';
@@ -131,6 +134,9 @@ export type RequestContract = [
   Sends<RequestBodyOf<'ClientController_update'>, ClientChangeBody>,
   Sends<RequestBodyOf<'ClientController_addSecret'>, SecretCreateBody>,
   Sends<RequestBodyOf<'ClientController_addCertificate'>, CertificateRegistrationBody>,
+  // `client grant-role` / `grant-scope` send the grant's resource and role (scope).
+  Sends<RequestBodyOf<'ClientController_grantRole'>, Pick<RoleGrant, 'resource' | 'role'>>,
+  Sends<RequestBodyOf<'ClientController_grantScope'>, Pick<ScopeGrant, 'resource' | 'scope'>>,
   Sends<RequestBodyOf<'PartnerApplicationController_create'>, PartnerApplicationCreateBody>,
   Sends<RequestBodyOf<'PartnerApplicationController_update'>, PartnerApplicationChangeBody>,
   Sends<RequestBodyOf<'OAuthServerController_create'>, OAuthServerCreateBody>,
@@ -182,6 +188,8 @@ export type ResponseContract = [
   Reads<OAuthServerList, OAuthServerListResponse>,
   Reads<TokenValidationResult, TokenValidationResponse>,
   Reads<TokenResponse, ResponseOf<'POST /oauth2/token'>>,
+  // Every admin error (AdminApiClient reads code, message, details and requestId).
+  Reads<{ readonly code: string; readonly message: string; readonly details?: readonly AdminApiErrorDetail[]; readonly requestId?: string }, AdminErrorDto>,
   // The partner and OAuth server operations all answer with the one shape checked above.
   IsTrue<Equals<ResponseOf<'PartnerApplicationController_create'>, ResponseOf<'PartnerApplicationController_get'>>>,
   IsTrue<Equals<ResponseOf<'PartnerApplicationController_update'>, ResponseOf<'PartnerApplicationController_get'>>>,
