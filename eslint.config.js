@@ -1,6 +1,39 @@
 // ESLint flat config: typescript-eslint's recommended rules plus the project's import boundaries.
 import tseslint from 'typescript-eslint';
 
+// `no-restricted-syntax` selectors are kept in constants because flat config does not merge a
+// rule's options: a later block that sets `no-restricted-syntax` for a file replaces, for that
+// file, every selector an earlier block set. Blocks whose files overlap spread each other's lists.
+
+/** Hot paths (SPEC 7): see the hot-path block below. */
+const HOT_PATH_SPREAD = [
+  {
+    selector: 'ObjectExpression > SpreadElement:first-child ~ Property',
+    message: 'On the hot paths, spread last ({ own, ...shared }) or write the object out: { ...shared, own } makes a new hidden class on every call in V8.',
+  },
+];
+
+/**
+ * One clock (STYLE habit 8): domain code asks the injected `Clock` (`@s2s/core`) for "now", so that
+ * tests freeze time at a named instant and every check of one request sees the same instant.
+ * `performance.now()` (durations) and `new Date(value)` (parsing, copying) stay allowed.
+ */
+const INJECTED_CLOCK = [
+  {
+    selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+    message: 'Domain code reads the time from the injected Clock (@s2s/core): clock.now(), not new Date().',
+  },
+  {
+    // Also catches `Date.now` passed as a function, not only `Date.now()`.
+    selector: "MemberExpression[object.name='Date'][property.name='now']",
+    message: 'Domain code reads the time from the injected Clock (@s2s/core): clock.now().getTime(), not Date.now().',
+  },
+  {
+    selector: "CallExpression[callee.type='Identifier'][callee.name='Date']",
+    message: 'Date() without new is the current time as a string: read the injected Clock (@s2s/core) instead.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/', 'certs/'] },
   ...tseslint.configs.recommended,
@@ -13,20 +46,33 @@ export default tseslint.config(
     },
   },
   {
+    // One clock in the domain libraries (INJECTED_CLOCK above). Must stay before the hot-path
+    // block, which sets no-restricted-syntax again for its files and spreads INJECTED_CLOCK in.
+    files: ['libs/**/src/**/*.ts'],
+    ignores: [
+      // Tests build fixtures at real instants (e.g. certificates openssl stamps with the real
+      // time) and then freeze a FrozenClock there.
+      '**/*.spec.ts',
+      '**/*.db-spec.ts',
+      // SystemClock: the one place that reads the machine's time.
+      'libs/core/src/clock.ts',
+      // Test harness (server processes, databases, openssl), not domain code, not in the build.
+      'libs/testing/**',
+    ],
+    rules: {
+      'no-restricted-syntax': ['error', ...INJECTED_CLOCK],
+    },
+  },
+  {
     // The issuance and validation hot paths (SPEC 7). V8 gives the result of `{ ...source }` a map
     // that keeps no transitions, so each property added after the spread makes a new hidden class
     // on every call: old-generation garbage and megamorphic property access downstream (≈ 15 µs
     // per token at the token endpoint until 2026-12-04). Spread last, or write the object out.
+    // These files are domain code too: the clock block's selectors are spread in (see the top).
     files: ['libs/{token-issuer,oauth-wire,validation,http,jwt,crypto}/src/**/*.ts', 'libs/clients/src/*.directory.ts'],
     ignores: ['**/*.spec.ts', '**/*.db-spec.ts', '**/*.openapi.ts'],
     rules: {
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: 'ObjectExpression > SpreadElement:first-child ~ Property',
-          message: 'On the hot paths, spread last ({ own, ...shared }) or write the object out: { ...shared, own } makes a new hidden class on every call in V8.',
-        },
-      ],
+      'no-restricted-syntax': ['error', ...HOT_PATH_SPREAD, ...INJECTED_CLOCK],
     },
   },
   {

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ChangeFeed, ReloadSequencer } from '@s2s/core';
+import { ChangeFeed, Clock, ReloadSequencer } from '@s2s/core';
 import { certificateDerBase64, certificatePublicJwk, certificatePublicKey } from '@s2s/crypto';
 import { CertificateRepository, TokenIssuerAssignmentRepository } from './certificate.repository.js';
 import { PrivateKeyVault } from './private-key.vault.js';
@@ -63,6 +63,7 @@ export class TokenIssuerKeyRing implements OnApplicationBootstrap {
     private readonly certificates: CertificateRepository,
     private readonly vault: PrivateKeyVault,
     private readonly changeFeed: ChangeFeed,
+    private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -91,7 +92,7 @@ export class TokenIssuerKeyRing implements OnApplicationBootstrap {
     for (const thumbprint of publishedThumbprints(assignment)) {
       if (!keys.has(thumbprint)) problems.push(`assigned certificate ${thumbprint} is not in the store`);
     }
-    this.loaded = { assignment, keys, problems, loadedAt: new Date() };
+    this.loaded = { assignment, keys, problems, loadedAt: this.clock.now() };
     for (const problem of problems) this.logger.error({ problem }, 'token-issuer key problem');
     for (const listener of this.reloadListeners) listener();
   }
@@ -123,6 +124,11 @@ export class TokenIssuerKeyRing implements OnApplicationBootstrap {
   /** When the stored slots change by themselves next (a staged roll), or null. */
   nextScheduledChange(): Date | null {
     return this.loaded.assignment.nextEffectiveAt;
+  }
+
+  /** When the keys were last loaded (the epoch before the first load). */
+  loadedAt(): Date {
+    return this.loaded.loadedAt;
   }
 
   /** What went wrong in the last load (undecryptable keys, missing certificates). */

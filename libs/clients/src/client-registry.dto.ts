@@ -38,12 +38,25 @@ export class UpdateResourceDto {
   @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsUUID() clientId?: string | null;
 }
 
+/** An app role as responses show it: the server has filled in what the request left out. */
+export class ResourceRoleDto {
+  @ApiProperty() value!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty({ enum: MEMBER_TYPES, isArray: true }) allowedMemberTypes!: string[];
+}
+
+/** A delegated scope as responses show it. */
+export class ResourceScopeDto {
+  @ApiProperty() value!: string;
+  @ApiProperty() description!: string;
+}
+
 export class ResourceDto {
   @ApiProperty() id!: string;
   @ApiProperty() appIdUri!: string;
   @ApiProperty() displayName!: string;
-  @ApiProperty({ type: [AppRoleDto] }) roles!: { value: string; description: string; allowedMemberTypes: string[] }[];
-  @ApiProperty({ type: [DelegatedScopeDto] }) scopes!: { value: string; description: string }[];
+  @ApiProperty({ type: [ResourceRoleDto] }) roles!: ResourceRoleDto[];
+  @ApiProperty({ type: [ResourceScopeDto] }) scopes!: ResourceScopeDto[];
   @ApiProperty({ nullable: true, type: String }) clientId!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
@@ -109,6 +122,20 @@ export class ScopeGrantDto {
   @ApiProperty() @IsString() @MaxLength(120) scope!: string;
 }
 
+/** An app role granted to a client, as responses list it. */
+export class GrantedRoleDto {
+  @ApiProperty({ description: 'Application ID URI of the resource.' }) resource!: string;
+  @ApiProperty() resourceId!: string;
+  @ApiProperty() role!: string;
+}
+
+/** A delegated scope granted to a client, as responses list it. */
+export class GrantedScopeDto {
+  @ApiProperty({ description: 'Application ID URI of the resource.' }) resource!: string;
+  @ApiProperty() resourceId!: string;
+  @ApiProperty() scope!: string;
+}
+
 export class ClientSecretDto {
   @ApiProperty() id!: string;
   @ApiProperty({ description: 'Last characters of the secret.' }) hint!: string;
@@ -143,8 +170,8 @@ export class ClientDto {
   @ApiProperty() allowTokenEndpointAudience!: boolean;
   @ApiProperty({ type: [ClientSecretDto] }) secrets!: ClientSecretDto[];
   @ApiProperty({ type: [ClientCertificateDto] }) certificates!: ClientCertificateDto[];
-  @ApiProperty() roleGrants!: { resource: string; resourceId: string; role: string }[];
-  @ApiProperty() scopeGrants!: { resource: string; resourceId: string; scope: string }[];
+  @ApiProperty({ type: [GrantedRoleDto] }) roleGrants!: GrantedRoleDto[];
+  @ApiProperty({ type: [GrantedScopeDto] }) scopeGrants!: GrantedScopeDto[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 

@@ -1,0 +1,1033 @@
+// Generated from the trust server's OpenAPI document by apps/s2sctl/scripts/generate-api-types.ts.
+// Do not edit: regenerate with `npm run generate:api-types` (a test fails while this file differs from the API).
+
+export interface AddClientCertificateDto {
+  /** PEM or base64 DER certificate whose key signs private_key_jwt assertions. */
+  readonly certificate: string;
+}
+
+export interface AddClientSecretDto {
+  readonly description?: string;
+  readonly expiresAt?: string;
+}
+
+export interface AdminApiKeyDto {
+  readonly id: string;
+  readonly name: string;
+  readonly role: 'admin' | 'reader';
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+  readonly revokedAt: string | null;
+}
+
+export interface AdminApiKeyListDto {
+  readonly items: readonly AdminApiKeyDto[];
+}
+
+export interface AdminErrorDto {
+  /** Stable machine-readable code */
+  readonly code: 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'force_required' | 'payload_too_large' | 'unsupported_media_type' | 'validation_failed' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
+  /** Human-readable explanation */
+  readonly message: string;
+  readonly details?: readonly FieldProblemDto[];
+  /** Correlates with the server log and the audit log */
+  readonly requestId: string;
+}
+
+export interface AppRoleDto {
+  readonly value: string;
+  readonly description?: string;
+  readonly allowedMemberTypes?: readonly ('Application' | 'User')[];
+}
+
+export interface AssignTokenIssuerCertificateDto {
+  /** SHA-1 (or SHA-256) thumbprint, any case, spaces/colons allowed. */
+  readonly thumbprint: string;
+  /** Stage as next, to become current at `effectiveDate` (Set-CsCertificate -Roll). */
+  readonly roll?: boolean;
+  /** ISO-8601 with a time zone; only with `roll`. */
+  readonly effectiveDate?: string;
+}
+
+export interface AssignedCertificateDto {
+  readonly thumbprint: string;
+  readonly thumbprintSha256: string;
+  readonly x5t: string;
+  readonly subject: string;
+  readonly dnsNames: readonly string[];
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly daysToExpiry: number;
+  readonly expiresSoon: boolean;
+}
+
+export interface AuditEventDto {
+  readonly id: string;
+  readonly occurredAt: string;
+  readonly actorKeyId: string | null;
+  readonly actorName: string;
+  readonly action: string;
+  readonly targetType: string;
+  readonly targetId: string | null;
+  /** State before the change (never secrets). */
+  readonly before: {
+    readonly [key: string]: unknown;
+  } | null;
+  /** State after the change (never secrets). */
+  readonly after: {
+    readonly [key: string]: unknown;
+  } | null;
+  readonly requestId: string | null;
+}
+
+export interface AuditEventPageDto {
+  readonly items: readonly AuditEventDto[];
+  /** Pass as `cursor` to get the next page. */
+  readonly nextCursor: string | null;
+}
+
+export interface CertificateDto {
+  /** SHA-1 thumbprint, uppercase hex (as Windows shows it). */
+  readonly thumbprint: string;
+  /** SHA-256 thumbprint, uppercase hex. */
+  readonly thumbprintSha256: string;
+  /** `x5t`: base64url SHA-1 of the DER, as in token headers and metadata. */
+  readonly x5t: string;
+  readonly subject: string;
+  readonly issuer: string;
+  /** Serial number, uppercase hex. */
+  readonly serialNumber: string;
+  readonly dnsNames: readonly string[];
+  readonly notBefore: string;
+  readonly notAfter: string;
+  /** Whole days until expiry (negative once expired). */
+  readonly daysToExpiry: number;
+  /** True when the certificate is still valid but fewer than 60 days are left (false once expired: see daysToExpiry). */
+  readonly expiresSoon: boolean;
+  readonly keyAlgorithm: string;
+  readonly keySizeBits: number;
+  /** Always true: certificates without their private key are refused. */
+  readonly hasPrivateKey: boolean;
+  readonly source: 'self-signed' | 'pfx' | 'pem' | 'request';
+  /** Number of chain certificates stored with it. */
+  readonly chainLength: number;
+  /** OAuth token-issuer slot. */
+  readonly assignment: 'current' | 'next' | 'previous' | null;
+  readonly createdAt: string;
+  /** The public certificate (PEM); on single-certificate responses. */
+  readonly certificatePem?: string;
+}
+
+export interface CertificateListDto {
+  readonly items: readonly CertificateDto[];
+}
+
+export interface CertificateRequestDto {
+  readonly id: string;
+  readonly status: 'pending' | 'completed';
+  readonly subject: string;
+  readonly dnsNames: readonly string[];
+  readonly keySizeBits: number;
+  /** PKCS#10 CSR (PEM) to give to the CA. */
+  readonly csr: string;
+  readonly createdAt: string;
+  readonly completedAt: string | null;
+  readonly certificateThumbprint: string | null;
+}
+
+export interface CertificateRequestListDto {
+  readonly items: readonly CertificateRequestDto[];
+}
+
+export interface ClientCertificateDto {
+  readonly thumbprint: string;
+  readonly thumbprintSha256: string;
+  readonly x5t: string;
+  readonly subject: string;
+  readonly notAfter: string;
+}
+
+export interface ClientDto {
+  readonly clientId: string;
+  readonly displayName: string;
+  readonly realm: string;
+  readonly enabled: boolean;
+  readonly actAsUsers: boolean;
+  readonly grantTypes: readonly ('client_credentials' | 'urn:ietf:params:oauth:grant-type:jwt-bearer')[];
+  readonly allowTokenEndpointAudience: boolean;
+  readonly secrets: readonly ClientSecretDto[];
+  readonly certificates: readonly ClientCertificateDto[];
+  readonly roleGrants: readonly GrantedRoleDto[];
+  readonly scopeGrants: readonly GrantedScopeDto[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface ClientListDto {
+  readonly items: readonly ClientDto[];
+}
+
+export interface ClientSecretDto {
+  readonly id: string;
+  /** Last characters of the secret. */
+  readonly hint: string;
+  readonly description: string | null;
+  readonly createdAt: string;
+  readonly expiresAt: string | null;
+}
+
+export interface CompleteCertificateRequestDto {
+  /** The CA-issued certificate: PEM or base64 DER (.cer). */
+  readonly certificate: string;
+  /** Intermediate/root certificates (PEM). */
+  readonly chain?: string;
+}
+
+export interface CreateAdminApiKeyDto {
+  /** What the key is for (1-100 characters). */
+  readonly name: string;
+  /** `admin` can change, `reader` can only read. */
+  readonly role?: 'admin' | 'reader';
+}
+
+export interface CreateCertificateRequestDto {
+  /** Realms: become SAN DNS names (the first one is the default CN). */
+  readonly realms: readonly string[];
+  /** Extra SAN DNS names. */
+  readonly dnsNames?: readonly string[];
+  /** RSA key size in bits. */
+  readonly keySize?: 2048 | 3072 | 4096;
+  /** Subject DN; default `CN=<first realm>`. */
+  readonly subject?: string;
+}
+
+export interface CreateClientDto {
+  readonly displayName: string;
+  /** Realm of its tokens; default: the configured realm. */
+  readonly realm?: string;
+  readonly enabled?: boolean;
+  /** May assert users (upn/smtp/sip/sid). */
+  readonly actAsUsers?: boolean;
+  readonly grantTypes?: readonly ('client_credentials' | 'urn:ietf:params:oauth:grant-type:jwt-bearer')[];
+  /** Legacy: accept the token endpoint URL as client assertion audience. */
+  readonly allowTokenEndpointAudience?: boolean;
+  /** Create a first secret (returned once). */
+  readonly withSecret?: boolean;
+  readonly secretExpiresAt?: string;
+}
+
+export interface CreateOAuthServerDto {
+  readonly identity: string;
+  /** ACS-style JSON metadata or OIDC discovery URL. */
+  readonly metadataUrl: string;
+  /** Accepted `aud` values (ServiceAuthAudience). */
+  readonly audiences: readonly string[];
+  /** Required `tid` (ServiceAuthTenantId). */
+  readonly tenantId?: string | null;
+  /** Allowed calling applications (ServiceApplicationIds). */
+  readonly allowedApplicationIds?: readonly string[];
+  /** Allowed `oid` values (ServiceObjectIds). */
+  readonly allowedObjectIds?: readonly string[];
+  /** Required app role (ServiceAuthRole). */
+  readonly requiredRole?: string | null;
+  readonly enabled?: boolean;
+  readonly metadataCaBundle?: string | null;
+  readonly metadataHostAllowList?: readonly string[];
+  readonly allowHttpMetadata?: boolean;
+}
+
+export interface CreatePartnerApplicationDto {
+  readonly identity: string;
+  readonly metadataUrl?: string;
+  /** Principal id (GUID), with realm and certificates, when there is no metadata URL. */
+  readonly applicationIdentifier?: string;
+  readonly realm?: string;
+  /** Pinned certificates (PEM or base64 DER). */
+  readonly certificates?: readonly string[];
+  /** Host authority for the audience of tokens we send it. */
+  readonly hostAuthority?: string | null;
+  readonly trustLevel?: 'Full' | 'Application' | 'User';
+  readonly acceptSecurityIdentifierInformation?: boolean;
+  readonly enabled?: boolean;
+  /** CA certificates (PEM) trusted for the metadata URL, in addition to the system store. */
+  readonly metadataCaBundle?: string | null;
+  /** Hosts the metadata may come from (default: the URL host). An IP literal also allows that loopback/link-local address. */
+  readonly metadataHostAllowList?: readonly string[];
+  /** Lab only: accept http:// metadata. */
+  readonly allowHttpMetadata?: boolean;
+}
+
+export interface CreateResourceDto {
+  /** Application ID URI: the `aud` of its tokens. */
+  readonly appIdUri: string;
+  readonly displayName?: string;
+  readonly roles?: readonly AppRoleDto[];
+  readonly scopes?: readonly DelegatedScopeDto[];
+  /** The client this API calls downstream APIs as (on-behalf-of). */
+  readonly clientId?: string | null;
+}
+
+export interface CreateSelfSignedCertificateDto {
+  /** Realms: become SAN DNS names (the first one is the default CN). */
+  readonly realms: readonly string[];
+  /** Extra SAN DNS names. */
+  readonly dnsNames?: readonly string[];
+  /** RSA key size in bits. */
+  readonly keySize?: 2048 | 3072 | 4096;
+  /** Subject DN; default `CN=<first realm>`. */
+  readonly subject?: string;
+  /** Validity in days. */
+  readonly days?: number;
+}
+
+export interface CreatedAdminApiKeyDto {
+  readonly id: string;
+  readonly name: string;
+  readonly role: 'admin' | 'reader';
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+  readonly revokedAt: string | null;
+  /** The full key. Shown only once: store it now. */
+  readonly key: string;
+}
+
+export interface CreatedClientDto {
+  readonly clientId: string;
+  readonly displayName: string;
+  readonly realm: string;
+  readonly enabled: boolean;
+  readonly actAsUsers: boolean;
+  readonly grantTypes: readonly ('client_credentials' | 'urn:ietf:params:oauth:grant-type:jwt-bearer')[];
+  readonly allowTokenEndpointAudience: boolean;
+  readonly secrets: readonly ClientSecretDto[];
+  readonly certificates: readonly ClientCertificateDto[];
+  readonly roleGrants: readonly GrantedRoleDto[];
+  readonly scopeGrants: readonly GrantedScopeDto[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** The first secret. Shown only in this response. */
+  readonly clientSecret?: string;
+  readonly clientSecretId?: string;
+}
+
+export interface CreatedClientSecretDto {
+  readonly id: string;
+  /** Last characters of the secret. */
+  readonly hint: string;
+  readonly description: string | null;
+  readonly createdAt: string;
+  readonly expiresAt: string | null;
+  /** The secret. Shown only in this response. */
+  readonly clientSecret: string;
+}
+
+export interface DelegatedScopeDto {
+  readonly value: string;
+  readonly description?: string;
+}
+
+export interface FieldProblemDto {
+  readonly field: string;
+  readonly message: string;
+}
+
+export interface GrantedRoleDto {
+  /** Application ID URI of the resource. */
+  readonly resource: string;
+  readonly resourceId: string;
+  readonly role: string;
+}
+
+export interface GrantedScopeDto {
+  /** Application ID URI of the resource. */
+  readonly resource: string;
+  readonly resourceId: string;
+  readonly scope: string;
+}
+
+export interface ImportCertificateDto {
+  /** Base64 of a PKCS#12 (.pfx/.p12) file. Give `password` with it. */
+  readonly pfx?: string;
+  /** Password of the PFX (may be empty). Never stored, logged or echoed. */
+  readonly password?: string;
+  /** The certificate: PEM (leaf first; more blocks count as chain) or base64 DER (.cer). */
+  readonly certificate?: string;
+  /** Unencrypted PEM private key of the certificate (PKCS#8, PKCS#1 or SEC 1). */
+  readonly privateKey?: string;
+  /** Intermediate/root certificates (PEM), published in `x5c` after the certificate. */
+  readonly chain?: string;
+}
+
+export interface OAuthConfigurationDto {
+  /** Principal id of this installation (lowercase GUID). */
+  readonly serviceName: string;
+  /** Default realm (lowercase DNS name or GUID). */
+  readonly realm: string | null;
+  /** Host authority partners address us by; null = host of PUBLIC_URL. */
+  readonly publicHost: string | null;
+  /** Actor token lifetime in seconds (60-86400). */
+  readonly actorTokenLifetimeSeconds: number;
+  /** Outer token lifetime in seconds (60-3600). */
+  readonly outerTokenLifetimeSeconds: number;
+  /** RFC 9068 access token lifetime in seconds (60-86400). */
+  readonly accessTokenLifetimeSeconds: number;
+  /** Allowed clock skew for nbf/exp in seconds (0-900). */
+  readonly clockSkewSeconds: number;
+  /** Partner metadata refresh interval in seconds (60-604800). */
+  readonly metadataRefreshIntervalSeconds: number;
+  readonly updatedAt: string;
+}
+
+export interface OAuthServerDto {
+  readonly identity: string;
+  readonly metadataUrl: string;
+  readonly type: 'oidc' | 'acs';
+  readonly issuer: string;
+  readonly jwksUri: string | null;
+  readonly audiences: readonly string[];
+  readonly tenantId: string | null;
+  readonly allowedApplicationIds: readonly string[];
+  readonly allowedObjectIds: readonly string[];
+  readonly requiredRole: string | null;
+  readonly enabled: boolean;
+  readonly hasMetadataCaBundle: boolean;
+  readonly metadataHostAllowList: readonly string[];
+  readonly allowHttpMetadata: boolean;
+  readonly keys: readonly string[];
+  readonly metadataStatus: {
+    readonly [key: string]: unknown;
+  };
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface OAuthServerListDto {
+  readonly items: readonly OAuthServerDto[];
+}
+
+export interface PartnerApplicationDto {
+  readonly identity: string;
+  readonly applicationIdentifier: string;
+  readonly realm: string;
+  readonly metadataUrl: string | null;
+  readonly hostAuthority: string | null;
+  readonly trustLevel: 'Full' | 'Application' | 'User';
+  readonly acceptSecurityIdentifierInformation: boolean;
+  readonly enabled: boolean;
+  readonly hasMetadataCaBundle: boolean;
+  readonly metadataHostAllowList: readonly string[];
+  readonly allowHttpMetadata: boolean;
+  readonly keys: readonly PartnerKeyDto[];
+  readonly metadataStatus: {
+    readonly [key: string]: unknown;
+  };
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface PartnerApplicationListDto {
+  readonly items: readonly PartnerApplicationDto[];
+}
+
+export interface PartnerKeyDto {
+  readonly x5t: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+}
+
+export interface ResourceDto {
+  readonly id: string;
+  readonly appIdUri: string;
+  readonly displayName: string;
+  readonly roles: readonly ResourceRoleDto[];
+  readonly scopes: readonly ResourceScopeDto[];
+  readonly clientId: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface ResourceListDto {
+  readonly items: readonly ResourceDto[];
+}
+
+export interface ResourceRoleDto {
+  readonly value: string;
+  readonly description: string;
+  readonly allowedMemberTypes: readonly ('Application' | 'User')[];
+}
+
+export interface ResourceScopeDto {
+  readonly value: string;
+  readonly description: string;
+}
+
+export interface RoleGrantDto {
+  /** Application ID URI or id of the resource. */
+  readonly resource: string;
+  readonly role: string;
+}
+
+export interface ScopeGrantDto {
+  /** Application ID URI or id of the resource. */
+  readonly resource: string;
+  readonly scope: string;
+}
+
+export interface StagedCertificateDto {
+  readonly thumbprint: string;
+  readonly thumbprintSha256: string;
+  readonly x5t: string;
+  readonly subject: string;
+  readonly dnsNames: readonly string[];
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly daysToExpiry: number;
+  readonly expiresSoon: boolean;
+  /** When it becomes current. */
+  readonly effectiveDate: string;
+}
+
+export interface TokenIssuerAssignmentDto {
+  readonly type: 'OAuthTokenIssuer';
+  readonly current: AssignedCertificateDto | null;
+  readonly next: StagedCertificateDto | null;
+  readonly previous: AssignedCertificateDto | null;
+}
+
+export interface TokenValidationDto {
+  readonly valid: boolean;
+  readonly reason: string | null;
+  readonly message: string | null;
+  readonly trust: {
+    readonly [key: string]: unknown;
+  } | null;
+  readonly appId: string | null;
+  readonly roles: readonly string[];
+  readonly scopes: readonly string[];
+  readonly user: {
+    readonly [key: string]: unknown;
+  } | null;
+  /** Every check, in order, with its result. */
+  readonly checks: readonly string[];
+  readonly key: {
+    readonly [key: string]: unknown;
+  } | null;
+  readonly issuerMetadataFetchedAt: string | null;
+  readonly clockDifferenceSeconds: number | null;
+  readonly header: {
+    readonly [key: string]: unknown;
+  } | null;
+  readonly claims: {
+    readonly [key: string]: unknown;
+  } | null;
+}
+
+export interface UpdateClientDto {
+  readonly displayName?: string;
+  readonly realm?: string;
+  readonly enabled?: boolean;
+  readonly actAsUsers?: boolean;
+  readonly grantTypes?: readonly ('client_credentials' | 'urn:ietf:params:oauth:grant-type:jwt-bearer')[];
+  readonly allowTokenEndpointAudience?: boolean;
+}
+
+export interface UpdateOAuthConfigurationDto {
+  readonly serviceName?: string;
+  readonly realm?: string | null;
+  readonly publicHost?: string | null;
+  readonly actorTokenLifetimeSeconds?: number;
+  readonly outerTokenLifetimeSeconds?: number;
+  readonly accessTokenLifetimeSeconds?: number;
+  readonly clockSkewSeconds?: number;
+  readonly metadataRefreshIntervalSeconds?: number;
+}
+
+export interface UpdateOAuthServerDto {
+  readonly metadataUrl?: string;
+  readonly audiences?: readonly string[];
+  readonly tenantId?: string | null;
+  readonly allowedApplicationIds?: readonly string[];
+  readonly allowedObjectIds?: readonly string[];
+  readonly requiredRole?: string | null;
+  readonly enabled?: boolean;
+  readonly metadataCaBundle?: string | null;
+  readonly metadataHostAllowList?: readonly string[];
+  readonly allowHttpMetadata?: boolean;
+}
+
+export interface UpdatePartnerApplicationDto {
+  readonly metadataUrl?: string;
+  /** Cannot change (remove and re-create); accepted only when equal. */
+  readonly applicationIdentifier?: string;
+  /** Cannot change (remove and re-create); accepted only when equal. */
+  readonly realm?: string;
+  readonly certificates?: readonly string[];
+  readonly hostAuthority?: string | null;
+  readonly trustLevel?: 'Full' | 'Application' | 'User';
+  readonly acceptSecurityIdentifierInformation?: boolean;
+  readonly enabled?: boolean;
+  readonly metadataCaBundle?: string | null;
+  readonly metadataHostAllowList?: readonly string[];
+  readonly allowHttpMetadata?: boolean;
+}
+
+export interface UpdateResourceDto {
+  readonly displayName?: string;
+  readonly roles?: readonly AppRoleDto[];
+  readonly scopes?: readonly DelegatedScopeDto[];
+  readonly clientId?: string | null;
+}
+
+export interface ValidateTokenDto {
+  /** The token (a leading "Bearer " is ignored). */
+  readonly token: string;
+  /** For this service's own tokens: the expected audience. */
+  readonly audience?: string;
+}
+
+/** Every operation of the API: its method, path, request body (`never`: none) and 200/201 response body (`unknown`: not JSON). */
+export interface ApiOperations {
+  AdminApiKeyController_create: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/admin-keys';
+    readonly requestBody: CreateAdminApiKeyDto;
+    readonly response: CreatedAdminApiKeyDto;
+  };
+  AdminApiKeyController_list: {
+    readonly method: 'GET';
+    readonly path: '/admin/v1/admin-keys';
+    readonly requestBody: never;
+    readonly response: AdminApiKeyListDto;
+  };
+  AdminApiKeyController_revoke: {
+    readonly method: 'DELETE';
+    readonly path: '/admin/v1/admin-keys/{id}';
+    readonly requestBody: never;
+    readonly response: AdminApiKeyDto;
+  };
+  AuditEventController_list: {
+    readonly method: 'GET';
+    readonly path: '/admin/v1/audit-events';
+    readonly requestBody: never;
+    readonly response: AuditEventPageDto;
+  };
+  CertificateController_createSelfSigned: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/certificates/self-signed';
+    readonly requestBody: CreateSelfSignedCertificateDto;
+    readonly response: CertificateDto;
+  };
+  CertificateController_get: {
+    readonly method: 'GET';
+    readonly path: '/admin/v1/certificates/{thumbprint}';
+    readonly requestBody: never;
+    readonly response: CertificateDto;
+  };
+  CertificateController_import: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/certificates';
+    readonly requestBody: ImportCertificateDto;
+    readonly response: CertificateDto;
+  };
+  CertificateController_list: {
+    readonly method: 'GET';
+    readonly path: '/admin/v1/certificates';
+    readonly requestBody: never;
+    readonly response: CertificateListDto;
+  };
+  CertificateController_remove: {
+    readonly method: 'DELETE';
+    readonly path: '/admin/v1/certificates/{thumbprint}';
+    readonly requestBody: never;
+    readonly response: CertificateDto;
+  };
+  CertificateRequestController_complete: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/certificate-requests/{id}/complete';
+    readonly requestBody: CompleteCertificateRequestDto;
+    readonly response: CertificateDto;
+  };
+  CertificateRequestController_create: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/certificate-requests';
+    readonly requestBody: CreateCertificateRequestDto;
+    readonly response: CertificateRequestDto;
+  };
+  CertificateRequestController_get: {
+    readonly method: 'GET';
+    readonly path: '/admin/v1/certificate-requests/{id}';
+    readonly requestBody: never;
+    readonly response: CertificateRequestDto;
+  };
+  CertificateRequestController_list: {
+    readonly method: 'GET';
+    readonly path: '/admin/v1/certificate-requests';
+    readonly requestBody: never;
+    readonly response: CertificateRequestListDto;
+  };
+  CertificateRequestController_remove: {
+    readonly method: 'DELETE';
+    readonly path: '/admin/v1/certificate-requests/{id}';
+    readonly requestBody: never;
+    readonly response: CertificateRequestDto;
+  };
+  ClientController_addCertificate: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/clients/{clientId}/certificates';
+    readonly requestBody: AddClientCertificateDto;
+    readonly response: ClientDto;
+  };
+  ClientController_addSecret: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/clients/{clientId}/secrets';
+    readonly requestBody: AddClientSecretDto;
+    readonly response: CreatedClientSecretDto;
+  };
+  ClientController_create: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/clients';
+    readonly requestBody: CreateClientDto;
+    readonly response: CreatedClientDto;
+  };
+  ClientController_get: {
+    readonly method: 'GET';
+    readonly path: '/admin/v1/clients/{clientId}';
+    readonly requestBody: never;
+    readonly response: ClientDto;
+  };
+  ClientController_grantRole: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/clients/{clientId}/role-grants';
+    readonly requestBody: RoleGrantDto;
+    readonly response: ClientDto;
+  };
+  ClientController_grantScope: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/clients/{clientId}/scope-grants';
+    readonly requestBody: ScopeGrantDto;
+    readonly response: ClientDto;
+  };
+  ClientController_list: {
+    readonly method: 'GET';
+    readonly path: '/admin/v1/clients';
+    readonly requestBody: never;
+    readonly response: ClientListDto;
+  };
+  ClientController_remove: {
+    readonly method: 'DELETE';
+    readonly path: '/admin/v1/clients/{clientId}';
+    readonly requestBody: never;
+    readonly response: ClientDto;
+  };
+  ClientController_removeCertificate: {
+    readonly method: 'DELETE';
+    readonly path: '/admin/v1/clients/{clientId}/certificates/{thumbprint}';
+    readonly requestBody: never;
+    readonly response: ClientDto;
+  };
+  ClientController_removeSecret: {
+    readonly method: 'DELETE';
+    readonly path: '/admin/v1/clients/{clientId}/secrets/{secretId}';
+    readonly requestBody: never;
+    readonly response: ClientDto;
+  };
+  ClientController_revokeRole: {
+    readonly method: 'DELETE';
+    readonly path: '/admin/v1/clients/{clientId}/role-grants';
+    readonly requestBody: never;
+    readonly response: ClientDto;
+  };
+  ClientController_revokeScope: {
+    readonly method: 'DELETE';
+    readonly path: '/admin/v1/clients/{clientId}/scope-grants';
+    readonly requestBody: never;
+    readonly response: ClientDto;
+  };
+  ClientController_update: {
+    readonly method: 'PATCH';
+    readonly path: '/admin/v1/clients/{clientId}';
+    readonly requestBody: UpdateClientDto;
+    readonly response: ClientDto;
+  };
+  HealthController_live: {
+    readonly method: 'GET';
+    readonly path: '/health/live';
+    readonly requestBody: never;
+    readonly response: {
+      readonly status?: 'ok' | 'degraded';
+      readonly info?: {
+        readonly [key: string]: {
+          readonly status: 'up' | 'degraded' | 'down';
+          /** Time the health indicator took to respond, in ms */
+          readonly responseTime?: number;
+          readonly [key: string]: unknown;
+        };
+      } | null;
+      readonly error?: {
+        readonly [key: string]: {
+          readonly status: 'up' | 'degraded' | 'down';
+          /** Time the health indicator took to respond, in ms */
+          readonly responseTime?: number;
+          readonly [key: string]: unknown;
+        };
+      } | null;
+      readonly details?: {
+        readonly [key: string]: {
+          readonly status: 'up' | 'degraded' | 'down';
+          /** Time the health indicator took to respond, in ms */
+          readonly responseTime?: number;
+          readonly [key: string]: unknown;
+        };
+      };
+    };
+  };
+  HealthController_ready: {
+    readonly method: 'GET';
+    readonly path: '/health/ready';
+    readonly requestBody: never;
+    readonly response: {
+      readonly status?: 'ok' | 'degraded';
+      readonly info?: {
+        readonly [key: string]: {
+          readonly status: 'up' | 'degraded' | 'down';
+          /** Time the health indicator took to respond, in ms */
+          readonly responseTime?: number;
+          readonly [key: string]: unknown;
+        };
+      } | null;
+      readonly error?: {
+        readonly [key: string]: {
+          readonly status: 'up' | 'degraded' | 'down';
+          /** Time the health indicator took to respond, in ms */
+          readonly responseTime?: number;
+          readonly [key: string]: unknown;
+        };
+      } | null;
+      readonly details?: {
+        readonly [key: string]: {
+          readonly status: 'up' | 'degraded' | 'down';
+          /** Time the health indicator took to respond, in ms */
+          readonly responseTime?: number;
+          readonly [key: string]: unknown;
+        };
+      };
+    };
+  };
+  IntrospectionController_introspect: {
+    readonly method: 'POST';
+    readonly path: '/oauth2/introspect';
+    readonly requestBody: never;
+    readonly response: unknown;
+  };
+  MetadataController_authorizationServerMetadata: {
+    readonly method: 'GET';
+    readonly path: '/.well-known/oauth-authorization-server';
+    readonly requestBody: never;
+    readonly response: unknown;
+  };
+  MetadataController_jwks: {
+    readonly method: 'GET';
+    readonly path: '/.well-known/jwks.json';
+    readonly requestBody: never;
+    readonly response: unknown;
+  };
+  MetadataController_metadata: {
+    readonly method: 'GET';
+    readonly path: '/metadata/json/1';
+    readonly requestBody: never;
+    readonly response: unknown;
+  };
+  MetadataController_openIdConfiguration: {
+    readonly method: 'GET';
+    readonly path: '/.well-known/openid-configuration';
+    readonly requestBody: never;
+    readonly response: unknown;
+  };
+  OAuthConfigurationController_get: {
+    readonly method: 'GET';
+    readonly path: '/admin/v1/oauth-configuration';
+    readonly requestBody: never;
+    readonly response: OAuthConfigurationDto;
+  };
+  OAuthConfigurationController_update: {
+    readonly method: 'PUT';
+    readonly path: '/admin/v1/oauth-configuration';
+    readonly requestBody: UpdateOAuthConfigurationDto;
+    readonly response: OAuthConfigurationDto;
+  };
+  OAuthServerController_create: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/oauth-servers';
+    readonly requestBody: CreateOAuthServerDto;
+    readonly response: OAuthServerDto;
+  };
+  OAuthServerController_get: {
+    readonly method: 'GET';
+    readonly path: '/admin/v1/oauth-servers/{identity}';
+    readonly requestBody: never;
+    readonly response: OAuthServerDto;
+  };
+  OAuthServerController_list: {
+    readonly method: 'GET';
+    readonly path: '/admin/v1/oauth-servers';
+    readonly requestBody: never;
+    readonly response: OAuthServerListDto;
+  };
+  OAuthServerController_refresh: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/oauth-servers/{identity}/refresh';
+    readonly requestBody: never;
+    readonly response: OAuthServerDto;
+  };
+  OAuthServerController_remove: {
+    readonly method: 'DELETE';
+    readonly path: '/admin/v1/oauth-servers/{identity}';
+    readonly requestBody: never;
+    readonly response: OAuthServerDto;
+  };
+  OAuthServerController_update: {
+    readonly method: 'PATCH';
+    readonly path: '/admin/v1/oauth-servers/{identity}';
+    readonly requestBody: UpdateOAuthServerDto;
+    readonly response: OAuthServerDto;
+  };
+  'POST /oauth2/token': {
+    readonly method: 'POST';
+    readonly path: '/oauth2/token';
+    readonly requestBody: {
+      readonly grant_type: 'client_credentials' | 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+      /** RFC 8707 target: an Application ID URI, or a partner application */
+      readonly resource?: string;
+      /** <App ID URI>/.default (client credentials) or delegated scopes (on-behalf-of) */
+      readonly scope?: string;
+      /** client_secret_post / private_key_jwt */
+      readonly client_id?: string;
+      /** client_secret_post */
+      readonly client_secret?: string;
+      /** urn:ietf:params:oauth:client-assertion-type:jwt-bearer */
+      readonly client_assertion_type?: string;
+      /** private_key_jwt assertion (RFC 7523) */
+      readonly client_assertion?: string;
+      /** on-behalf-of: a user token issued by this service to the calling client */
+      readonly assertion?: string;
+      /** on_behalf_of */
+      readonly requested_token_use?: string;
+      /** act-as clients: the user, by UPN */
+      readonly upn?: string;
+      /** act-as clients: the user, by SMTP address */
+      readonly smtp?: string;
+      /** act-as clients: the user, by SIP address */
+      readonly sip?: string;
+      /** act-as clients: the user, by Windows SID */
+      readonly sid?: string;
+    };
+    readonly response: {
+      readonly access_token: string;
+      readonly token_type: 'Bearer';
+      readonly expires_in: number;
+      readonly scope?: string;
+    };
+  };
+  PartnerApplicationController_create: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/partner-applications';
+    readonly requestBody: CreatePartnerApplicationDto;
+    readonly response: PartnerApplicationDto;
+  };
+  PartnerApplicationController_get: {
+    readonly method: 'GET';
+    readonly path: '/admin/v1/partner-applications/{identity}';
+    readonly requestBody: never;
+    readonly response: PartnerApplicationDto;
+  };
+  PartnerApplicationController_list: {
+    readonly method: 'GET';
+    readonly path: '/admin/v1/partner-applications';
+    readonly requestBody: never;
+    readonly response: PartnerApplicationListDto;
+  };
+  PartnerApplicationController_refresh: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/partner-applications/{identity}/refresh';
+    readonly requestBody: never;
+    readonly response: PartnerApplicationDto;
+  };
+  PartnerApplicationController_remove: {
+    readonly method: 'DELETE';
+    readonly path: '/admin/v1/partner-applications/{identity}';
+    readonly requestBody: never;
+    readonly response: PartnerApplicationDto;
+  };
+  PartnerApplicationController_update: {
+    readonly method: 'PATCH';
+    readonly path: '/admin/v1/partner-applications/{identity}';
+    readonly requestBody: UpdatePartnerApplicationDto;
+    readonly response: PartnerApplicationDto;
+  };
+  ResourceController_create: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/resources';
+    readonly requestBody: CreateResourceDto;
+    readonly response: ResourceDto;
+  };
+  ResourceController_get: {
+    readonly method: 'GET';
+    readonly path: '/admin/v1/resources/{resource}';
+    readonly requestBody: never;
+    readonly response: ResourceDto;
+  };
+  ResourceController_list: {
+    readonly method: 'GET';
+    readonly path: '/admin/v1/resources';
+    readonly requestBody: never;
+    readonly response: ResourceListDto;
+  };
+  ResourceController_remove: {
+    readonly method: 'DELETE';
+    readonly path: '/admin/v1/resources/{resource}';
+    readonly requestBody: never;
+    readonly response: ResourceDto;
+  };
+  ResourceController_update: {
+    readonly method: 'PATCH';
+    readonly path: '/admin/v1/resources/{resource}';
+    readonly requestBody: UpdateResourceDto;
+    readonly response: ResourceDto;
+  };
+  TokenIssuerAssignmentController_assign: {
+    readonly method: 'PUT';
+    readonly path: '/admin/v1/certificate-assignments/oauth-token-issuer';
+    readonly requestBody: AssignTokenIssuerCertificateDto;
+    readonly response: TokenIssuerAssignmentDto;
+  };
+  TokenIssuerAssignmentController_get: {
+    readonly method: 'GET';
+    readonly path: '/admin/v1/certificate-assignments/oauth-token-issuer';
+    readonly requestBody: never;
+    readonly response: TokenIssuerAssignmentDto;
+  };
+  TokenIssuerAssignmentController_removePrevious: {
+    readonly method: 'DELETE';
+    readonly path: '/admin/v1/certificate-assignments/oauth-token-issuer/previous';
+    readonly requestBody: never;
+    readonly response: TokenIssuerAssignmentDto;
+  };
+  TokenValidationController_validate: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/tokens/validate';
+    readonly requestBody: ValidateTokenDto;
+    readonly response: TokenValidationDto;
+  };
+  WhoAmIController_whoami: {
+    readonly method: 'GET';
+    readonly path: '/s2s/whoami';
+    readonly requestBody: never;
+    readonly response: unknown;
+  };
+}
+
+/** The request body of an operation. */
+export type RequestBodyOf<K extends keyof ApiOperations> = ApiOperations[K]['requestBody'];
+
+/** The 200/201 response body of an operation. */
+export type ResponseOf<K extends keyof ApiOperations> = ApiOperations[K]['response'];
