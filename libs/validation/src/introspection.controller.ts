@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@s2s/admin-access';
 import { AppConfig } from '@s2s/config';
-import { FormBody } from '@s2s/http';
+import { FormBody, FormRefusedError } from '@s2s/http';
 import { PUBLISHED_PATHS, publishedUrl } from '@s2s/metadata';
 import { ClientAuthenticator, InvalidRequestError, OAuthErrorFilter, parseTokenRequestForm, PresentedAuthorization } from '@s2s/token-issuer';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -35,6 +35,8 @@ export class IntrospectionController {
   @ApiOperation({ summary: 'Token introspection (RFC 7662): active, claims, and how the token was trusted' })
   async introspect(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    // A form in another charset than UTF-8, or with bytes that are not UTF-8 (the shared form rules).
+    if (body instanceof FormRefusedError) throw new InvalidRequestError(body.refusal.description, body.refusal.reason);
     if (!(body instanceof FormBody)) throw new InvalidRequestError('the body must be application/x-www-form-urlencoded', 'content_type_not_form');
     const parameters = parseTokenRequestForm(body.text);
     await this.authenticator.authenticate(parameters, new PresentedAuthorization(request.headers.authorization), this.audience);
