@@ -63,7 +63,7 @@ export async function startServer(
 
   const lifecycle = new ServerLifecycle();
   // TOKEN_ROUTE=direct (the default): the hot path (SPEC 7) is answered by a plain Node handler ahead of Fastify.
-  const directRoutes = config.tokenRoute === 'direct' ? new DirectRoutes() : null;
+  const directRoutes = config.tokenRoute === 'direct' ? new DirectRoutes(lifecycle) : null;
   const adapter = new FastifyAdapter({
     ...(https ? { https } : {}),
     serverFactory: (fastifyHandler: (request: IncomingMessage, response: ServerResponse) => void) =>
@@ -108,7 +108,6 @@ export async function startServer(
   }
   fastify.addHook('preClose', (done) => {
     lifecycle.closing = true;
-    if (directRoutes) directRoutes.closing = true;
     done();
   });
 

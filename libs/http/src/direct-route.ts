@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { requestIdOf } from './http-exchange.js';
+import { requestIdOf, ServerLifecycle } from './http-exchange.js';
 import { JSON_CONTENT_TYPE, type RouteContext } from './json-route.js';
 
 // The shared HTTP rules, re-exported where the direct route's callers have always found them.
@@ -37,8 +37,18 @@ export type DirectRouteObserver = (request: IncomingMessage, response: ServerRes
 export class DirectRoutes {
   private readonly byPath = new Map<string, DirectRoute>();
   private observe: DirectRouteObserver = () => {};
-  /** Set when the server starts shutting down; direct routes then answer 503. */
-  closing = false;
+
+  /** `lifecycle` says when the server starts shutting down (direct routes then answer 503). */
+  constructor(private readonly lifecycle = new ServerLifecycle()) {}
+
+  /** Whether the server is shutting down. */
+  get closing(): boolean {
+    return this.lifecycle.closing;
+  }
+
+  set closing(closing: boolean) {
+    this.lifecycle.closing = closing;
+  }
 
   /** Starts answering `routes` directly; `observe` hears of every answered request. */
   serve(routes: readonly DirectRoute[], observe: DirectRouteObserver): void {
@@ -58,7 +68,7 @@ export class DirectRoutes {
       }
       const started = performance.now();
       const requestId = requestIdOf(request.headers);
-      void route.handle(request, response, { requestId, closing: this.closing }).then(
+      void route.handle(request, response, { requestId, closing: this.lifecycle.closing }).then(
         () => {
           if (response.headersSent) this.observe(request, response, route, requestId, (performance.now() - started) / 1000);
         },
