@@ -49,6 +49,8 @@ export async function startServer(mode, settings, extraEnv = {}) {
     LOG_LEVEL: settings.serverLogLevel,
     TLS_MODE: mode === 'https' ? 'on' : 'off',
     AUTH_BACKOFF_ADDRESS_FAILURES: '1000000',
+    // Every load connection comes from 127.0.0.1: keep the per-address cap (default 256) above them.
+    MAX_CONNECTIONS_PER_ADDRESS: String(Math.max(256, settings.connections + 64)),
     ...(settings.uvThreadpoolSizeEnv !== undefined ? { UV_THREADPOOL_SIZE: settings.uvThreadpoolSizeEnv } : {}),
     ...extraEnv,
   };
