@@ -31,7 +31,7 @@ const VERBOSE_LEVELS = new Set(['info', 'debug', 'trace']);
 /**
  * Starts the server as `npm start` does (`node apps/trust-server/bin/trust-server.cjs`) with a fresh DATA_DIR / CERTS_DIR. At LOG_LEVEL
  * info or more verbose it listens on PORT=0 and the URL comes from the "s2s-trust listening" line;
- * at quieter levels (the default, warn: Fastify logs two lines per request at info) a free port is
+ * at quieter levels (the default, warn: at info every request is logged) a free port is
  * chosen up front and the server is polled until /health/live answers. The server output is kept
  * (last 64 KiB) for error messages, never printed.
  */
