@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, loadMasterKey, MasterKey } from '@s2s/config';
 import {
+  addExchangeHooks,
   AdminErrorFilter,
   BodyTooLargeError,
   capConnectionsPerAddress,
@@ -14,7 +15,6 @@ import {
   FormBody,
   FormRefusedError,
   HttpExchangeObserver,
-  type OwnRouteConfig,
   parseStrictJson,
   readBodyText,
   readFormText,
@@ -22,7 +22,6 @@ import {
   serveOnFastify,
   ServerLifecycle,
   serverOptionsFor,
-  SHUTTING_DOWN_MESSAGE,
   StrictValidationPipe,
   UnsupportedBody,
   UnsupportedCharsetError,
@@ -87,19 +86,8 @@ export async function startServer(
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   addBodyParsers(fastify, config.bodyLimitBytes);
 
-  fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id);
-    if (lifecycle.closing && !(request.routeOptions.config as Partial<OwnRouteConfig> | undefined)?.answersWhileClosing) {
-      refuseWhileClosing(request, reply);
-      return;
-    }
-    done();
-  });
   const observer = new HttpExchangeObserver(app.get(MetricsRegistry), logger);
-  fastify.addHook('onResponse', (request, reply, done) => {
-    observer.completed(request.raw, request.routeOptions.url ?? 'unmatched', reply.statusCode, request.id, reply.elapsedTime / 1000);
-    done();
-  });
+  addExchangeHooks(fastify, lifecycle, observer);
   const tokenRoute = app.get(TokenHttpRoute);
   if (directRoutes) {
     directRoutes.serve([tokenRoute], (request, response, route, requestId, seconds) => observer.completed(request, route.path, response.statusCode, requestId, seconds));
@@ -182,20 +170,6 @@ function addBodyParsers(fastify: FastifyInstance, limitBytes: number): void {
     const oauth = request.url.startsWith(FORM_ENDPOINT_PREFIX);
     readThen(request, () => (oauth ? done(null, unsupportedBody(request)) : done(unsupportedMediaType(), undefined)), done);
   });
-}
-
-/**
- * Once graceful shutdown has begun: 503 and `Connection: close`, in the RFC 6749 5.2 shape on the
- * OAuth endpoints and the admin shape elsewhere (a route that answers this itself, like the token
- * endpoint on Fastify, is not refused here).
- */
-function refuseWhileClosing(request: FastifyRequest, reply: FastifyReply): void {
-  void reply.code(503).header('connection', 'close').header('cache-control', 'no-store');
-  if (request.url.startsWith(FORM_ENDPOINT_PREFIX)) {
-    void reply.header('pragma', 'no-cache').send({ error: 'temporarily_unavailable', error_description: SHUTTING_DOWN_MESSAGE });
-  } else {
-    void reply.send({ code: 'service_unavailable', message: SHUTTING_DOWN_MESSAGE, requestId: request.id });
-  }
 }
 
 /**

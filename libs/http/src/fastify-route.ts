@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
-import type { ServerLifecycle } from './http-exchange.js';
+import { FORM_ENDPOINT_PREFIX } from './form-body.js';
+import { type HttpExchangeObserver, type ServerLifecycle, SHUTTING_DOWN_MESSAGE } from './http-exchange.js';
 import { type JsonAnswer, JSON_CONTENT_TYPE, type JsonRoute } from './json-route.js';
 
 /**
@@ -59,4 +60,40 @@ function send(reply: FastifyReply, answer: JsonAnswer | null): void {
     return;
   }
   void reply.code(answer.status).headers(answer.headers).type(JSON_CONTENT_TYPE).send(answer.json);
+}
+
+/**
+ * The shared HTTP concerns on every Fastify route (the direct routes apply the same ones in
+ * direct-route.ts and their observer): `X-Request-Id` on every answer (the id itself comes from
+ * `genReqId: requestIdOf`), the refusal of requests once shutdown has begun, and the
+ * `onResponse` observation (HTTP metrics by route template, one `request completed` line).
+ * Add before {@link serveOnFastify}, so that its routes get these hooks too.
+ */
+export function addExchangeHooks(fastify: FastifyInstance, lifecycle: ServerLifecycle, observer: HttpExchangeObserver): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    if (lifecycle.closing && !(request.routeOptions.config as Partial<OwnRouteConfig> | undefined)?.answersWhileClosing) {
+      refuseWhileClosing(request, reply);
+      return;
+    }
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    observer.completed(request.raw, request.routeOptions.url ?? 'unmatched', reply.statusCode, request.id, reply.elapsedTime / 1000);
+    done();
+  });
+}
+
+/**
+ * Once graceful shutdown has begun: 503 and `Connection: close`, in the RFC 6749 5.2 shape on the
+ * OAuth endpoints and the admin shape elsewhere (Fastify's own 503, `return503OnClosing`, has
+ * neither). A route that answers this itself, like the token endpoint, is not refused here.
+ */
+function refuseWhileClosing(request: FastifyRequest, reply: FastifyReply): void {
+  void reply.code(503).header('connection', 'close').header('cache-control', 'no-store');
+  if (request.url.startsWith(FORM_ENDPOINT_PREFIX)) {
+    void reply.header('pragma', 'no-cache').send({ error: 'temporarily_unavailable', error_description: SHUTTING_DOWN_MESSAGE });
+  } else {
+    void reply.send({ code: 'service_unavailable', message: SHUTTING_DOWN_MESSAGE, requestId: request.id });
+  }
 }

@@ -1,7 +1,7 @@
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppConfig } from '@s2s/config';
-import { DirectRoutes, requestIdOf, serveOnFastify, ServerLifecycle } from '@s2s/http';
+import { addExchangeHooks, DirectRoutes, HttpExchangeObserver, requestIdOf, serveOnFastify, ServerLifecycle } from '@s2s/http';
 import { fastify as createFastify } from 'fastify';
 import { type OAuthError } from './oauth.errors.js';
 import type { TokenEndpointService, TokenRequestContext } from './token-endpoint.service.js';
@@ -36,7 +36,7 @@ class RecordingEndpoint {
 
 /**
  * The same route on both HTTP stacks (TOKEN_ROUTE): ahead of Fastify (`direct`), and as a Fastify
- * route (`fastify`) on a Fastify instance with the server's request id rule and X-Request-Id hook.
+ * route (`fastify`) on a Fastify instance with the server's request id rule and exchange hooks.
  * Every assertion holds for both: the HTTP contract does not depend on the stack.
  */
 async function listen(stack: 'direct' | 'fastify', route: TokenHttpRoute, lifecycle: ServerLifecycle): Promise<{ port: number; close: () => Promise<unknown> }> {
@@ -48,10 +48,7 @@ async function listen(stack: 'direct' | 'fastify', route: TokenHttpRoute, lifecy
     return { port: (server.address() as AddressInfo).port, close: () => new Promise((resolve) => server.close(resolve)) };
   }
   const fastify = createFastify({ genReqId: (req) => requestIdOf(req.headers) });
-  fastify.addHook('onRequest', (req, reply, done) => {
-    void reply.header('x-request-id', req.id);
-    done();
-  });
+  addExchangeHooks(fastify, lifecycle, new HttpExchangeObserver({ observeHttp: () => {} }, { isLevelEnabled: () => false, info: () => {} }));
   fastify.setNotFoundHandler((_req, reply) => void reply.code(404).send({}));
   serveOnFastify(fastify, [route], lifecycle);
   await fastify.listen({ port: 0, host: '127.0.0.1' });
