@@ -13,7 +13,7 @@ describe.each(testDatabaseKinds())('trust server on %s', (kind) => {
   let adminKey: string;
   const env = (): Record<string, string> => (database.url ? { DATABASE_URL: database.url } : {});
 
-  const call = (path: string, init: { method?: string; key?: string | null; body?: unknown; rawBody?: string; contentType?: string; headers?: Record<string, string> } = {}) => {
+  const call = (path: string, init: { method?: string; key?: string | null; body?: unknown; rawBody?: string | Buffer; contentType?: string; headers?: Record<string, string> } = {}) => {
     const headers: Record<string, string> = { ...init.headers };
     const key = init.key === undefined ? adminKey : init.key;
     if (key) headers.authorization = `Bearer ${key}`;
@@ -129,6 +129,23 @@ describe.each(testDatabaseKinds())('trust server on %s', (kind) => {
     expect(response.json()).toMatchObject({ ...expected, requestId: response.headers['x-request-id'] });
     expect((await call('/admin/v1/oauth-configuration')).json()).toEqual(before);
     expect((await call('/admin/v1/audit-events?limit=500')).json().items.length).toBe(auditBefore);
+  });
+
+  it.each([
+    ['a JSON body in Latin-1', Buffer.from('{"displayName":"caf\xe9"}', 'latin1'), 'application/json; charset=iso-8859-1', 415, { code: 'unsupported_media_type', message: 'unsupported charset: send UTF-8 (charset=utf-8 or no charset)' }],
+    ['a JSON body declared UTF-16', Buffer.from('{"displayName":"x"}'), 'application/json; charset="UTF-16"', 415, { code: 'unsupported_media_type', message: 'unsupported charset: send UTF-8 (charset=utf-8 or no charset)' }],
+    ['a JSON body with bytes that are not UTF-8', Buffer.concat([Buffer.from('{"displayName":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]), 'application/json', 400, { code: 'bad_request', message: 'the request body is not valid UTF-8' }],
+    ['an overlong UTF-8 sequence', Buffer.concat([Buffer.from('{"displayName":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')]), 'application/json; charset=utf-8', 400, { code: 'bad_request', message: 'the request body is not valid UTF-8' }],
+  ])('refuses %s with the exact error (UTF-8 only, never replaced by U+FFFD) and creates nothing', async (_name, rawBody, contentType, status, expected) => {
+    const before = (await call('/admin/v1/clients')).json().items.length;
+    const response = await call('/admin/v1/clients', { method: 'POST', rawBody, contentType });
+    expect({ status: response.status, body: response.json() }).toEqual({ status, body: { ...expected, requestId: response.headers['x-request-id'] } });
+    expect((await call('/admin/v1/clients')).json().items.length).toBe(before);
+  });
+
+  it('accepts UTF-8 JSON with the charset in any letter case', async () => {
+    const response = await call('/admin/v1/clients', { method: 'POST', rawBody: Buffer.from('{"displayName":"Zoë ✓"}'), contentType: 'application/json; Charset="UTF-8"' });
+    expect({ status: response.status, displayName: response.json().displayName }).toEqual({ status: 201, displayName: 'Zoë ✓' });
   });
 
   it('answers unknown routes and ids with the JSON error shape', async () => {

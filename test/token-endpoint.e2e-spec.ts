@@ -26,8 +26,12 @@ interface CreatedClient {
  * certificate made by openssl (private_key_jwt), tokens checked with a second JWT implementation
  * (jsonwebtoken) against the certificate published in our JWKS; every RFC 6749 error with its exact
  * status and body; single-use assertions; act-as users; on-behalf-of with the actor chain; back-off.
+ * The whole suite runs with the endpoint served ahead of Fastify (TOKEN_ROUTE=direct, the default)
+ * and once more on Fastify (TOKEN_ROUTE=fastify): the HTTP contract must not depend on the stack.
  */
-describe.each(testDatabaseKinds())('token endpoint on %s', (kind) => {
+const TOKEN_ROUTE_RUNS: ['pglite' | 'postgres', 'direct' | 'fastify'][] = [...testDatabaseKinds().map((kind) => [kind, 'direct'] as ['pglite' | 'postgres', 'direct']), ['pglite', 'fastify']];
+
+describe.each(TOKEN_ROUTE_RUNS)('token endpoint on %s, TOKEN_ROUTE=%s', (kind, tokenRoute) => {
   const openssl = new OpenSslToolkit();
   let database: TestDatabase;
   let server: ServerProcess;
@@ -71,7 +75,7 @@ describe.each(testDatabaseKinds())('token endpoint on %s', (kind) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    server = await startServerProcess({ env: { PUBLIC_URL: ISSUER, AUTH_BACKOFF_ADDRESS_FAILURES: '1000', ...(database.url ? { DATABASE_URL: database.url } : {}) } });
+    server = await startServerProcess({ env: { PUBLIC_URL: ISSUER, AUTH_BACKOFF_ADDRESS_FAILURES: '1000', TOKEN_ROUTE: tokenRoute, ...(database.url ? { DATABASE_URL: database.url } : {}) } });
     ca = (await server.tlsCertificate())!;
     adminKey = await server.bootstrapKey();
 
@@ -324,6 +328,34 @@ describe.each(testDatabaseKinds())('token endpoint on %s', (kind) => {
     expect(metrics).toMatch(/s2s_http_requests_total\{method="POST",route="\/oauth2\/token",status="200"\} [1-9]\d*/);
     expect(metrics).toMatch(/s2s_http_requests_total\{method="PUT",route="\/oauth2\/token",status="400"\} 1\b/);
     expect(metrics).toMatch(/s2s_http_request_duration_seconds_count\{method="POST",route="\/oauth2\/token"\} [1-9]\d*/);
+  });
+
+  it('refuses a form that is not UTF-8 at the token and introspection endpoints with invalid_request, and counts the reason', async () => {
+    const auth = basic(daemon.clientId, daemon.clientSecret);
+    const target = 'grant_type=client_credentials&resource=api%3A%2F%2Fwebapi';
+    const cases: [string, string, string | Buffer, string][] = [
+      ['/oauth2/token', 'application/x-www-form-urlencoded; charset=iso-8859-1', Buffer.from(`${target}&upn=caf\xe9`, 'latin1'), 'the form must be UTF-8: send charset=utf-8 or no charset'],
+      ['/oauth2/token', 'application/x-www-form-urlencoded', Buffer.concat([Buffer.from(`${target}&upn=caf`), Buffer.from([0xe9])]), 'the form is not valid UTF-8'],
+      ['/oauth2/token', 'application/x-www-form-urlencoded; charset=UTF-8', `${target}&upn=caf%E9`, 'the form is not valid UTF-8'],
+      ['/oauth2/introspect', 'application/x-www-form-urlencoded; charset=windows-1252', 'token=abc', 'the form must be UTF-8: send charset=utf-8 or no charset'],
+      ['/oauth2/introspect', 'application/x-www-form-urlencoded', Buffer.concat([Buffer.from('token='), Buffer.from([0xc0, 0xaf])]), 'the form is not valid UTF-8'],
+      ['/oauth2/introspect', 'application/x-www-form-urlencoded', 'token=%FF', 'the form is not valid UTF-8'],
+    ];
+    for (const [path, contentType, body, description] of cases) {
+      const response = await httpRequest(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': contentType, ...auth }, body, ca });
+      expect({ path, contentType, status: response.status, body: response.json(), noStore: response.headers['cache-control'] }).toEqual({
+        path,
+        contentType,
+        status: 400,
+        body: { error: 'invalid_request', error_description: description },
+        noStore: 'no-store',
+      });
+    }
+    const metrics = (await httpRequest(`${server.url}/metrics`, { ca })).text;
+    expect(metrics).toMatch(/s2s_token_requests_failed_total\{error="invalid_request",reason="charset_not_utf8"\} 1\b/);
+    expect(metrics).toMatch(/s2s_token_requests_failed_total\{error="invalid_request",reason="body_not_utf8"\} 2\b/);
+    const utf8 = await httpRequest(`${server.url}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; Charset="UTF-8"', ...auth }, body: target, ca });
+    expect(utf8.status).toBe(200);
   });
 
   it('counts issued and refused tokens by reason in /metrics', async () => {

@@ -31,7 +31,7 @@ const VERBOSE_LEVELS = new Set(['info', 'debug', 'trace']);
 /**
  * Starts the server as `npm start` does (`node apps/trust-server/bin/trust-server.cjs`) with a fresh DATA_DIR / CERTS_DIR. At LOG_LEVEL
  * info or more verbose it listens on PORT=0 and the URL comes from the "s2s-trust listening" line;
- * at quieter levels (the default, warn: Fastify logs two lines per request at info) a free port is
+ * at quieter levels (the default, warn: at info every request is logged) a free port is
  * chosen up front and the server is polled until /health/live answers. The server output is kept
  * (last 64 KiB) for error messages, never printed.
  */
@@ -49,6 +49,8 @@ export async function startServer(mode, settings, extraEnv = {}) {
     LOG_LEVEL: settings.serverLogLevel,
     TLS_MODE: mode === 'https' ? 'on' : 'off',
     AUTH_BACKOFF_ADDRESS_FAILURES: '1000000',
+    // Every load connection comes from 127.0.0.1: keep the per-address cap (default 256) above them.
+    MAX_CONNECTIONS_PER_ADDRESS: String(Math.max(256, settings.connections + 64)),
     ...(settings.uvThreadpoolSizeEnv !== undefined ? { UV_THREADPOOL_SIZE: settings.uvThreadpoolSizeEnv } : {}),
     ...extraEnv,
   };

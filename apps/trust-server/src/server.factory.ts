@@ -3,12 +3,32 @@ import { createServer as createHttpsServer } from 'node:https';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, loadMasterKey, MasterKey } from '@s2s/config';
-import { AdminErrorFilter, DirectRoutes, FORM_ENDPOINT_PREFIX, parseStrictJson, requestIdOf, StrictValidationPipe } from '@s2s/http';
+import {
+  addExchangeHooks,
+  AdminErrorFilter,
+  BodyTooLargeError,
+  capConnectionsPerAddress,
+  type ConnectionLimits,
+  contentTypeVerdict,
+  DirectRoutes,
+  FORM_ENDPOINT_PREFIX,
+  FormRefusedError,
+  HttpExchangeObserver,
+  parseStrictJson,
+  readBodyText,
+  readFormText,
+  requestIdOf,
+  serveOnFastify,
+  ServerLifecycle,
+  serverOptionsFor,
+  StrictValidationPipe,
+  UnsupportedCharsetError,
+} from '@s2s/http';
 import { FormBody, UnsupportedBody } from '@s2s/oauth-wire';
 import { createPinoLogger, MetricsRegistry, PinoNestLogger } from '@s2s/operations';
 import { TokenHttpRoute } from '@s2s/token-issuer';
 import { resolveHttpsOptions } from '@s2s/tls';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { type AppModuleOptions, AppModule } from './app.module.js';
 import { setUpOpenApi } from './openapi.js';
@@ -22,9 +42,11 @@ export interface RunningServer {
 }
 
 /**
- * Builds and starts the trust server: TLS, the direct routes (the token endpoint, answered ahead of
- * Fastify), Fastify with a strict JSON parser and body cap, request ids, metrics, validation, error
- * rendering, OpenAPI, graceful shutdown. Used by `main.ts` and by tests that need a server in-process.
+ * Builds and starts the trust server: TLS, time limits and the per-address connection cap, the
+ * token endpoint (a direct route ahead of Fastify, or a Fastify route: `TOKEN_ROUTE`), Fastify
+ * with a strict JSON parser and body cap, request ids, metrics, validation, error rendering,
+ * OpenAPI, graceful shutdown. The rules both HTTP paths share are in `@s2s/http`'s
+ * http-exchange.ts. Used by `main.ts` and by tests that need a server in-process.
  */
 export async function startServer(
   config: AppConfig,
@@ -37,18 +59,22 @@ export async function startServer(
     { info: (msg, fields) => logger.info(fields ?? {}, msg), warn: (msg, fields) => logger.warn(fields ?? {}, msg) },
   );
 
-  // The hot path (SPEC 7) is answered by plain Node handlers ahead of Fastify: the token endpoint.
-  const directRoutes = new DirectRoutes();
+  const lifecycle = new ServerLifecycle();
+  // TOKEN_ROUTE=direct (the default): the hot path (SPEC 7) is answered by a plain Node handler ahead of Fastify.
+  const directRoutes = config.tokenRoute === 'direct' ? new DirectRoutes(lifecycle) : null;
   const adapter = new FastifyAdapter({
     ...(https ? { https } : {}),
-    serverFactory: (fastifyHandler: (request: IncomingMessage, response: ServerResponse) => void, options: FastifyServerOptions) =>
-      createNodeServer(https, options, directRoutes.listener(fastifyHandler)),
+    serverFactory: (fastifyHandler: (request: IncomingMessage, response: ServerResponse) => void) =>
+      createNodeServer(https, config.http, directRoutes ? directRoutes.listener(fastifyHandler) : fastifyHandler),
     loggerInstance: logger,
+    // One "request completed" line per request, from HttpExchangeObserver (onResponse below), as for the direct route.
+    logController: new SharedRequestLogController(),
     bodyLimit: config.bodyLimitBytes,
     genReqId: (request) => requestIdOf(request.headers),
     // Keep-alive connections would otherwise hold graceful shutdown open until they time out.
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Once shutdown begins, the onRequest hook below refuses requests in our error shapes (Fastify's own 503 has neither).
+    return503OnClosing: false,
   } as ConstructorParameters<typeof FastifyAdapter>[0]);
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { clock: options.clock, masterKey }), adapter, {
@@ -57,45 +83,18 @@ export async function startServer(
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  addBodyParsers(fastify, config.bodyLimitBytes);
 
-  // JSON for the admin API (Fastify's default text/plain parser removed): anything else is a 415.
-  // The OAuth endpoints (/oauth2/*) take forms, and answer other types themselves with an OAuth error.
-  const unsupportedMediaType = (): Error => Object.assign(new Error('unsupported media type'), { statusCode: 415 });
-  fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (request.url.startsWith(FORM_ENDPOINT_PREFIX)) return done(null, new UnsupportedBody('application/json'));
-    try {
-      done(null, parseStrictJson(body as string));
-    } catch (error) {
-      done(Object.assign(error as Error, { statusCode: 400 }), undefined);
-    }
-  });
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
-    if (!request.url.startsWith(FORM_ENDPOINT_PREFIX)) return done(unsupportedMediaType(), undefined);
-    done(null, new FormBody(body as string));
-  });
-  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (request, _body, done) => {
-    if (!request.url.startsWith(FORM_ENDPOINT_PREFIX)) return done(unsupportedMediaType(), undefined);
-    done(null, new UnsupportedBody(String(request.headers['content-type'])));
-  });
-  fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id);
-    done();
-  });
-  const metrics = app.get(MetricsRegistry);
-  fastify.addHook('onResponse', (request, reply, done) => {
-    metrics.observeHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
-    done();
-  });
-  // Direct routes get the same metrics and, at info, one "request completed" line like Fastify's.
-  directRoutes.serve([app.get(TokenHttpRoute)], (request, response, route, requestId, seconds) => {
-    metrics.observeHttp(request.method ?? '', route.path, response.statusCode, seconds);
-    if (logger.isLevelEnabled('info')) {
-      logger.info({ reqId: requestId, req: { method: request.method, url: request.url, remoteAddress: request.socket.remoteAddress }, res: { statusCode: response.statusCode }, responseTime: seconds * 1000 }, 'request completed');
-    }
-  });
+  const observer = new HttpExchangeObserver(app.get(MetricsRegistry), logger);
+  addExchangeHooks(fastify, lifecycle, observer);
+  const tokenRoute = app.get(TokenHttpRoute);
+  if (directRoutes) {
+    directRoutes.serve([tokenRoute], (request, response, route, requestId, seconds) => observer.completed(request, route.path, response.statusCode, requestId, seconds));
+  } else {
+    serveOnFastify(fastify, [tokenRoute], lifecycle);
+  }
   fastify.addHook('preClose', (done) => {
-    directRoutes.closing = true;
+    lifecycle.closing = true;
     done();
   });
 
@@ -111,18 +110,76 @@ export async function startServer(
 }
 
 /**
- * The HTTP(S) server, made as Fastify would make it (its `serverFactory` option): same timeouts,
- * with `listener` in front so that direct routes bypass the framework.
+ * Fastify's per-request lines ("incoming request", "request completed") are replaced by the one
+ * line of {@link HttpExchangeObserver}, which the direct route writes too; a response that fails
+ * while being sent is still logged by Fastify.
  */
-function createNodeServer(
-  https: Awaited<ReturnType<typeof resolveHttpsOptions>>,
-  options: FastifyServerOptions,
-  listener: (request: IncomingMessage, response: ServerResponse) => void,
-): Server {
-  const server = https ? createHttpsServer(https, listener) : createHttpServer(listener);
-  server.keepAliveTimeout = options.keepAliveTimeout ?? 72_000;
-  server.requestTimeout = options.requestTimeout ?? 0;
-  server.setTimeout(options.connectionTimeout ?? 0);
-  if (options.maxRequestsPerSocket) server.maxRequestsPerSocket = options.maxRequestsPerSocket;
+class SharedRequestLogController extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) super.requestCompleted(error, request, reply);
+  }
+}
+
+/**
+ * The body parsers: JSON for the admin API, forms for the OAuth endpoints (`/oauth2/*`), which
+ * answer other types themselves with an OAuth error; anything else is a 415 (Fastify's default
+ * text/plain parser removed). Every body is read by the shared reader (`BODY_LIMIT_BYTES`, fatal
+ * UTF-8) under the shared content-type and charset rule. The token endpoint reads its own body
+ * (with the same rules) whichever stack serves it.
+ */
+function addBodyParsers(fastify: FastifyInstance, limitBytes: number): void {
+  const unsupportedMediaType = (): Error => Object.assign(new Error('unsupported media type'), { statusCode: 415 });
+  const unsupportedBody = (request: FastifyRequest): UnsupportedBody => new UnsupportedBody(String(request.headers['content-type']));
+  /** Reads (and so bounds: 413 first, as for any body) a body that is refused whatever it holds, then `refuse`. */
+  const readThen = (request: FastifyRequest, refuse: () => void, done: (error: Error | null, body?: unknown) => void): void => {
+    readBodyText(request.raw, limitBytes).then(refuse, (error: unknown) => (error instanceof BodyTooLargeError ? done(error, undefined) : refuse()));
+  };
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', (request, _payload, done) => {
+    if (request.url.startsWith(FORM_ENDPOINT_PREFIX)) return readThen(request, () => done(null, unsupportedBody(request)), done);
+    if (contentTypeVerdict(request.headers['content-type'], 'application/json') === 'charset_not_utf8') return done(new UnsupportedCharsetError(), undefined);
+    readBodyText(request.raw, limitBytes).then(
+      (text) => {
+        let body: unknown;
+        try {
+          body = parseStrictJson(text);
+        } catch (error) {
+          return done(Object.assign(error as Error, { statusCode: 400 }), undefined);
+        }
+        done(null, body);
+      },
+      (error: Error) => done(error, undefined),
+    );
+  });
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', (request, _payload, done) => {
+    if (!request.url.startsWith(FORM_ENDPOINT_PREFIX)) return readThen(request, () => done(unsupportedMediaType(), undefined), done);
+    readFormText(request.raw, limitBytes).then(
+      (text) => done(null, new FormBody(text)),
+      (error: Error) => {
+        // Too large: refused here, and the connection closed (the rest is unread). Charset or UTF-8:
+        // handed to the endpoint, which answers in the RFC 6749 5.2 shape with the reason.
+        if (error instanceof FormRefusedError && error.refusal.status !== 413) return done(null, error);
+        done(error, undefined);
+      },
+    );
+  });
+  fastify.addContentTypeParser('*', (request, _payload, done) => {
+    const oauth = request.url.startsWith(FORM_ENDPOINT_PREFIX);
+    readThen(request, () => (oauth ? done(null, unsupportedBody(request)) : done(unsupportedMediaType(), undefined)), done);
+  });
+}
+
+/**
+ * The HTTP(S) server (Fastify's `serverFactory` option), with the time limits and the per-address
+ * connection cap of `limits`, and `listener` in front (direct routes, then Fastify). No socket
+ * inactivity timeout: the limits bound every phase of a request and the keep-alive wait.
+ */
+function createNodeServer(https: Awaited<ReturnType<typeof resolveHttpsOptions>>, limits: ConnectionLimits, listener: (request: IncomingMessage, response: ServerResponse) => void): Server {
+  const options = serverOptionsFor(limits);
+  const server = https ? createHttpsServer({ ...https, ...options }, listener) : createHttpServer(options, listener);
+  server.setTimeout(0);
+  capConnectionsPerAddress(server, limits.maxConnectionsPerAddress);
   return server;
 }

@@ -1,11 +1,12 @@
 import { isAbsolute, resolve } from 'node:path';
-import { AppConfig, type LogLevel, type MasterKeySource, type TlsSettings } from './app-config.js';
+import { AppConfig, type HttpLimits, type LogLevel, type MasterKeySource, type TlsSettings, type TokenRouteMode } from './app-config.js';
 import { ConfigurationError } from './configuration.error.js';
 
 /** The environment as a plain map; passed in so tests never touch `process.env`. */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const TOKEN_ROUTES: readonly TokenRouteMode[] = ['direct', 'fastify'];
 
 /** Every variable the server reads, for documentation and for `--help`-style listings. */
 export const CONFIGURATION_VARIABLES = [
@@ -24,6 +25,11 @@ export const CONFIGURATION_VARIABLES = [
   'MASTER_KEY_FILE',
   'LOG_LEVEL',
   'BODY_LIMIT_BYTES',
+  'HTTP_HEADERS_TIMEOUT_MS',
+  'HTTP_REQUEST_TIMEOUT_MS',
+  'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+  'MAX_CONNECTIONS_PER_ADDRESS',
+  'TOKEN_ROUTE',
   'SHUTDOWN_TIMEOUT_MS',
   'AUTH_BACKOFF_CLIENT_FAILURES',
   'AUTH_BACKOFF_ADDRESS_FAILURES',
@@ -58,6 +64,11 @@ export function loadAppConfig(env: Environment, cwd: string = process.cwd()): Ap
     throw new ConfigurationError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${read('LOG_LEVEL')}")`);
   }
 
+  const tokenRoute = (read('TOKEN_ROUTE') ?? 'direct').toLowerCase() as TokenRouteMode;
+  if (!TOKEN_ROUTES.includes(tokenRoute)) {
+    throw new ConfigurationError('TOKEN_ROUTE', `must be one of ${TOKEN_ROUTES.join(', ')} (got "${read('TOKEN_ROUTE')}")`);
+  }
+
   const defaultScheme = tls.mode === 'off' ? 'http' : 'https';
   const publicUrl = publicBaseUrl(read('PUBLIC_URL') ?? `${defaultScheme}://localhost:${port === 0 ? 8443 : port}`);
 
@@ -73,6 +84,8 @@ export function loadAppConfig(env: Environment, cwd: string = process.cwd()): Ap
     masterKey: masterKeySource(read, dataDir, cwd),
     logLevel,
     bodyLimitBytes: integer(read('BODY_LIMIT_BYTES'), 'BODY_LIMIT_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
+    http: httpLimits(read),
+    tokenRoute,
     shutdownTimeoutMs: integer(read('SHUTDOWN_TIMEOUT_MS'), 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     // Read by libuv itself (the launcher sets it before anything starts); here it is only checked
     // and reported. Unset means libuv's own default of 4 (a server started without the launcher).
@@ -92,6 +105,24 @@ function integer(raw: string | undefined, name: string, fallback: number, min: n
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigurationError(name, `must be an integer between ${min} and ${max} (got "${raw}")`);
   return value;
+}
+
+/**
+ * Time limits and the per-address connection cap (issue "Nothing a client sends makes the server
+ * answer 500 or hold a connection forever"). Node refuses a headers limit above the request limit.
+ */
+function httpLimits(read: (name: string) => string | undefined): HttpLimits {
+  const headersTimeoutMs = integer(read('HTTP_HEADERS_TIMEOUT_MS'), 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000);
+  const requestTimeoutMs = integer(read('HTTP_REQUEST_TIMEOUT_MS'), 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  if (requestTimeoutMs < headersTimeoutMs) {
+    throw new ConfigurationError('HTTP_REQUEST_TIMEOUT_MS', `must not be less than HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs}; got "${requestTimeoutMs}")`);
+  }
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: integer(read('HTTP_KEEP_ALIVE_TIMEOUT_MS'), 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, 3_600_000),
+    maxConnectionsPerAddress: integer(read('MAX_CONNECTIONS_PER_ADDRESS'), 'MAX_CONNECTIONS_PER_ADDRESS', 256, 1, 1_000_000),
+  };
 }
 
 function path(raw: string, cwd: string): string {

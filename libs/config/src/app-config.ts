@@ -15,6 +15,21 @@ export type MasterKeySource =
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
+/** Which HTTP stack answers `POST /oauth2/token` (`TOKEN_ROUTE`). */
+export type TokenRouteMode = 'direct' | 'fastify';
+
+/**
+ * What a client may hold of the server: time limits and the per-address connection cap
+ * (`HTTP_HEADERS_TIMEOUT_MS`, `HTTP_REQUEST_TIMEOUT_MS`, `HTTP_KEEP_ALIVE_TIMEOUT_MS`,
+ * `MAX_CONNECTIONS_PER_ADDRESS`).
+ */
+export interface HttpLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnectionsPerAddress: number;
+}
+
 /**
  * The validated configuration of one server process. Built once at start from the environment by
  * {@link loadAppConfig}; everything else receives it injected, typed (STYLE habit 4).
@@ -35,6 +50,13 @@ export class AppConfig {
   logLevel!: LogLevel;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes!: number;
+  /** Time limits and the per-address connection cap of the HTTP(S) listener. */
+  http!: HttpLimits;
+  /**
+   * `direct`: the token endpoint is answered by a plain Node handler ahead of Fastify (the
+   * default); `fastify`: by a Fastify route, with the same HTTP contract.
+   */
+  tokenRoute!: TokenRouteMode;
   /** Threads that sign tokens (libuv's pool, UV_THREADPOOL_SIZE; `npm start` defaults it to one per core). */
   signingThreads!: number;
   /** How long graceful shutdown waits for in-flight requests, in milliseconds. */

@@ -12,6 +12,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminErrorDto } from './admin-error.dto.js';
 import { FORM_ENDPOINT_PREFIX } from './form-endpoints.js';
+import { UnsupportedCharsetError } from './http-exchange.js';
 
 const STATUS_OF_DOMAIN_ERROR = new Map<abstract new (...args: never[]) => DomainError, number>([
   [MalformedRequestError, 400],
@@ -69,7 +70,7 @@ function httpStatusOf(error: unknown): number | undefined {
 
 function publicMessage(error: unknown, status: number): string {
   if (status === 413) return 'the request body is too large';
-  if (status === 415) return 'unsupported Content-Type: send application/json';
+  if (status === 415) return error instanceof UnsupportedCharsetError ? error.message : 'unsupported Content-Type: send application/json';
   if (error instanceof HttpException) {
     const response = error.getResponse();
     if (typeof response === 'object' && response && 'message' in response) {

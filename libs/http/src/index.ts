@@ -4,4 +4,28 @@ export { AdminErrorFilter, describeError } from './admin-error.filter.js';
 export { AdminErrorDto, FieldProblemDto } from './admin-error.dto.js';
 export { ApiAdminErrors } from './api-admin-errors.decorator.js';
 export { FORM_ENDPOINT_PREFIX } from './form-endpoints.js';
-export { BodyTooLargeError, DirectRoutes, mediaTypeOf, readBodyText, requestIdOf, sendJson, type DirectRequestContext, type DirectRoute, type DirectRouteObserver } from './direct-route.js';
+export {
+  BodyNotUtf8Error,
+  BodyTooLargeError,
+  charsetsOf,
+  contentTypeVerdict,
+  decodeUtf8,
+  formEscapesAreUtf8,
+  FormRefusedError,
+  HttpExchangeObserver,
+  mediaTypeOf,
+  readBodyText,
+  readFormText,
+  requestIdOf,
+  ServerLifecycle,
+  SHUTTING_DOWN_MESSAGE,
+  UnsupportedCharsetError,
+  type ContentTypeVerdict,
+  type FormRefusal,
+  type HttpMetricsSink,
+  type RequestLogSink,
+} from './http-exchange.js';
+export { JSON_CONTENT_TYPE, type JsonAnswer, type JsonRoute, type RouteContext } from './json-route.js';
+export { DirectRoutes, sendJson, type DirectRequestContext, type DirectRoute, type DirectRouteObserver } from './direct-route.js';
+export { addExchangeHooks, serveOnFastify, type OwnRouteConfig } from './fastify-route.js';
+export { capConnectionsPerAddress, serverOptionsFor, type ConnectionLimits } from './connection.limits.js';

@@ -28,7 +28,8 @@ export const TOKEN_ENDPOINT_OPENAPI: PathItemObject = {
     description:
       'RFC 6749 3.2. Client authentication: exactly one of client_secret_basic (Authorization: Basic), client_secret_post ' +
       '(client_id + client_secret) or private_key_jwt (RFC 7523: client_assertion_type + client_assertion). Any other method ' +
-      'than POST, or a body that is not a form, answers invalid_request.',
+      'than POST, a body that is not a form, a form in another charset than UTF-8 (charset absent or utf-8) or with bytes or ' +
+      'percent-escapes that are not UTF-8 answers invalid_request.',
     security: [],
     requestBody: {
       required: true,

@@ -1,7 +1,8 @@
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppConfig } from '@s2s/config';
-import { DirectRoutes } from '@s2s/http';
+import { addExchangeHooks, DirectRoutes, HttpExchangeObserver, requestIdOf, serveOnFastify, ServerLifecycle } from '@s2s/http';
+import { fastify as createFastify } from 'fastify';
 import { type OAuthError, type TokenRequestParameters } from '@s2s/oauth-wire';
 import type { TokenEndpointService, TokenRequestContext } from './token-endpoint.service.js';
 import { TokenHttpRoute } from './token.http-route.js';
@@ -32,13 +33,34 @@ class RecordingEndpoint {
   }
 }
 
-describe('TokenHttpRoute (POST /oauth2/token as a direct route)', () => {
-  let server: Server;
+/**
+ * The same route on both HTTP stacks (TOKEN_ROUTE): ahead of Fastify (`direct`), and as a Fastify
+ * route (`fastify`) on a Fastify instance with the server's request id rule and exchange hooks.
+ * Every assertion holds for both: the HTTP contract does not depend on the stack.
+ */
+async function listen(stack: 'direct' | 'fastify', route: TokenHttpRoute, lifecycle: ServerLifecycle): Promise<{ port: number; close: () => Promise<unknown> }> {
+  if (stack === 'direct') {
+    const routes = new DirectRoutes(lifecycle);
+    routes.serve([route], () => {});
+    const server = createServer(routes.listener((_req, res) => res.writeHead(404).end('{}')));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { port: (server.address() as AddressInfo).port, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+  const fastify = createFastify({ genReqId: (req) => requestIdOf(req.headers) });
+  addExchangeHooks(fastify, lifecycle, new HttpExchangeObserver({ observeHttp: () => {} }, { isLevelEnabled: () => false, info: () => {} }));
+  fastify.setNotFoundHandler((_req, reply) => void reply.code(404).send({}));
+  serveOnFastify(fastify, [route], lifecycle);
+  await fastify.listen({ port: 0, host: '127.0.0.1' });
+  return { port: (fastify.server.address() as AddressInfo).port, close: () => fastify.close() };
+}
+
+describe.each(['direct', 'fastify'] as const)('TokenHttpRoute (POST /oauth2/token, TOKEN_ROUTE=%s)', (stack) => {
+  let server: { port: number; close: () => Promise<unknown> };
   let port: number;
   let endpoint: RecordingEndpoint;
-  const routes = new DirectRoutes();
+  const routes = new ServerLifecycle();
 
-  const send = (init: { method?: string; headers?: Record<string, string>; body?: string; path?: string } = {}): Promise<Answer> =>
+  const send = (init: { method?: string; headers?: Record<string, string>; body?: string | Buffer; path?: string } = {}): Promise<Answer> =>
     new Promise((resolve, reject) => {
       const headers = { 'x-request-id': 'req-1', ...(init.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(init.body)) }), ...init.headers };
       const req = request({ host: '127.0.0.1', port, path: init.path ?? '/oauth2/token', method: init.method ?? 'POST', headers, agent: false }, (res) => {
@@ -56,14 +78,12 @@ describe('TokenHttpRoute (POST /oauth2/token as a direct route)', () => {
   beforeAll(async () => {
     endpoint = new RecordingEndpoint();
     const config = Object.assign(new AppConfig(), { bodyLimitBytes: 1024 });
-    routes.serve([new TokenHttpRoute(endpoint as unknown as TokenEndpointService, config)], () => {});
-    server = createServer(routes.listener((_req, res) => res.writeHead(404).end('{}')));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
+    server = await listen(stack, new TokenHttpRoute(endpoint as unknown as TokenEndpointService, config), routes);
+    port = server.port;
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
   });
 
   beforeEach(() => {
@@ -146,5 +166,44 @@ describe('TokenHttpRoute (POST /oauth2/token as a direct route)', () => {
       challenge: 'Basic realm="s2s-trust", charset="UTF-8"',
     });
     expect(endpoint.refusals).toEqual([]);
+  });
+
+  it.each([
+    ['a charset other than UTF-8', 'application/x-www-form-urlencoded; charset=iso-8859-1', Buffer.from('grant_type=client_credentials&scope=caf\xe9', 'latin1'), 'the form must be UTF-8: send charset=utf-8 or no charset', 'charset_not_utf8'],
+    ['a quoted charset other than UTF-8', 'application/x-www-form-urlencoded;CHARSET="windows-1252"', 'grant_type=client_credentials', 'the form must be UTF-8: send charset=utf-8 or no charset', 'charset_not_utf8'],
+    ['bytes that are not UTF-8', 'application/x-www-form-urlencoded', Buffer.concat([Buffer.from('grant_type=client_credentials&upn=b'), Buffer.from([0xff, 0xfe]), Buffer.from('b')]), 'the form is not valid UTF-8', 'body_not_utf8'],
+    ['an overlong UTF-8 encoding', 'application/x-www-form-urlencoded; charset=utf-8', Buffer.concat([Buffer.from('grant_type=client_credentials&upn='), Buffer.from([0xc0, 0xaf])]), 'the form is not valid UTF-8', 'body_not_utf8'],
+    ['a percent-escape that is not UTF-8', 'application/x-www-form-urlencoded', 'grant_type=client_credentials&upn=%FFbob', 'the form is not valid UTF-8', 'body_not_utf8'],
+    ['a malformed content type', 'not a media type', 'grant_type=client_credentials', 'the body must be application/x-www-form-urlencoded', 'content_type_not_form'],
+    ['text/plain', 'text/plain; charset=utf-8', 'grant_type=client_credentials', 'the body must be application/x-www-form-urlencoded', 'content_type_not_form'],
+  ])('refuses %s with invalid_request, the reason counted, the endpoint never reached', async (_label, contentType, body, description, reason) => {
+    const answer = await send({ body, headers: { 'content-type': contentType } });
+    expect({ status: answer.status, body: answer.body, noStore: answer.headers['cache-control'], requestId: answer.headers['x-request-id'] }).toEqual({
+      status: 400,
+      body: { error: 'invalid_request', error_description: description },
+      noStore: 'no-store',
+      requestId: 'req-1',
+    });
+    expect(endpoint.refusals).toEqual([{ error: 'invalid_request', reason, requestId: 'req-1' }]);
+    expect(endpoint.calls).toEqual([]);
+  });
+
+  it('accepts UTF-8 in any spelling of the charset, and decodes non-ASCII parameters exactly', async () => {
+    for (const contentType of ['application/x-www-form-urlencoded; charset=utf-8', 'application/x-www-form-urlencoded; Charset="UTF-8"']) {
+      expect((await send({ body: Buffer.from('grant_type=client_credentials&upn=zo%C3%AB&smtp=zoë@contoso.com', 'utf8'), headers: { 'content-type': contentType } })).status).toBe(200);
+    }
+    expect(endpoint.calls.map((call) => [call.parameters.upn, call.parameters.smtp])).toEqual([
+      ['zoë', 'zoë@contoso.com'],
+      ['zoë', 'zoë@contoso.com'],
+    ]);
+  });
+
+  it('ignores the query string and answers every method but POST with method_not_allowed', async () => {
+    expect((await send({ path: '/oauth2/token?grant_type=password', body: 'grant_type=client_credentials', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(200);
+    expect(endpoint.calls.map((call) => call.parameters.grant_type)).toEqual(['client_credentials']);
+    for (const method of ['PATCH', 'OPTIONS']) {
+      const answer = await send({ method, body: 'grant_type=client_credentials', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect({ method, status: answer.status, body: answer.body }).toEqual({ method, status: 400, body: { error: 'invalid_request', error_description: 'the token endpoint accepts POST only' } });
+    }
   });
 });

@@ -1,23 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@s2s/config';
-import { BodyTooLargeError, type DirectRequestContext, type DirectRoute, mediaTypeOf, readBodyText, sendJson } from '@s2s/http';
+import { type DirectRoute, FormRefusedError, type JsonAnswer, type JsonRoute, readFormText, type RouteContext, sendJson, SHUTTING_DOWN_MESSAGE } from '@s2s/http';
 import { PUBLISHED_PATHS } from '@s2s/metadata';
 import { InvalidRequestError, noStoreHeaders, OAuthError, oauthErrorResponse, parseTokenRequestForm, RequestTooLargeError, ServerError, TemporarilyUnavailableError } from '@s2s/oauth-wire';
 import { TokenEndpointService } from './token-endpoint.service.js';
 import { tokenResponseJson } from './token-response.js';
 
-const FORM = 'application/x-www-form-urlencoded';
-
 /**
- * `POST /oauth2/token` (RFC 6749 3.2, SPEC 5.4), served as a {@link DirectRoute}: the hot path of
- * issuance, answered by Node's HTTP server without Fastify's or Nest's per-request machinery
- * (SPEC 7). The whole HTTP contract is here: POST only, a form body of at most `BODY_LIMIT_BYTES`,
- * `Cache-Control: no-store` on every answer, errors in the RFC 6749 5.2 shape. Clients
- * authenticate themselves; the admin layer does not apply.
+ * `POST /oauth2/token` (RFC 6749 3.2, SPEC 5.4): the hot path of issuance (SPEC 7). The whole
+ * HTTP contract is here, whichever stack serves it (`TOKEN_ROUTE`): POST only, a UTF-8 form body
+ * of at most `BODY_LIMIT_BYTES` (the shared rules of `@s2s/http`'s http-exchange.ts),
+ * `Cache-Control: no-store` on every answer, errors in the RFC 6749 5.2 shape. As a
+ * {@link DirectRoute} (the default, `direct`) Node's HTTP server answers it without Fastify's or
+ * Nest's per-request machinery; as a {@link JsonRoute} Fastify can serve it (`fastify`) with the
+ * same answers. Clients authenticate themselves; the admin layer does not apply.
  */
 @Injectable()
-export class TokenHttpRoute implements DirectRoute {
+export class TokenHttpRoute implements DirectRoute, JsonRoute {
   readonly path = PUBLISHED_PATHS.token;
   private readonly logger = new Logger('TokenEndpoint');
   private readonly bodyLimitBytes: number;
@@ -29,14 +29,21 @@ export class TokenHttpRoute implements DirectRoute {
     this.bodyLimitBytes = config.bodyLimitBytes;
   }
 
-  handle(request: IncomingMessage, response: ServerResponse, context: DirectRequestContext): Promise<void> {
-    return this.answer(request, context).then(
-      (json) => sendJson(response, 200, json, noStoreHeaders(context.requestId)),
-      (error: unknown) => this.sendError(request, response, error, context.requestId),
+  /** As a direct route: the answer, written to Node's response. */
+  handle(request: IncomingMessage, response: ServerResponse, context: RouteContext): Promise<void> {
+    return this.answer(request, context).then((answer) => {
+      if (answer !== null) sendJson(response, answer.status, answer.json, answer.headers);
+    });
+  }
+
+  answer(request: IncomingMessage, context: RouteContext): Promise<JsonAnswer | null> {
+    return this.issue(request, context).then(
+      (json): JsonAnswer => ({ status: 200, headers: noStoreHeaders(context.requestId), json }),
+      (error: unknown) => this.errorAnswer(request, error, context.requestId),
     );
   }
 
-  private async answer(request: IncomingMessage, context: DirectRequestContext): Promise<string> {
+  private async issue(request: IncomingMessage, context: RouteContext): Promise<string> {
     const who = { authorization: request.headers.authorization, remoteAddress: request.socket.remoteAddress ?? '', requestId: context.requestId };
     let parameters;
     try {
@@ -48,26 +55,25 @@ export class TokenHttpRoute implements DirectRoute {
     return tokenResponseJson(await this.endpoint.token(parameters, who));
   }
 
-  /** The form text, once the request is known to be a POST with a form body of an acceptable size. */
-  private async readForm(request: IncomingMessage, context: DirectRequestContext): Promise<string> {
-    if (context.closing) throw new TemporarilyUnavailableError('the server is shutting down; retry later', 'shutting_down');
+  /** The form text, once the request is known to be a POST with a UTF-8 form body of an acceptable size. */
+  private async readForm(request: IncomingMessage, context: RouteContext): Promise<string> {
+    if (context.closing) throw new TemporarilyUnavailableError(SHUTTING_DOWN_MESSAGE, 'shutting_down');
     if (request.method !== 'POST') throw new InvalidRequestError('the token endpoint accepts POST only', 'method_not_allowed');
-    if (mediaTypeOf(request.headers['content-type']) !== FORM) {
-      throw new InvalidRequestError('the body must be application/x-www-form-urlencoded', 'content_type_not_form');
-    }
     try {
-      return await readBodyText(request, this.bodyLimitBytes);
+      return await readFormText(request, this.bodyLimitBytes);
     } catch (error) {
-      throw error instanceof BodyTooLargeError ? new RequestTooLargeError() : error;
+      if (!(error instanceof FormRefusedError)) throw error;
+      const { status, description, reason } = error.refusal;
+      throw status === 413 ? new RequestTooLargeError() : new InvalidRequestError(description, reason);
     }
   }
 
-  private sendError(request: IncomingMessage, response: ServerResponse, error: unknown, requestId: string): void {
+  private errorAnswer(request: IncomingMessage, error: unknown, requestId: string): JsonAnswer | null {
     let oauth: OAuthError;
     if (error instanceof OAuthError) {
       oauth = error;
     } else if (request.socket.destroyed) {
-      return; // the client went away (e.g. mid-body): nobody to answer
+      return null; // the client went away (e.g. mid-body): nobody to answer
     } else {
       this.logger.error({ requestId, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, 'unhandled error at the token endpoint');
       oauth = new ServerError('internal error', 'unhandled');
@@ -76,6 +82,6 @@ export class TokenHttpRoute implements DirectRoute {
     const { status, headers, body } = oauthErrorResponse(oauth, requestId);
     // An unread or partly read body cannot be skipped safely on a kept-alive connection.
     if (status === 413 || status === 503) headers.connection = 'close';
-    sendJson(response, status, JSON.stringify(body), headers);
+    return { status, headers, json: JSON.stringify(body) };
   }
 }

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@s2s/admin-access';
 import { AppConfig } from '@s2s/config';
+import { FormRefusedError } from '@s2s/http';
 import { PUBLISHED_PATHS, publishedUrl } from '@s2s/metadata';
 import { ClientAuthenticationService, FormBody, InvalidRequestError, OAuthError, OAuthErrorFilter, parseTokenRequestForm, PresentedAuthorization } from '@s2s/oauth-wire';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -41,6 +42,8 @@ export class IntrospectionController {
   @ApiResponse({ status: 429, description: 'temporarily_unavailable after repeated failed client authentications (here or at the token endpoint), with `Retry-After`' })
   async introspect(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    // A form in another charset than UTF-8, or with bytes that are not UTF-8 (the shared form rules).
+    if (body instanceof FormRefusedError) throw new InvalidRequestError(body.refusal.description, body.refusal.reason);
     if (!(body instanceof FormBody)) throw new InvalidRequestError('the body must be application/x-www-form-urlencoded', 'content_type_not_form');
     const parameters = parseTokenRequestForm(body.text);
     const authorization = new PresentedAuthorization(request.headers.authorization);
