@@ -7,6 +7,7 @@ export {
   checkJwtClaims,
   checkJwtType,
   JwtClaimError,
+  jwtTypeAccepted,
   readNumericDate,
   type JwtClaimErrorCode,
   type JwtClaimsPolicy,

@@ -1,4 +1,4 @@
-import { accessTokenPolicy, checkJwtClaims, checkJwtType, JwtClaimError, type JwtClaimErrorCode, type JwtClaimsPolicy, readNumericDate } from './jwt-claims.policy.js';
+import { accessTokenPolicy, checkJwtClaims, checkJwtType, JwtClaimError, jwtTypeAccepted, type JwtClaimErrorCode, type JwtClaimsPolicy, readNumericDate } from './jwt-claims.policy.js';
 
 /** 2026-12-06T08:00:00Z: every time below is relative to this frozen instant. */
 const NOW = Date.UTC(2026, 11, 6, 8, 0, 0) / 1000;
@@ -207,6 +207,8 @@ describe('checkJwtClaims', () => {
     it('checkJwtType applies the typ rule alone', () => {
       expect(() => checkJwtType({ typ: 'JWT' }, { typ: 'at+jwt' })).toThrow(new JwtClaimError('token_type_invalid', 'typ', 'the token type is not at+jwt'));
       expect(() => checkJwtType({ typ: 'JWT' }, {})).not.toThrow();
+      expect(jwtTypeAccepted({}, { typ: 'JWT', typOptional: true })).toBe(true);
+      expect(jwtTypeAccepted({ typ: 'at+jwt' }, { typ: 'JWT', typOptional: true })).toBe(false);
     });
   });
 

@@ -106,18 +106,22 @@ export function readNumericDate(value: unknown, form: NumericDateForm = 'rfc7519
   return typeof value === 'string' && DIGITS.test(value) ? Number(value) : null;
 }
 
+/** Whether the `typ` header satisfies `policy` (always, when the policy names no `typ`). */
+export function jwtTypeAccepted(header: Readonly<Record<string, unknown>>, policy: JwtClaimsPolicy): boolean {
+  const expected = policy.typ;
+  if (expected === undefined) return true;
+  const typ = header.typ;
+  return typ === expected || (typ === undefined && policy.typOptional === true);
+}
+
 /**
  * The `typ` rule alone, for callers whose checklist decides the token type before the key is
- * looked up (the validator); {@link checkJwtClaims} applies it too.
+ * looked up (the validator uses {@link jwtTypeAccepted} there); {@link checkJwtClaims} applies it too.
  *
  * @throws JwtClaimError `token_type_invalid`.
  */
 export function checkJwtType(header: Readonly<Record<string, unknown>>, policy: JwtClaimsPolicy): void {
-  const expected = policy.typ;
-  if (expected === undefined) return;
-  const typ = header.typ;
-  if (typ === expected || (typ === undefined && policy.typOptional === true)) return;
-  throw new JwtClaimError('token_type_invalid', 'typ', `the token type is not ${expected}`);
+  if (!jwtTypeAccepted(header, policy)) throw new JwtClaimError('token_type_invalid', 'typ', `the token type is not ${policy.typ}`);
 }
 
 /**
