@@ -38,7 +38,10 @@ function signed(header: Claims, payload: Claims, key = ours.privateKey): string 
 function userToken(claims: Claims = {}, header: Claims = {}, drop: string[] = []): string {
   const payload: Claims = { iss: ISSUER, aud: MIDDLE, sub: 'alice@contoso.com', idtyp: 'user', tid: 'contoso.com', iat: NOW_S, nbf: NOW_S, exp: NOW_S + 3600, ...claims };
   const head: Claims = { alg: 'RS256', typ: 'at+jwt', kid: OUR_X5T, x5t: OUR_X5T, ...header };
-  for (const name of drop) delete payload[name], delete head[name];
+  for (const name of drop) {
+    delete payload[name];
+    delete head[name];
+  }
   return signed(head, payload);
 }
 
