@@ -7,6 +7,7 @@ export {
   checkJwtClaims,
   checkJwtType,
   JwtClaimError,
+  jwtClaimsPolicy,
   jwtTypeAccepted,
   readNumericDate,
   type JwtClaimErrorCode,

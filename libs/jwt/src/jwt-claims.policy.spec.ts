@@ -1,4 +1,4 @@
-import { accessTokenPolicy, checkJwtClaims, checkJwtType, JwtClaimError, jwtTypeAccepted, type JwtClaimErrorCode, type JwtClaimsPolicy, readNumericDate } from './jwt-claims.policy.js';
+import { accessTokenPolicy, checkJwtClaims, checkJwtType, JwtClaimError, jwtClaimsPolicy, jwtTypeAccepted, type JwtClaimErrorCode, type JwtClaimsPolicy, readNumericDate } from './jwt-claims.policy.js';
 
 /** 2026-12-06T08:00:00Z: every time below is relative to this frozen instant. */
 const NOW = Date.UTC(2026, 11, 6, 8, 0, 0) / 1000;
@@ -209,6 +209,32 @@ describe('checkJwtClaims', () => {
       expect(() => checkJwtType({ typ: 'JWT' }, {})).not.toThrow();
       expect(jwtTypeAccepted({}, { typ: 'JWT', typOptional: true })).toBe(true);
       expect(jwtTypeAccepted({ typ: 'at+jwt' }, { typ: 'JWT', typOptional: true })).toBe(false);
+    });
+  });
+
+  describe('jwtClaimsPolicy', () => {
+    const variants: JwtClaimsPolicy[] = [
+      {},
+      { typ: 'JWT', typOptional: true, audience: () => true, numericDate: 'ms-s2s', clockTolerance: 300, requiredClaims: ['nbf'], maxLifetime: 86_400, lifetimeFrom: 'nbf' },
+      { audience: ['api://one'], audienceArrays: true, clockTolerance: 10, futureTolerance: 60, requiredClaims: ['iat'], maxLifetime: 600, lifetimeFrom: 'iat' },
+      { issuer: 'https://issuer.example', audience: 'api://one' },
+    ];
+
+    it('gives every policy the same properties in the same order (one hidden class), frozen', () => {
+      const built = variants.map(jwtClaimsPolicy);
+      for (const policy of built) {
+        expect(Object.keys(policy)).toEqual(Object.keys(built[0]!));
+        expect(Object.isFrozen(policy)).toBe(true);
+      }
+    });
+
+    it('decides exactly as the options it was built from', () => {
+      const payloads = [claims(), claims({ exp: String(NOW + 60), nbf: String(NOW), iat: undefined }), claims({ nbf: undefined, iat: NOW + 30 }), claims({ aud: ['api://one'], exp: NOW + 700 }), claims({ exp: NOW - 5 })];
+      for (const options of variants) for (const payload of payloads) expect(refusal(payload, jwtClaimsPolicy(options))).toEqual(refusal(payload, options));
+    });
+
+    it('fills the defaults: futureTolerance follows clockTolerance', () => {
+      expect(jwtClaimsPolicy({ clockTolerance: 30 })).toMatchObject({ clockTolerance: 30, futureTolerance: 30, numericDate: 'rfc7519', lifetimeFrom: 'iat-or-nbf', typOptional: false, audienceArrays: false });
     });
   });
 

@@ -80,6 +80,29 @@ export interface JwtClaimsPolicy {
   readonly lifetimeFrom?: LifetimeStart;
 }
 
+/**
+ * `options` as a policy with every option present, in one fixed order, frozen. Every policy built
+ * here has the same hidden class, so the property loads in {@link checkJwtClaims} stay monomorphic
+ * however many callers (validator paths, client assertions, on-behalf-of) share it on one process.
+ * Build policies with this (once, not per token); a plain object literal works too, only slower.
+ */
+export function jwtClaimsPolicy(options: JwtClaimsPolicy): JwtClaimsPolicy {
+  const clockTolerance = options.clockTolerance ?? 0;
+  return Object.freeze({
+    typ: options.typ,
+    typOptional: options.typOptional ?? false,
+    issuer: options.issuer,
+    audience: options.audience,
+    audienceArrays: options.audienceArrays ?? false,
+    numericDate: options.numericDate ?? 'rfc7519',
+    clockTolerance,
+    futureTolerance: options.futureTolerance ?? clockTolerance,
+    requiredClaims: options.requiredClaims === undefined ? undefined : Object.freeze([...options.requiredClaims]),
+    maxLifetime: options.maxLifetime,
+    lifetimeFrom: options.lifetimeFrom ?? 'iat-or-nbf',
+  });
+}
+
 /** A claim (or the `typ` header) the policy refused; `code` is stable, `claim` names what failed. */
 export class JwtClaimError extends Error {
   constructor(
@@ -211,5 +234,5 @@ function accepts(aud: string, expected: NonNullable<JwtClaimsPolicy['audience']>
  * validator's self-token path and the on-behalf-of grant, so both decide "our token, current" alike.
  */
 export function accessTokenPolicy(options: { issuer?: string; audience: NonNullable<JwtClaimsPolicy['audience']>; clockTolerance: number }): JwtClaimsPolicy {
-  return { typ: 'at+jwt', issuer: options.issuer, audience: options.audience, numericDate: 'rfc7519', clockTolerance: options.clockTolerance };
+  return jwtClaimsPolicy({ typ: 'at+jwt', issuer: options.issuer, audience: options.audience, numericDate: 'rfc7519', clockTolerance: options.clockTolerance });
 }

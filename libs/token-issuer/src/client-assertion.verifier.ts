@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type CachedClient, type CachedClientCertificate, AssertionReplayStore, ClientDirectory } from '@s2s/clients';
 import { Clock } from '@s2s/core';
 import { JWS_ALGORITHMS, type JwsAlgorithm, keyFitsAlgorithm, verifyJws } from '@s2s/crypto';
-import { checkJwtClaims, JwtClaimError, type JwtClaimsPolicy, JwtFormatError, parseCompactJwt, type ParsedJwt } from '@s2s/jwt';
+import { checkJwtClaims, JwtClaimError, jwtClaimsPolicy, type JwtClaimsPolicy, JwtFormatError, parseCompactJwt, type ParsedJwt } from '@s2s/jwt';
 import { InvalidClientError, TemporarilyUnavailableError } from './oauth.errors.js';
 
 /** RFC 7523 2.2 `client_assertion_type`. */
@@ -31,7 +31,7 @@ const ASSERTION_TIMES = Object.freeze({
 /** The policy with `audience`: one string (our issuer; RFC 7523bis), never an array (G08). */
 function assertionPolicy(audience: string | readonly string[]): JwtClaimsPolicy {
   const { numericDate, clockTolerance, futureTolerance, requiredClaims, maxLifetime, lifetimeFrom } = ASSERTION_TIMES;
-  return { audience, numericDate, clockTolerance, futureTolerance, requiredClaims, maxLifetime, lifetimeFrom };
+  return jwtClaimsPolicy({ audience, numericDate, clockTolerance, futureTolerance, requiredClaims, maxLifetime, lifetimeFrom });
 }
 
 /** The reason codes this verifier has always given, for each refusal of the claims policy. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JWS_ALGORITHMS, type JwsAlgorithm, keyFitsAlgorithm, verifyJws } from '@s2s/crypto';
-import type { JwtClaimError, JwtClaimsPolicy, ParsedJwt } from '@s2s/jwt';
+import { type JwtClaimError, jwtClaimsPolicy, type JwtClaimsPolicy, type ParsedJwt } from '@s2s/jwt';
 import { type OAuthConfiguration, OAuthConfigurationService } from '@s2s/oauth-configuration';
 import { type CachedOAuthServer, OAuthServerDirectory } from '@s2s/oauth-servers';
 import { MAX_ACTOR_LIFETIME_SECONDS } from './partner-token.verifier.js';
@@ -113,14 +113,14 @@ export class OAuthServerTokenVerifier {
     const configuration = this.oauthConfiguration.cached();
     const known = this.policies.get(registered);
     if (known !== undefined && known.configuration === configuration && known.server === registered.server) return known;
-    const policy: JwtClaimsPolicy = {
+    const policy = jwtClaimsPolicy({
       audience: registered.server.audiences,
       audienceArrays: true,
       numericDate: 'rfc7519',
       clockTolerance: configuration.clockSkewSeconds,
       maxLifetime: MAX_ACTOR_LIFETIME_SECONDS,
       lifetimeFrom: 'iat-or-nbf',
-    };
+    });
     const made: ServerClaims = { configuration, policy, server: registered.server };
     this.policies.set(registered, made);
     return made;

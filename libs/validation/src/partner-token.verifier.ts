@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@s2s/config';
 import { isLowercaseGuid } from '@s2s/core';
 import { verifyJws } from '@s2s/crypto';
-import { type JwtClaimError, type JwtClaimsPolicy, jwtTypeAccepted, type ParsedJwt } from '@s2s/jwt';
+import { type JwtClaimError, jwtClaimsPolicy, type JwtClaimsPolicy, jwtTypeAccepted, type ParsedJwt } from '@s2s/jwt';
 import { type OAuthConfiguration, OAuthConfigurationService } from '@s2s/oauth-configuration';
 import { AD_IDENTITY_PROVIDER, allowsAppOnly, allowsUsers, type CachedPartner, PartnerDirectory, USER_IDENTITY_PROVIDERS } from '@s2s/partners';
 import type { TokenUser, ValidatedToken } from './token-validation.js';
@@ -17,7 +17,7 @@ const carriesUserClaims = (claims: Record<string, unknown>): boolean =>
   claims.upn !== undefined || claims.smtp !== undefined || claims.sip !== undefined || claims.nii !== undefined || claims.sid !== undefined || claims.actortoken !== undefined;
 
 /** MS S2S actor tokens are typ JWT (SPEC 4.1), or carry no typ; anything else is another kind of token. */
-const ACTOR_TYPE: JwtClaimsPolicy = Object.freeze({ typ: 'JWT', typOptional: true });
+const ACTOR_TYPE: JwtClaimsPolicy = jwtClaimsPolicy({ typ: 'JWT', typOptional: true });
 
 /** The checklist entries the claims policy decides for an actor token, and the reason of each refusal. */
 const ACTOR_CLAIMS: ClaimChecks = {
@@ -205,7 +205,7 @@ export class PartnerTokenVerifier {
     const clockTolerance = configuration.clockSkewSeconds;
     this.policies = {
       configuration,
-      actor: {
+      actor: jwtClaimsPolicy({
         typ: ACTOR_TYPE.typ,
         typOptional: ACTOR_TYPE.typOptional,
         audience: (aud: string) => this.isOurAudience(aud, configuration),
@@ -215,8 +215,8 @@ export class PartnerTokenVerifier {
         requiredClaims: ['nbf'],
         maxLifetime: MAX_ACTOR_LIFETIME_SECONDS,
         lifetimeFrom: 'nbf',
-      },
-      outer: { numericDate: 'ms-s2s', clockTolerance },
+      }),
+      outer: jwtClaimsPolicy({ numericDate: 'ms-s2s', clockTolerance }),
     };
     return this.policies;
   }
