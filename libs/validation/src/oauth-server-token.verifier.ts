@@ -29,6 +29,18 @@ interface ServerClaims {
   readonly server: CachedOAuthServer['server'];
 }
 
+/** The server's key named by `kid` (else `x5t`); with neither, its only key. */
+function serverKey(keys: CachedOAuthServer['keys'], kid: string | null, x5t: string | null): CachedOAuthServer['keys'][number] | undefined {
+  if (kid === null && x5t === null) return keys.length === 1 ? keys[0] : undefined;
+  for (const candidate of keys) if (kid !== null ? candidate.kid === kid : candidate.x5t === x5t) return candidate;
+  return undefined;
+}
+
+/** Built here, not inline, so that the caller captures nothing (no context allocated per token). */
+function refreshServer(servers: OAuthServerDirectory, identity: string): KeyRefreshNeeded {
+  return new KeyRefreshNeeded(() => servers.refreshForUnknownKey(identity));
+}
+
 function serverClaimMessage(error: JwtClaimError, claims: Record<string, unknown>, context: ServerClaims): string {
   if (error.code === 'audience_invalid') return `the audience is not one of ${context.server.audiences.join(', ')}`;
   if (error.code === 'lifetime_too_long') return 'the token is valid for more than 24 h';
@@ -63,11 +75,8 @@ export class OAuthServerTokenVerifier {
     checklist.pass('algorithm');
     const kid = typeof jwt.header.kid === 'string' ? jwt.header.kid : null;
     const x5t = typeof jwt.header.x5t === 'string' ? jwt.header.x5t : null;
-    const key =
-      kid === null && x5t === null && registered.keys.length === 1
-        ? registered.keys[0]
-        : registered.keys.find((candidate) => (kid !== null && candidate.kid === kid) || (kid === null && x5t !== null && candidate.x5t === x5t));
-    if (!key && attempt.mayRefresh) throw new KeyRefreshNeeded(() => this.oauthServers.refreshForUnknownKey(server.identity));
+    const key = serverKey(registered.keys, kid, x5t);
+    if (!key && attempt.mayRefresh) throw refreshServer(this.oauthServers, server.identity);
     trace.key = { id: kid ?? x5t ?? '(none)', found: key !== undefined, source: `OAuth server ${server.identity} ${server.type === 'oidc' ? 'JWKS' : 'metadata'}` };
     if (!key) return checklist.fail('key', 'key_unknown', `OAuth server ${server.identity} has no key ${kid ?? x5t ?? '(no kid)'}`);
     const keyFits = (key.alg === null || key.alg === algorithm) && keyFitsAlgorithm(algorithm, key.publicKey);

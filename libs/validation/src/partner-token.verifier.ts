@@ -53,6 +53,14 @@ interface PartnerPolicies {
   readonly outer: JwtClaimsPolicy;
 }
 
+const describePartner = (partner: CachedPartner): string => `partner ${partner.partner.identity}`;
+const describeX5t = (x5t: string): string => `x5t ${x5t}`;
+
+/** Built here, not inline, so that the caller captures nothing (no context allocated per token). */
+function refreshPartner(partners: PartnerDirectory, identity: string): KeyRefreshNeeded {
+  return new KeyRefreshNeeded(() => partners.refreshForUnknownKey(identity));
+}
+
 function actorClaimMessage(error: JwtClaimError, claims: Record<string, unknown>, policy: JwtClaimsPolicy): string {
   if (error.code === 'audience_invalid') return `the audience ${String(claims.aud)} is not this service`;
   if (error.code === 'nbf_missing') return 'the actor token has no nbf';
@@ -152,7 +160,7 @@ export class PartnerTokenVerifier {
     if (typeof iss !== 'string') return checklist.fail('issuer', 'issuer_untrusted', 'the actor token names no issuer');
     const partner = this.partners.byIssuer(iss);
     if (!partner) return checklist.fail('issuer', 'issuer_untrusted', iss.lastIndexOf('@') > 0 ? `${iss} is not a registered partner application` : 'the actor token names no issuer');
-    checklist.pass('issuer', () => `partner ${partner.partner.identity}`);
+    checklist.passDescribed('issuer', describePartner, partner);
     trace.issuerMetadataFetchedAt = partner.partner.metadataStatus.lastSuccessAt;
     if (!partner.partner.enabled) checklist.fail('partner-enabled', 'partner_disabled', `partner ${partner.partner.identity} is disabled`);
     checklist.pass('partner-enabled');
@@ -160,7 +168,7 @@ export class PartnerTokenVerifier {
     const x5t = typeof jwt.header.x5t === 'string' ? jwt.header.x5t : typeof jwt.header.kid === 'string' ? jwt.header.kid : '';
     if (!X5T.test(x5t)) return checklist.fail('key', 'key_unknown', 'the token names no valid x5t');
     const key = partner.keys.get(x5t);
-    if (!key && attempt.mayRefresh) throw new KeyRefreshNeeded(() => this.partners.refreshForUnknownKey(partner.partner.identity));
+    if (!key && attempt.mayRefresh) throw refreshPartner(this.partners, partner.partner.identity);
     trace.key = { id: x5t, found: key !== undefined, source: `partner ${partner.partner.identity} ${partner.partner.metadataUrl ? 'metadata' : 'pinned certificates'}` };
     if (!key) return checklist.fail('key', 'key_unknown', `partner ${partner.partner.identity} has no key with x5t ${x5t}`);
     const policies = this.policiesFor(this.oauthConfiguration.cached());
@@ -168,7 +176,7 @@ export class PartnerTokenVerifier {
     const keyValid = key.notBefore.getTime() - skew <= now.getTime() && now.getTime() < key.notAfter.getTime() + skew;
     if (!keyValid) checklist.fail('key-validity', 'key_expired', `the partner certificate ${x5t} is outside its validity period`);
     checklist.pass('key-validity');
-    checklist.pass('key', () => `x5t ${x5t}`);
+    checklist.passDescribed('key', describeX5t, x5t);
     checklist.require(verifyJws('RS256', jwt.signingInput, jwt.signature, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify with the partner\'s key');
 
     const exp = applyClaimsPolicy(attempt, jwt, policies.actor, ACTOR_CLAIMS, actorClaimMessage, policies.actor, true);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { issuerKeyIdOf, TokenIssuerKeyRing } from '@s2s/certificates';
+import { type IssuerKey, issuerKeyIdOf, TokenIssuerKeyRing } from '@s2s/certificates';
 import { ClientDirectory } from '@s2s/clients';
 import { AppConfig } from '@s2s/config';
 import { verifyJws } from '@s2s/crypto';
@@ -21,6 +21,8 @@ const SELF_CLAIMS: ClaimChecks = {
     issued_in_future: [3, 'token_not_yet_valid'],
   },
 };
+
+const describeKey = (key: IssuerKey): string => `certificate ${key.thumbprint}`;
 
 function selfClaimMessage(error: JwtClaimError, claims: Record<string, unknown>, expected: { policy: JwtClaimsPolicy; audience: string | undefined }): string {
   if (error.code === 'audience_invalid') return `the audience ${String(claims.aud)} is not ${expected.audience ?? 'a registered resource'}`;
@@ -62,7 +64,7 @@ export class SelfTokenVerifier {
     const key = this.keyRing.publishedKey(keyId, now);
     trace.key = { id: keyId, found: key !== undefined, source: 'this service\'s published certificates' };
     if (!key) return checklist.fail('key', 'key_unknown', `no published certificate has x5t ${keyId}`);
-    checklist.pass('key', () => `certificate ${key.thumbprint}`);
+    checklist.passDescribed('key', describeKey, key);
     checklist.require(verifyJws('RS256', jwt.signingInput, jwt.signature, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify');
     const configuration = this.oauthConfiguration.cached();
     const policy = audience === undefined ? this.registeredPolicy(configuration) : accessTokenPolicy({ audience, clockTolerance: configuration.clockSkewSeconds });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@s2s/config';
 import { CacheFreshness, cachesTooStale, Clock } from '@s2s/core';
-import { OAuthServerDirectory } from '@s2s/oauth-servers';
+import { type CachedOAuthServer, OAuthServerDirectory } from '@s2s/oauth-servers';
 import { OAuthServerTokenVerifier } from './oauth-server-token.verifier.js';
 import { PartnerTokenVerifier } from './partner-token.verifier.js';
 import { selfIssuer, SelfTokenVerifier } from './self-token.verifier.js';
@@ -13,6 +13,7 @@ import { ValidationMetrics } from './validation.metrics.js';
 export { MAX_ACTOR_LIFETIME_SECONDS } from './partner-token.verifier.js';
 
 const DEFAULT_OPTIONS: ValidateOptions = Object.freeze({});
+const describeServer = (registered: CachedOAuthServer): string => `OAuth server ${registered.server.identity}`;
 
 export interface ValidateOptions {
   /** For this service's own tokens: the audience the caller expects (else any registered resource). */
@@ -95,7 +96,7 @@ export class TokenValidator {
     }
     const server = typeof iss === 'string' ? this.oauthServers.byIssuerName(iss) : undefined;
     if (server) {
-      checklist.pass('issuer-class', () => `OAuth server ${server.server.identity}`);
+      checklist.passDescribed('issuer-class', describeServer, server);
       return this.oauthServerTokens.verify(jwt, server, attempt);
     }
     if (typeof iss === 'string' && iss.includes('@')) {
