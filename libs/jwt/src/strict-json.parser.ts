@@ -1,10 +1,8 @@
 /**
  * Parses JSON and additionally rejects what `JSON.parse` silently accepts (SPEC 5.9, 6):
  * duplicate keys in one object (the last one would win, so two parsers can disagree about the
- * same document), `__proto__` keys (prototype pollution once the object is merged elsewhere), and
- * nesting deeper than {@link MAX_JSON_DEPTH} levels (every consumer downstream — validation pipes,
- * `JSON.stringify` in the audit log — recurses, so a body nested 100 000 levels deep would end in a
- * RangeError there instead of a clean 400 here).
+ * same document) and `__proto__` keys (prototype pollution once the object is merged elsewhere).
+ * Also nesting deeper than MAX_JSON_DEPTH: consumers downstream recurse (a clean 400, no RangeError).
  */
 
 /** Why a text was refused; a stable code, as {@link JwtFormatError}'s reasons are. */
@@ -94,27 +92,36 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 /**
- * Walks the (already syntax-checked) text once, tracking the keys of each open object and the
- * depth (an explicit stack, never recursion). Strings are skipped with `indexOf`; only keys are
- * materialised, and only keys with escapes go through `JSON.parse`. (This runs for every token the
- * validator sees, so it is kept cheap.)
+ * Walks the (already syntax-checked) text once, tracking the keys of each open object. Strings are
+ * skipped with `indexOf`; only keys are materialised, and only keys with escapes go through
+ * `JSON.parse`. (This runs for every token the validator sees, so it is kept cheap.)
+ * The depth is the stack's: an explicit stack, never recursion.
  */
 function assertNoDuplicateKeys(text: string): void {
   const stack: Frame[] = [];
   let top: Frame | undefined;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
-      if (stack.length === MAX_JSON_DEPTH) throw tooDeep();
-      top = code === OPEN_OBJECT ? { keys: new Set(), expectingKey: true } : { keys: null, expectingKey: false };
-      stack.push(top);
+    if (code === OPEN_OBJECT) {
+      top = { keys: new Set(), expectingKey: true };
+      if (stack.push(top) > MAX_JSON_DEPTH) throw tooDeep();
+    } else if (code === OPEN_ARRAY) {
+      top = { keys: null, expectingKey: false };
+      if (stack.push(top) > MAX_JSON_DEPTH) throw tooDeep();
     } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
       stack.pop();
       top = stack[stack.length - 1];
     } else if (code === COMMA) {
       if (top?.keys) top.expectingKey = true;
     } else if (code === QUOTE) {
-      const end = closingQuote(text, i);
+      let end = text.indexOf('"', i + 1);
+      // A quote preceded by an odd number of backslashes is part of the string.
+      for (;;) {
+        let backslashes = 0;
+        for (let j = end - 1; text.charCodeAt(j) === BACKSLASH; j--) backslashes++;
+        if (backslashes % 2 === 0) break;
+        end = text.indexOf('"', end + 1);
+      }
       if (top?.keys && top.expectingKey) {
         const backslash = text.indexOf('\\', i + 1);
         const key = backslash !== -1 && backslash < end ? (JSON.parse(text.slice(i, end + 1)) as string) : text.slice(i + 1, end);
@@ -148,10 +155,9 @@ function assertDepthWithinLimit(text: string): void {
   }
 }
 
-/** The index of the `"` closing the string opened at `open`, or -1 when there is none. */
+/** The index of the `"` closing the string opened at `open`, or -1 when there is none (unlike the walk, the text may be invalid here). */
 function closingQuote(text: string, open: number): number {
   let end = text.indexOf('"', open + 1);
-  // A quote preceded by an odd number of backslashes is part of the string.
   while (end !== -1) {
     let backslashes = 0;
     for (let j = end - 1; text.charCodeAt(j) === BACKSLASH; j--) backslashes++;
