@@ -185,8 +185,9 @@ export function checkJwtClaims(header: Readonly<Record<string, unknown>>, payloa
   const max = policy.maxLifetime;
   if (max !== undefined) {
     const lifetimeFrom = policy.lifetimeFrom ?? 'iat-or-nbf';
-    const start = lifetimeFrom === 'iat' ? iat : lifetimeFrom === 'nbf' ? nbf : (iat ?? nbf);
-    if (start !== undefined && exp - start > max) throw new JwtClaimError('lifetime_too_long', lifetimeFrom === 'nbf' ? 'nbf' : 'iat', `the token is valid for more than ${max} s`);
+    const fromNbf = lifetimeFrom === 'nbf' || (lifetimeFrom === 'iat-or-nbf' && iat === undefined);
+    const start = fromNbf ? nbf : iat;
+    if (start !== undefined && exp - start > max) throw new JwtClaimError('lifetime_too_long', fromNbf ? 'nbf' : 'iat', `the token is valid for more than ${max} s`);
   }
   return exp;
 }
