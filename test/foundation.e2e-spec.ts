@@ -148,6 +148,20 @@ describe.each(testDatabaseKinds())('trust server on %s', (kind) => {
     expect({ status: response.status, displayName: response.json().displayName }).toEqual({ status: 201, displayName: 'Zoë ✓' });
   });
 
+  it('refuses a body nested 100 000 levels deep with 400 invalid_json, before authentication, and stays up', async () => {
+    // Within the 256 KiB body limit: 100 000 arrays (200 kB), 30 000 objects (180 kB).
+    const deep = `${'{"a":'.repeat(30_000)}"x"${'}'.repeat(30_000)}`;
+    const arrays = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    for (const [rawBody, key] of [[deep, adminKey], [arrays, adminKey], [arrays, null]] as const) {
+      const response = await call('/admin/v1/oauth-configuration', { method: 'PUT', rawBody, key });
+      expect({ status: response.status, body: response.json() }).toEqual({
+        status: 400,
+        body: { code: 'invalid_json', message: 'the JSON is nested more than 64 levels deep', requestId: response.headers['x-request-id'] },
+      });
+    }
+    expect((await call('/health/live', { key: null })).status).toBe(200);
+  });
+
   it('answers unknown routes and ids with the JSON error shape', async () => {
     expect((await call('/admin/v1/nothing-here')).json()).toMatchObject({ code: 'not_found' });
     const missing = await call('/admin/v1/admin-keys/00000000-0000-4000-8000-000000000000', { method: 'DELETE' });

@@ -14,7 +14,6 @@ import {
   FORM_ENDPOINT_PREFIX,
   FormRefusedError,
   HttpExchangeObserver,
-  parseStrictJson,
   readBodyText,
   readFormText,
   requestIdOf,
@@ -25,6 +24,7 @@ import {
   UnsupportedCharsetError,
 } from '@s2s/http';
 import { FormBody, UnsupportedBody } from '@s2s/oauth-wire';
+import { parseStrictJson } from '@s2s/jwt';
 import { createPinoLogger, MetricsRegistry, PinoNestLogger } from '@s2s/operations';
 import { TokenHttpRoute } from '@s2s/token-issuer';
 import { resolveHttpsOptions } from '@s2s/tls';

@@ -17,6 +17,6 @@ export { checkCertificateUsable, checkRealmCovered, coversRealm, MIN_RSA_KEY_BIT
 export { CertificateStoreService, type CertificateView, type CertificateImport, parseThumbprint } from './certificate-store.service.js';
 export { CertificateRequestService } from './certificate-request.service.js';
 export { TokenIssuerAssignmentService, TOKEN_ISSUER_ASSIGNMENT_TOPIC, type TokenIssuerAssignmentView } from './token-issuer-assignment.service.js';
-export { TokenIssuerKeyRing, type IssuerKey, type IssuerKeySlots } from './token-issuer.key-ring.js';
+export { TokenIssuerKeyRing, issuerKeyIdOf, type IssuerKey, type IssuerKeySlots } from './token-issuer.key-ring.js';
 export { PrivateKeyVault } from './private-key.vault.js';
 export { CertificatesModule } from './certificates.module.js';

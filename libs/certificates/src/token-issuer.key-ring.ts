@@ -30,6 +30,16 @@ export interface IssuerKey {
   privateKey: KeyObject | null;
 }
 
+/**
+ * The identifier a token names one of our keys by: `kid` when it is a string, else `x5t` (we
+ * publish `kid` = `x5t`, SPEC 4.2), else ''. Never either one: a `kid` that names no key is not
+ * rescued by an `x5t` that does.
+ */
+export function issuerKeyIdOf(header: Readonly<Record<string, unknown>>): string {
+  const { kid, x5t } = header;
+  return typeof kid === 'string' ? kid : typeof x5t === 'string' ? x5t : '';
+}
+
 /** The slots at one instant. */
 export interface IssuerKeySlots {
   current: IssuerKey | null;
@@ -119,6 +129,22 @@ export class TokenIssuerKeyRing implements OnApplicationBootstrap {
   published(now: Date): IssuerKey[] {
     const { current, next, previous } = this.slots(now);
     return [current, next, previous].filter((key): key is IssuerKey => key !== null);
+  }
+
+  /**
+   * The published key (current, next or previous at `now`) whose `x5t` is `keyId`, as named by
+   * {@link issuerKeyIdOf}: the one rule by which the validator and the on-behalf-of grant find the
+   * key of a token this service signed. Allocates nothing (it runs for every self token).
+   */
+  publishedKey(keyId: string, now: Date): IssuerKey | undefined {
+    if (keyId === '') return undefined;
+    const assignment = settleAssignment(this.loaded.assignment, now);
+    return this.keyNamed(assignment.current, keyId) ?? this.keyNamed(assignment.next, keyId) ?? this.keyNamed(assignment.previous, keyId);
+  }
+
+  private keyNamed(thumbprint: string | null, keyId: string): IssuerKey | undefined {
+    const key = thumbprint === null ? undefined : this.loaded.keys.get(thumbprint);
+    return key !== undefined && key.x5t === keyId ? key : undefined;
   }
 
   /** When the stored slots change by themselves next (a staged roll), or null. */

@@ -12,6 +12,7 @@ export class AdminErrorDto {
     example: 'validation_failed',
     enum: [
       'bad_request',
+      'invalid_json',
       'unauthorized',
       'forbidden',
       'not_found',

@@ -9,6 +9,7 @@ import {
   ServiceUnavailableError,
   UnauthenticatedError,
 } from '@s2s/core';
+import { StrictJsonError } from '@s2s/jwt';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminErrorDto } from './admin-error.dto.js';
 import { FORM_ENDPOINT_PREFIX } from './form-endpoints.js';
@@ -47,6 +48,11 @@ export function describeError(error: unknown, requestId: string, logger: Logger)
   if (error instanceof DomainError) {
     const status = [...STATUS_OF_DOMAIN_ERROR].find(([type]) => error instanceof type)?.[1] ?? 500;
     return { status, body: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}), requestId } };
+  }
+  if (error instanceof StrictJsonError) {
+    // The admin API's JSON body parser (apps/trust-server server.factory). A body nested too deep
+    // is `invalid_json`; duplicate keys and syntax errors keep their established `bad_request`.
+    return { status: 400, body: { code: error.reason === 'nesting_too_deep' ? 'invalid_json' : 'bad_request', message: error.message, requestId } };
   }
   const status = httpStatusOf(error);
   if (status !== undefined && status < 500) {

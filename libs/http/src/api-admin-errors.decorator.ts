@@ -3,7 +3,7 @@ import { ApiResponse } from '@nestjs/swagger';
 import { AdminErrorDto } from './admin-error.dto.js';
 
 const DESCRIPTIONS: Record<number, string> = {
-  400: 'Malformed request (not JSON, duplicate keys, body not an object)',
+  400: 'Malformed request (not JSON, duplicate keys, body not an object); `invalid_json` for JSON nested more than 64 levels deep',
   401: 'Missing or invalid admin API key',
   403: 'The admin API key may not do this (reader writing)',
   404: 'No such object',

@@ -1,4 +1,3 @@
-export { parseStrictJson, StrictJsonError } from './strict-json.parser.js';
 export { StrictValidationPipe } from './strict-validation.pipe.js';
 export { AdminErrorFilter, describeError } from './admin-error.filter.js';
 export { AdminErrorDto, FieldProblemDto } from './admin-error.dto.js';

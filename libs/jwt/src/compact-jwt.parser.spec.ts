@@ -169,6 +169,17 @@ describe('parseCompactJwt', () => {
     });
   });
 
+  describe('nesting', () => {
+    it('refuses a header or payload nested deeper than 64 levels as invalid JSON (not a duplicate key)', () => {
+      const nested = (levels: number): string => `{"x":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
+      expect(parseCompactJwt(`${H}.${b64u(nested(64))}.${S}`).payload.x).toBeDefined();
+      expectFormatError(`${H}.${b64u(nested(65))}.${S}`, 'invalid_json', 'the payload is not a valid JSON object');
+      expectFormatError(`${b64u(`{"alg":"RS256","x":${'['.repeat(64)}${']'.repeat(64)}}`)}.${P}.${S}`, 'invalid_json', 'the header is not a valid JSON object');
+      // Within the 16 KiB cap a payload nests at most ~6 000 levels: refused before the signature is looked at.
+      expectFormatError(`${H}.${b64u(nested(4_000))}.${S}`, 'invalid_json', 'the payload is not a valid JSON object');
+    });
+  });
+
   describe('header cache (a signer sends the same header on every token)', () => {
     it('shares one frozen header object between tokens with the same header text', () => {
       const first = parseCompactJwt(`${H}.${seg({ sub: 'one' })}.${S}`);

@@ -1,4 +1,4 @@
-import { parseStrictJson, StrictJsonError } from '@s2s/http';
+import { parseStrictJson, StrictJsonError } from './strict-json.parser.js';
 import { JwtFormatError } from './jwt-format.error.js';
 
 /** Largest token accepted (SPEC 5.9: a size cap before any parsing). */
@@ -177,7 +177,7 @@ function decodeJsonSegment(segment: string, part: string, alphabetProvable: bool
   try {
     value = parseStrictJson(text);
   } catch (error) {
-    const duplicate = error instanceof StrictJsonError && /duplicate|__proto__/i.test(error.message);
+    const duplicate = error instanceof StrictJsonError && (error.reason === 'duplicate_key' || error.reason === 'forbidden_key');
     throw new JwtFormatError(duplicate ? 'duplicate_json_key' : 'invalid_json', `the ${part} is not a valid JSON object${duplicate ? ' (duplicate key)' : ''}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new JwtFormatError('invalid_json', `the ${part} is not a JSON object`);

@@ -351,6 +351,17 @@ describe('ClientAssertionVerifier (private_key_jwt, RFC 7523 3)', () => {
     expect(replayStore.recorded.size).toBe(0);
   });
 
+  it('follows the audience it is given (the policy is rebuilt for another issuer, not reused)', async () => {
+    const moved = { issuer: 'https://s2s.fabrikam.com', tokenEndpoint: 'https://s2s.fabrikam.com/oauth2/token' };
+    await verifier.verify(JWT_BEARER_ASSERTION_TYPE, assertion(), undefined, AUDIENCE);
+    const stale = await verifier.verify(JWT_BEARER_ASSERTION_TYPE, assertion(), undefined, moved).catch((error: unknown) => error);
+    expectInvalidClient(stale, 'assertion_audience_invalid');
+    const cached = await verifier.verify(JWT_BEARER_ASSERTION_TYPE, assertion({ claims: { aud: moved.issuer } }), undefined, moved);
+    expect(cached.client.clientId).toBe(ONE);
+    const legacyEndpoint = assertion({ clientId: LEGACY, signer: legacy, claims: { aud: moved.tokenEndpoint } });
+    expect((await verifier.verify(JWT_BEARER_ASSERTION_TYPE, legacyEndpoint, undefined, moved)).client.clientId).toBe(LEGACY);
+  });
+
   describe('single use of the jti (G06, G07)', () => {
     it('refuses the same assertion the second time', async () => {
       const token = assertion();

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type CachedClient, type CachedClientCertificate, AssertionReplayStore, ClientDirectory } from '@s2s/clients';
 import { Clock } from '@s2s/core';
 import { JWS_ALGORITHMS, type JwsAlgorithm, keyFitsAlgorithm, verifyJws } from '@s2s/crypto';
-import { JwtFormatError, parseCompactJwt, type ParsedJwt } from '@s2s/jwt';
+import { checkJwtClaims, JwtClaimError, jwtClaimsPolicy, type JwtClaimsPolicy, JwtFormatError, parseCompactJwt, type ParsedJwt } from '@s2s/jwt';
 import { InvalidClientError, TemporarilyUnavailableError } from './oauth.errors.js';
 
 /** RFC 7523 2.2 `client_assertion_type`. */
@@ -13,6 +13,51 @@ export const MAX_ASSERTION_LIFETIME_SECONDS = 600;
 export const FUTURE_TOLERANCE_SECONDS = 60;
 /** How long after `exp` an assertion is still accepted (clock difference). */
 export const EXPIRY_TOLERANCE_SECONDS = 10;
+
+/**
+ * The claims policy of client assertions (RFC 7523 3, security catalogue G08-G10): JSON-number
+ * dates; `exp` required, 10 s of tolerance after it; `nbf` and `iat` at most 60 s in the future;
+ * `iat` required; `exp - iat` at most 10 min. The audience is added per {@link AssertionAudience}.
+ */
+const ASSERTION_TIMES = Object.freeze({
+  numericDate: 'rfc7519',
+  clockTolerance: EXPIRY_TOLERANCE_SECONDS,
+  futureTolerance: FUTURE_TOLERANCE_SECONDS,
+  requiredClaims: Object.freeze(['iat']),
+  maxLifetime: MAX_ASSERTION_LIFETIME_SECONDS,
+  lifetimeFrom: 'iat',
+} as const);
+
+/** The policy with `audience`: one string (our issuer; RFC 7523bis), never an array (G08). */
+function assertionPolicy(audience: string | readonly string[]): JwtClaimsPolicy {
+  const { numericDate, clockTolerance, futureTolerance, requiredClaims, maxLifetime, lifetimeFrom } = ASSERTION_TIMES;
+  return jwtClaimsPolicy({ audience, numericDate, clockTolerance, futureTolerance, requiredClaims, maxLifetime, lifetimeFrom });
+}
+
+/** The reason codes this verifier has always given, for each refusal of the claims policy. */
+function assertionReason(error: JwtClaimError): string {
+  switch (error.code) {
+    case 'audience_invalid':
+      return 'assertion_audience_invalid';
+    case 'claim_malformed':
+      // A malformed date counts as that date missing or wrong, as before the shared policy.
+      return error.claim === 'exp' ? 'assertion_exp_missing' : error.claim === 'iat' ? 'assertion_iat_missing' : 'assertion_not_yet_valid';
+    case 'exp_missing':
+      return 'assertion_exp_missing';
+    case 'token_expired':
+      return 'assertion_expired';
+    case 'token_not_yet_valid':
+      return 'assertion_not_yet_valid';
+    case 'iat_missing':
+      return 'assertion_iat_missing';
+    case 'issued_in_future':
+      return 'assertion_issued_in_future';
+    case 'lifetime_too_long':
+      return 'assertion_lifetime_too_long';
+    default:
+      return `assertion_${error.code}`;
+  }
+}
 
 /** Where the assertion may point: our issuer, and the token endpoint for legacy clients. */
 export interface AssertionAudience {
@@ -31,6 +76,9 @@ export interface AssertionAudience {
  */
 @Injectable()
 export class ClientAssertionVerifier {
+  /** The two policies for the audience they were built for (the token endpoint passes the same object every time). */
+  private policies: { audience: AssertionAudience; issuerOnly: JwtClaimsPolicy; withTokenEndpoint: JwtClaimsPolicy } | null = null;
+
   constructor(
     private readonly directory: ClientDirectory,
     private readonly replayStore: AssertionReplayStore,
@@ -60,16 +108,16 @@ export class ClientAssertionVerifier {
     if (!keyFitsAlgorithm(algorithm, certificate.publicKey)) throw new InvalidClientError('assertion_alg_key_mismatch');
     if (!verifyJws(algorithm, jwt.signingInput, jwt.signature, certificate.publicKey)) throw new InvalidClientError('assertion_signature_invalid');
 
-    const { aud, exp, nbf, iat, jti } = jwt.payload;
-    const audienceOk = typeof aud === 'string' && (aud === audience.issuer || (cached.client.allowTokenEndpointAudience && aud === audience.tokenEndpoint));
-    if (!audienceOk) throw new InvalidClientError('assertion_audience_invalid');
+    // Audience, expiry, not-before, issued-at, maximum lifetime: the shared claims policy (libs/jwt).
     const now = Math.floor(this.clock.now().getTime() / 1000);
-    if (!isNumericDate(exp)) throw new InvalidClientError('assertion_exp_missing');
-    if (exp + EXPIRY_TOLERANCE_SECONDS <= now) throw new InvalidClientError('assertion_expired');
-    if (nbf !== undefined && (!isNumericDate(nbf) || nbf > now + FUTURE_TOLERANCE_SECONDS)) throw new InvalidClientError('assertion_not_yet_valid');
-    if (!isNumericDate(iat)) throw new InvalidClientError('assertion_iat_missing');
-    if (iat > now + FUTURE_TOLERANCE_SECONDS) throw new InvalidClientError('assertion_issued_in_future');
-    if (exp - iat > MAX_ASSERTION_LIFETIME_SECONDS) throw new InvalidClientError('assertion_lifetime_too_long');
+    let exp: number;
+    try {
+      exp = checkJwtClaims(jwt.header, jwt.payload, this.policyFor(audience, cached.client.allowTokenEndpointAudience), now);
+    } catch (error) {
+      if (error instanceof JwtClaimError) throw new InvalidClientError(assertionReason(error));
+      throw error;
+    }
+    const { jti } = jwt.payload;
     if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) throw new InvalidClientError('assertion_jti_missing');
     if (!cached.client.enabled) throw new InvalidClientError('client_disabled');
 
@@ -82,6 +130,14 @@ export class ClientAssertionVerifier {
     }
     if (!first) throw new InvalidClientError('assertion_replayed');
     return cached;
+  }
+
+  /** Our issuer only, or also the token endpoint for a client with the legacy flag (SPEC 5.9). */
+  private policyFor(audience: AssertionAudience, allowTokenEndpoint: boolean): JwtClaimsPolicy {
+    if (this.policies === null || this.policies.audience !== audience) {
+      this.policies = { audience, issuerOnly: assertionPolicy(audience.issuer), withTokenEndpoint: assertionPolicy([audience.issuer, audience.tokenEndpoint]) };
+    }
+    return allowTokenEndpoint ? this.policies.withTokenEndpoint : this.policies.issuerOnly;
   }
 }
 
@@ -100,8 +156,4 @@ function selectCertificate(certificates: CachedClientCertificate[], header: Pars
   );
   if (!match) throw new InvalidClientError('assertion_key_unknown');
   return match;
-}
-
-function isNumericDate(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }

@@ -3,7 +3,7 @@ import { request as httpRequest, type IncomingMessage, type RequestOptions } fro
 import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
-import { parseStrictJson } from '@s2s/http';
+import { parseStrictJson } from '@s2s/jwt';
 
 /** How one metadata URL may be fetched (SPEC 5.5, 5.9; security catalogue E04-E07). */
 export interface MetadataFetchPolicy {

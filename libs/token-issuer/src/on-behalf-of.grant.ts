@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { TokenIssuerKeyRing } from '@s2s/certificates';
+import { issuerKeyIdOf, TokenIssuerKeyRing } from '@s2s/certificates';
 import { type CachedClient, ClientDirectory } from '@s2s/clients';
 import { Clock } from '@s2s/core';
 import { verifyJws } from '@s2s/crypto';
-import { JwtFormatError, parseCompactJwt, type ParsedJwt } from '@s2s/jwt';
+import { accessTokenPolicy, checkJwtClaims, JwtClaimError, JwtFormatError, parseCompactJwt, type ParsedJwt } from '@s2s/jwt';
 import { OAuthConfigurationService } from '@s2s/oauth-configuration';
 import { InvalidGrantError, InvalidRequestError, InvalidScopeError, type TokenRequestParameters } from '@s2s/oauth-wire';
 import { buildAccessTokenClaims, type UserIdentity } from './access-token.claims.js';
@@ -61,7 +61,13 @@ export class OnBehalfOfGrant {
     return { kind: 'user', response: { access_token: token, token_type: 'Bearer', expires_in: lifetimeSeconds, scope: scopes.map((s) => `${resource.appIdUri}/${s}`).join(' ') } };
   }
 
-  /** The user token, checked: signed by one of our published keys, ours, a user token, current, for this client. */
+  /**
+   * The user token, checked as the validator checks this service's own tokens (SPEC 5.6): RS256,
+   * the key named by `kid` (else `x5t`) among our published keys (the key ring's one rule), the
+   * signature; a user token (`idtyp: user`, a `sub`); then the claims policy of our access tokens
+   * (`accessTokenPolicy`: `typ: at+jwt`, our issuer, JSON-number dates, `exp`/`nbf`/`iat` within the
+   * configured skew) with this client as the audience; finally the client's realm.
+   */
   private verifiedAssertion(assertion: string | undefined, client: CachedClient, issuer: string): ParsedJwt {
     if (assertion === undefined) throw new InvalidRequestError('assertion is required', 'assertion_missing');
     let jwt: ParsedJwt;
@@ -73,17 +79,18 @@ export class OnBehalfOfGrant {
     }
     const now = this.clock.now();
     if (jwt.header.alg !== 'RS256') throw new InvalidGrantError('the assertion is not a token of this issuer', 'assertion_alg_not_allowed');
-    const key = this.keyRing.published(now).find((candidate) => candidate.x5t === jwt.header.kid || candidate.x5t === jwt.header.x5t);
+    const key = this.keyRing.publishedKey(issuerKeyIdOf(jwt.header), now);
     if (!key) throw new InvalidGrantError('the assertion is not a token of this issuer', 'assertion_key_unknown');
     if (!verifyJws('RS256', jwt.signingInput, jwt.signature, key.publicKey)) throw new InvalidGrantError('the assertion signature is invalid', 'assertion_signature_invalid');
-    const { iss, aud, exp, nbf, idtyp, sub, tid } = jwt.payload;
-    if (iss !== issuer) throw new InvalidGrantError('the assertion is not a token of this issuer', 'assertion_issuer_mismatch');
-    if (jwt.header.typ !== 'at+jwt' || idtyp !== 'user' || typeof sub !== 'string') throw new InvalidGrantError('the assertion is not a user token', 'assertion_not_user_token');
-    const skew = this.oauthConfiguration.cached().clockSkewSeconds;
-    const seconds = Math.floor(now.getTime() / 1000);
-    if (typeof exp !== 'number' || exp + skew <= seconds) throw new InvalidGrantError('the assertion has expired', 'assertion_expired');
-    if (typeof nbf === 'number' && nbf - skew > seconds) throw new InvalidGrantError('the assertion is not valid yet', 'assertion_not_yet_valid');
-    if (typeof aud !== 'string' || !this.isAudienceOf(aud, client)) throw new InvalidGrantError('the assertion was not issued to this client', 'assertion_audience_mismatch');
+    const { idtyp, sub, tid } = jwt.payload;
+    if (idtyp !== 'user' || typeof sub !== 'string') throw new InvalidGrantError('the assertion is not a user token', 'assertion_not_user_token');
+    const policy = accessTokenPolicy({ issuer, audience: (aud) => this.isAudienceOf(aud, client), clockTolerance: this.oauthConfiguration.cached().clockSkewSeconds });
+    try {
+      checkJwtClaims(jwt.header, jwt.payload, policy, now.getTime() / 1000);
+    } catch (error) {
+      if (error instanceof JwtClaimError) throw onBehalfOfRefusal(error);
+      throw error;
+    }
     if (tid !== client.client.realm) throw new InvalidGrantError('the assertion is from another realm', 'assertion_realm_mismatch');
     return jwt;
   }
@@ -92,6 +99,28 @@ export class OnBehalfOfGrant {
   private isAudienceOf(audience: string, client: CachedClient): boolean {
     if (audience.toLowerCase() === client.client.clientId) return true;
     return this.directory.resourceByAppIdUri(audience)?.clientId === client.client.clientId;
+  }
+}
+
+/** The error this grant has always answered for each refusal of the claims policy. */
+function onBehalfOfRefusal(error: JwtClaimError): InvalidGrantError {
+  switch (error.code) {
+    case 'token_type_invalid':
+      return new InvalidGrantError('the assertion is not a user token', 'assertion_not_user_token');
+    case 'issuer_invalid':
+      return new InvalidGrantError('the assertion is not a token of this issuer', 'assertion_issuer_mismatch');
+    case 'audience_invalid':
+      return new InvalidGrantError('the assertion was not issued to this client', 'assertion_audience_mismatch');
+    case 'token_not_yet_valid':
+    case 'issued_in_future':
+      return new InvalidGrantError('the assertion is not valid yet', 'assertion_not_yet_valid');
+    case 'claim_malformed':
+      // A non-numeric exp was always "expired"; a malformed nbf or iat is refused since the shared policy.
+      if (error.claim !== 'exp') return new InvalidGrantError('the assertion is malformed', 'assertion_claim_malformed');
+      return new InvalidGrantError('the assertion has expired', 'assertion_expired');
+    default:
+      // exp_missing, token_expired.
+      return new InvalidGrantError('the assertion has expired', 'assertion_expired');
   }
 }
 

@@ -1,4 +1,16 @@
+import { type JwtClaimError, type JwtClaimErrorCode, readNumericDate } from '@s2s/jwt';
 import { TokenRejectedError, type ValidationCheck } from './token-validation.js';
+
+/**
+ * The checklist entries one call of the claims policy (`checkJwtClaims`, libs/jwt) stands for:
+ * explain mode lists them exactly as the validator listed them before the policy existed.
+ */
+export interface ClaimChecks {
+  /** The checks, in checklist order; all recorded as passed when the policy accepts the token. */
+  readonly checks: readonly string[];
+  /** For each policy code this path can meet: the index in `checks` it fails, and the validator's reason code. */
+  readonly failures: { readonly [code in JwtClaimErrorCode]?: readonly [at: number, reason: string] };
+}
 
 /**
  * An ordered checklist (STYLE habit 7): every rule is recorded as passed or failed, in order, for
@@ -14,10 +26,38 @@ export class ValidationChecklist {
     if (this.recording) this.checks.push({ check, passed: true, detail: typeof detail === 'function' ? detail() : detail });
   }
 
+  /**
+   * Passes `check` with a detail worded by `describe(subject)` in explain mode only. `describe` is
+   * a module-level function, so a passing check builds neither the string nor a closure (one that
+   * captured a local would also make V8 allocate the caller's context on every token).
+   */
+  passDescribed<S>(check: string, describe: (subject: S) => string, subject: S): void {
+    if (this.recording) this.checks.push({ check, passed: true, detail: describe(subject) });
+  }
+
+  /** Passes every check of a policy section at once (nothing at all on the hot path). */
+  passAll(section: ClaimChecks): void {
+    if (!this.recording) return;
+    for (const check of section.checks) this.checks.push({ check, passed: true, detail: null });
+  }
+
   /** Records the failure and throws it. */
   fail(check: string, reason: string, message: string): never {
     this.checks.push({ check, passed: false, detail: message });
     throw new TokenRejectedError(reason, message);
+  }
+
+  /**
+   * Fails the check of `section` that the policy's `error` stands for with this path's reason,
+   * after recording the checks before it as passed. A code the section does not map is a
+   * programming error: it is thrown as it is, never taken for a pass.
+   */
+  failClaims(section: ClaimChecks, error: JwtClaimError, message: string): never {
+    const failure = section.failures[error.code];
+    if (failure === undefined) throw error;
+    const [at, reason] = failure;
+    for (let i = 0; i < at; i++) this.pass(section.checks[i]!);
+    return this.fail(section.checks[at]!, reason, message);
   }
 
   /**
@@ -33,14 +73,10 @@ export class ValidationChecklist {
 
 /** MS S2S tokens may carry NumericDates as decimal strings (SPEC 5.9): `^[0-9]{1,12}$` on that path only. */
 export function msNumericDate(value: unknown): number | undefined | null {
-  if (value === undefined) return undefined;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
-  if (typeof value === 'string' && /^[0-9]{1,12}$/.test(value)) return Number(value);
-  return null;
+  return readNumericDate(value, 'ms-s2s');
 }
 
 /** Standard JWT NumericDate (numbers only). */
 export function numericDate(value: unknown): number | undefined | null {
-  if (value === undefined) return undefined;
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
+  return readNumericDate(value, 'rfc7519');
 }

@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { type IssuerKey, issuerKeyIdOf, TokenIssuerKeyRing } from '@s2s/certificates';
+import { ClientDirectory } from '@s2s/clients';
+import { AppConfig } from '@s2s/config';
+import { verifyJws } from '@s2s/crypto';
+import { accessTokenPolicy, type JwtClaimError, type JwtClaimsPolicy, jwtTypeAccepted, type ParsedJwt } from '@s2s/jwt';
+import { type OAuthConfiguration, OAuthConfigurationService } from '@s2s/oauth-configuration';
+import type { TokenUser, ValidatedToken } from './token-validation.js';
+import { applyClaimsPolicy, type Attempt, commonClaimMessage, pickUser } from './validation.attempt.js';
+import type { ClaimChecks } from './validation.checklist.js';
+
+/** The checklist entries the claims policy decides for a self token, and the reason of each refusal. */
+const SELF_CLAIMS: ClaimChecks = {
+  checks: ['audience', 'claim-types', 'expiry', 'not-before'],
+  failures: {
+    audience_invalid: [0, 'audience_invalid'],
+    claim_malformed: [1, 'claim_malformed'],
+    exp_missing: [2, 'exp_missing'],
+    token_expired: [2, 'token_expired'],
+    token_not_yet_valid: [3, 'token_not_yet_valid'],
+    issued_in_future: [3, 'token_not_yet_valid'],
+  },
+};
+
+const describeKey = (key: IssuerKey): string => `certificate ${key.thumbprint}`;
+
+function selfClaimMessage(error: JwtClaimError, claims: Record<string, unknown>, expected: { policy: JwtClaimsPolicy; audience: string | undefined }): string {
+  if (error.code === 'audience_invalid') return `the audience ${String(claims.aud)} is not ${expected.audience ?? 'a registered resource'}`;
+  return commonClaimMessage(error, claims, expected.policy);
+}
+
+/**
+ * This service's own RFC 9068 access tokens (SPEC 4.2, 5.6 first issuer class): RS256 only,
+ * `typ: at+jwt`, the key among our published certificates (current, next, previous) by the key
+ * ring's one rule, then the claims policy of our access tokens (`accessTokenPolicy`, the same one
+ * the on-behalf-of grant applies) with the configured clock skew.
+ */
+@Injectable()
+export class SelfTokenVerifier {
+  /** For the configuration it was built under (the clock skew): any registered resource as audience. */
+  private policies: { configuration: OAuthConfiguration | null; registered: JwtClaimsPolicy; context: { policy: JwtClaimsPolicy; audience: undefined } };
+  private readonly isRegisteredResource = (aud: string): boolean => this.clients.resourceByAppIdUri(aud) !== undefined;
+  private readonly issuer: string;
+
+  constructor(
+    config: AppConfig,
+    private readonly keyRing: TokenIssuerKeyRing,
+    private readonly clients: ClientDirectory,
+    private readonly oauthConfiguration: OAuthConfigurationService,
+  ) {
+    this.issuer = selfIssuer(config);
+    // The token type does not depend on the configuration: this one serves the typ check until the first token.
+    const registered = accessTokenPolicy({ audience: this.isRegisteredResource, clockTolerance: 0 });
+    this.policies = { configuration: null, registered, context: { policy: registered, audience: undefined } };
+  }
+
+  /** `audience`: the one the caller expects (explain mode), else any registered resource. */
+  verify(jwt: ParsedJwt, audience: string | undefined, attempt: Attempt): ValidatedToken {
+    const { checklist, trace, now } = attempt;
+    if (jwt.header.alg !== 'RS256') checklist.fail('algorithm', 'alg_not_allowed', `alg ${String(jwt.header.alg)} is not allowed for this issuer (RS256 only)`);
+    checklist.pass('algorithm');
+    checklist.require(jwtTypeAccepted(jwt.header, this.policies.registered), 'token-type', 'token_type_invalid', 'not an access token (typ must be at+jwt)');
+    const keyId = issuerKeyIdOf(jwt.header);
+    const key = this.keyRing.publishedKey(keyId, now);
+    trace.key = { id: keyId, found: key !== undefined, source: 'this service\'s published certificates' };
+    if (!key) return checklist.fail('key', 'key_unknown', `no published certificate has x5t ${keyId}`);
+    checklist.passDescribed('key', describeKey, key);
+    checklist.require(verifyJws('RS256', jwt.signingInput, jwt.signature, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify');
+    const configuration = this.oauthConfiguration.cached();
+    const policy = audience === undefined ? this.registeredPolicy(configuration) : accessTokenPolicy({ audience, clockTolerance: configuration.clockSkewSeconds });
+    const context = audience === undefined ? this.policies.context : { policy, audience };
+    const exp = applyClaimsPolicy(attempt, jwt, policy, SELF_CLAIMS, selfClaimMessage, context, true);
+    const claims = jwt.payload;
+    const user: TokenUser | null = claims.idtyp === 'user' ? pickUser(claims) : null;
+    return {
+      trust: { kind: 'self', id: this.issuer },
+      appId: typeof claims.client_id === 'string' ? claims.client_id : null,
+      roles: Array.isArray(claims.roles) ? claims.roles.filter((role): role is string => typeof role === 'string') : [],
+      scopes: typeof claims.scp === 'string' ? claims.scp.split(' ').filter(Boolean) : [],
+      user,
+      claims,
+      outerClaims: null,
+      expiresAt: new Date(exp * 1000),
+    };
+  }
+
+  private registeredPolicy(configuration: OAuthConfiguration): JwtClaimsPolicy {
+    if (this.policies.configuration !== configuration) {
+      const registered = accessTokenPolicy({ audience: this.isRegisteredResource, clockTolerance: configuration.clockSkewSeconds });
+      this.policies = { configuration, registered, context: { policy: registered, audience: undefined } };
+    }
+    return this.policies.registered;
+  }
+}
+
+/** This service's issuer identifier: the public URL without a trailing slash (what it signs as `iss`). */
+export function selfIssuer(config: AppConfig): string {
+  return config.publicUrl.replace(/\/+$/, '');
+}

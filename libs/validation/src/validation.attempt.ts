@@ -1,0 +1,99 @@
+import { checkJwtClaims, JwtClaimError, type JwtClaimsPolicy, JwtFormatError, parseCompactJwt, type ParsedJwt, readNumericDate } from '@s2s/jwt';
+import type { TokenUser, ValidationTrace } from './token-validation.js';
+import type { ClaimChecks, ValidationChecklist } from './validation.checklist.js';
+
+/** One pass over a token: what it records, the instant it is judged at, whether a refresh may follow. */
+export interface Attempt {
+  readonly checklist: ValidationChecklist;
+  readonly trace: ValidationTrace;
+  /** The one instant the whole token is judged at. */
+  readonly now: Date;
+  /** Whether an unknown key may still trigger an on-demand metadata refresh (the first attempt only). */
+  readonly mayRefresh: boolean;
+}
+
+/**
+ * Thrown out of a synchronous attempt when the token's key is unknown and its issuer may publish
+ * it by now: validate() runs `refresh` (rate-limited per issuer) and validates once more without it.
+ */
+export class KeyRefreshNeeded {
+  constructor(readonly refresh: () => Promise<boolean>) {}
+}
+
+const UNSIGNED_ALLOWED = Object.freeze({ allowUnsigned: true });
+
+/** The strict pre-parser as the `format` check. Every token may be unsigned here: only as the outer token of a signed actor token, checked by the caller. */
+export function preParse(token: unknown, checklist: ValidationChecklist): ParsedJwt {
+  try {
+    const jwt = parseCompactJwt(token, UNSIGNED_ALLOWED);
+    checklist.pass('format', 'compact JWS, canonical base64url, strict JSON');
+    return jwt;
+  } catch (error) {
+    if (error instanceof JwtFormatError) return checklist.fail('format', error.reason, error.message);
+    throw error;
+  }
+}
+
+/** The public message of a refused claim, for the codes whose text is the same on every path. */
+export function commonClaimMessage(error: JwtClaimError, claims: Record<string, unknown>, policy: JwtClaimsPolicy): string {
+  switch (error.code) {
+    case 'claim_malformed':
+      return 'exp, nbf and iat must be NumericDates';
+    case 'exp_missing':
+      return 'the token has no exp';
+    case 'token_expired':
+      return `the token expired at ${new Date(readNumericDate(claims.exp, policy.numericDate)! * 1000).toISOString()}`;
+    case 'token_not_yet_valid':
+    case 'issued_in_future':
+      // One check and one reason for both (security catalogue C02, C03).
+      return 'the token is not valid yet';
+    default:
+      return error.message;
+  }
+}
+
+/** Codes decided before `exp` is known to be a NumericDate: the clock difference is not reported for them. */
+const BEFORE_TIMES: ReadonlySet<string> = new Set(['token_type_invalid', 'issuer_invalid', 'audience_invalid', 'claim_malformed', 'exp_missing']);
+
+/**
+ * Runs the claims policy as the checklist entries of `section` (one call, no allocation when the
+ * token passes) and returns `exp`. On a refusal, `message(error, claims, context)` words it for this
+ * path (`context`: whatever that path's wording needs, so no closure is built per token).
+ * `reportsClock`: this is the token whose clock difference explain mode reports (not an outer token).
+ */
+export function applyClaimsPolicy<C>(
+  attempt: Attempt,
+  jwt: ParsedJwt,
+  policy: JwtClaimsPolicy,
+  section: ClaimChecks,
+  message: (error: JwtClaimError, claims: Record<string, unknown>, context: C) => string,
+  context: C,
+  reportsClock: boolean,
+): number {
+  const now = attempt.now.getTime() / 1000;
+  const claims = jwt.payload;
+  let exp: number;
+  try {
+    exp = checkJwtClaims(jwt.header, claims, policy, now);
+  } catch (error) {
+    if (!(error instanceof JwtClaimError)) throw error;
+    if (reportsClock && !BEFORE_TIMES.has(error.code)) reportClockDifference(attempt, claims, policy, now);
+    return attempt.checklist.failClaims(section, error, message(error, claims, context));
+  }
+  if (reportsClock) reportClockDifference(attempt, claims, policy, now);
+  attempt.checklist.passAll(section);
+  return exp;
+}
+
+/** How far the issuer's clock is from ours, by `iat` (else `nbf`), for explain mode. */
+function reportClockDifference(attempt: Attempt, claims: Record<string, unknown>, policy: JwtClaimsPolicy, now: number): void {
+  const issued = readNumericDate(claims.iat, policy.numericDate) ?? readNumericDate(claims.nbf, policy.numericDate) ?? now;
+  attempt.trace.clockDifferenceSeconds = Math.round(now - issued);
+}
+
+/** The user a token's claims name. */
+export function pickUser(claims: Record<string, unknown>): TokenUser {
+  const user: TokenUser = {};
+  for (const name of ['nameid', 'nii', 'sub', 'upn', 'smtp', 'sip', 'sid'] as const) if (typeof claims[name] === 'string') user[name] = claims[name] as string;
+  return user;
+}
