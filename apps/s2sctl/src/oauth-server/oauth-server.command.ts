@@ -1,10 +1,16 @@
 import { Command, Help, Option, SubCommand } from 'nest-commander';
-import { AdminCommandRunner } from '../common/admin-command.runner.js';
-import type { CliSettings } from '../common/cli-settings.js';
 import { CommandGroupRunner } from '../common/command-group.runner.js';
-import { readInputFile } from '../common/input-file.reader.js';
-import { booleanArgument, nonEmptyArgument } from '../common/option-argument.parser.js';
-import { metadataHostArgument } from '../partner-application/partner-application.input.js';
+import { nonEmptyArgument } from '../common/option-argument.parser.js';
+import {
+  type TrustedIssuerCli,
+  TrustedIssuerGetCommand,
+  TrustedIssuerListCommand,
+  TrustedIssuerRefreshCommand,
+  TrustedIssuerRemoveCommand,
+  trustedIssuerNewCommand,
+  trustedIssuerSetCommand,
+} from '../trusted-issuer/trusted-issuer.command.js';
+import { readMetadataCaFile } from '../trusted-issuer/trusted-issuer.input.js';
 import type { OAuthServer, OAuthServerList } from './oauth-server.dto.js';
 import {
   ACS_METADATA_URL_EXAMPLE,
@@ -16,18 +22,18 @@ import {
   oauthMetadataUrlArgument,
   oauthServerPath,
   uniqueRepeatableArgument,
-  type OAuthServerFiles,
   type OAuthServerNewOptions,
   type OAuthServerSetOptions,
 } from './oauth-server.input.js';
-import { refreshWarning, renderOAuthServer, renderOAuthServerList, renderOAuthServerRefresh, renderOAuthServerRemoved } from './oauth-server.render.js';
+import { renderOAuthServer, renderOAuthServerList, renderOAuthServerRefresh, renderOAuthServerRemoved } from './oauth-server.render.js';
 
 /**
  * `s2sctl oauth-server ...`: the external authorization servers (Microsoft Entra ID / ACS, OIDC
  * providers) whose tokens this service accepts (SPEC 5.5, 5.7), managed like
  * `New-/Get-/Set-/Remove-CsOAuthServer`, with the checks of the seeds' ServiceAuthAudience,
  * ServiceAuthTenantId, ServiceApplicationIds, ServiceObjectIds and ServiceAuthRole settings.
- * Registered by metadata URL: the server downloads the issuer and keys, and again on refresh.
+ * Registered by metadata URL: the server downloads the issuer and keys, and again on refresh. The
+ * plumbing the partner-application commands share is in ../trusted-issuer.
  */
 
 const IDENTITY_ARGUMENT = {
@@ -40,33 +46,30 @@ const APPLICATION_ID_DESCRIPTION = 'a calling application allowed (appid/azp; Se
 const OBJECT_ID_DESCRIPTION = 'an oid allowed (ServiceObjectIds); repeatable';
 const ROLE_DESCRIPTION = 'an app role its tokens must carry (ServiceAuthRole)';
 const METADATA_HOST_DESCRIPTION = 'host the metadata and keys may be downloaded from (default: the metadata URL host); repeatable';
-const METADATA_CA_DESCRIPTION = 'PEM CA certificate(s) trusted for the metadata URL, besides the system store';
 
-/** Reads the `--metadata-ca-file` named by the options (1 MiB at most). */
-async function readOAuthServerFiles(options: { readonly metadataCaFile?: string }): Promise<OAuthServerFiles> {
-  const caFile = options.metadataCaFile;
-  return caFile === undefined ? {} : { metadataCaFile: { option: '--metadata-ca-file', path: caFile, bytes: await readInputFile(caFile, '--metadata-ca-file') } };
-}
-
-/** Base of `new`, `get` and `set`: prints the OAuth server. */
-abstract class OAuthServerPrintCommand extends AdminCommandRunner {
-  protected printServer(settings: CliSettings, server: OAuthServer): void {
-    this.print(settings, server, (body) => renderOAuthServer(this.formatter, body));
-  }
-}
+const OAUTH_SERVERS: TrustedIssuerCli<OAuthServer, OAuthServerList> = {
+  collection: '/oauth-servers',
+  path: oauthServerPath,
+  renderList: renderOAuthServerList,
+  renderOne: renderOAuthServer,
+  renderRefresh: renderOAuthServerRefresh,
+  renderRemoved: renderOAuthServerRemoved,
+};
 
 /** `s2sctl oauth-server new`: POST /admin/v1/oauth-servers. */
 @SubCommand({
   name: 'new',
   description: 'Register an OAuth server by its OIDC discovery or ACS metadata URL (downloaded now; refused if it cannot be) (New-CsOAuthServer)',
 })
-export class OAuthServerNewCommand extends OAuthServerPrintCommand {
+export class OAuthServerNewCommand extends trustedIssuerNewCommand(METADATA_HOST_DESCRIPTION)<OAuthServer, OAuthServerList> {
+  protected readonly kind = OAUTH_SERVERS;
+
   async run(_params: string[], options: OAuthServerNewOptions): Promise<void> {
     // Usage errors before the file is read or the request sent.
     checkOAuthServerNewOptions(options);
-    const body = buildOAuthServerCreateBody(options, await readOAuthServerFiles(options));
+    const body = buildOAuthServerCreateBody(options, await readMetadataCaFile(options));
     const { settings, client } = this.openSession();
-    this.printServer(settings, await client.post<OAuthServer>('/oauth-servers', body));
+    this.printIssuer(settings, await client.post<OAuthServer>(OAUTH_SERVERS.collection, body));
   }
 
   @Help('after')
@@ -120,36 +123,12 @@ export class OAuthServerNewCommand extends OAuthServerPrintCommand {
   parseRequiredRole(value: string): string {
     return nonEmptyArgument(value).trim();
   }
-
-  @Option({ flags: '--enabled <true|false>', description: 'false: registered, but its tokens are refused until enabled (default: true)' })
-  parseEnabled(value: string): boolean {
-    return booleanArgument(value);
-  }
-
-  @Option({ flags: '--metadata-ca-file <file>', description: METADATA_CA_DESCRIPTION })
-  parseMetadataCaFile(value: string): string {
-    return nonEmptyArgument(value);
-  }
-
-  @Option({ flags: '--metadata-host <host>', description: METADATA_HOST_DESCRIPTION })
-  parseMetadataHost(value: string, previous?: string[]): string[] {
-    return metadataHostArgument(value, previous);
-  }
-
-  @Option({ flags: '--allow-http-metadata', description: 'accept an http:// metadata URL (labs only: the keys could be tampered with in transit)' })
-  parseAllowHttpMetadata(): boolean {
-    return true;
-  }
 }
 
 /** `s2sctl oauth-server list`: GET /admin/v1/oauth-servers. */
 @SubCommand({ name: 'list', description: 'List the OAuth servers with their issuer, audiences, keys and metadata status' })
-export class OAuthServerListCommand extends AdminCommandRunner {
-  async run(): Promise<void> {
-    const { settings, client } = this.openSession();
-    const list = await client.get<OAuthServerList>('/oauth-servers');
-    this.print(settings, list, (body) => renderOAuthServerList(this.formatter, body));
-  }
+export class OAuthServerListCommand extends TrustedIssuerListCommand<OAuthServer, OAuthServerList> {
+  protected readonly kind = OAUTH_SERVERS;
 }
 
 /** `s2sctl oauth-server get <identity>`: GET /admin/v1/oauth-servers/{identity}. */
@@ -158,12 +137,8 @@ export class OAuthServerListCommand extends AdminCommandRunner {
   ...IDENTITY_ARGUMENT,
   description: 'Show one OAuth server: settings, signing keys and metadata status (Get-CsOAuthServer)',
 })
-export class OAuthServerGetCommand extends OAuthServerPrintCommand {
-  async run([identity]: string[]): Promise<void> {
-    const path = oauthServerPath(identity);
-    const { settings, client } = this.openSession();
-    this.printServer(settings, await client.get<OAuthServer>(path));
-  }
+export class OAuthServerGetCommand extends TrustedIssuerGetCommand<OAuthServer, OAuthServerList> {
+  protected readonly kind = OAUTH_SERVERS;
 }
 
 /** `s2sctl oauth-server set <identity>`: PATCH /admin/v1/oauth-servers/{identity}. */
@@ -172,13 +147,15 @@ export class OAuthServerGetCommand extends OAuthServerPrintCommand {
   ...IDENTITY_ARGUMENT,
   description: 'Change an OAuth server; only the options given are changed (Set-CsOAuthServer)',
 })
-export class OAuthServerSetCommand extends OAuthServerPrintCommand {
+export class OAuthServerSetCommand extends trustedIssuerSetCommand(METADATA_HOST_DESCRIPTION)<OAuthServer, OAuthServerList> {
+  protected readonly kind = OAUTH_SERVERS;
+
   async run([identity]: string[], options: OAuthServerSetOptions = {}): Promise<void> {
     const path = oauthServerPath(identity);
     checkOAuthServerSetOptions(options);
-    const body = buildOAuthServerChangeBody(options, await readOAuthServerFiles(options));
+    const body = buildOAuthServerChangeBody(options, await readMetadataCaFile(options));
     const { settings, client } = this.openSession();
-    this.printServer(settings, await client.patch<OAuthServer>(path, body));
+    this.printIssuer(settings, await client.patch<OAuthServer>(path, body));
   }
 
   @Help('after')
@@ -245,37 +222,12 @@ export class OAuthServerSetCommand extends OAuthServerPrintCommand {
   parseClearRequiredRole(): boolean {
     return true;
   }
-
-  @Option({ flags: '--enabled <true|false>', description: 'false: its tokens are refused until enabled again' })
-  parseEnabled(value: string): boolean {
-    return booleanArgument(value);
-  }
-
-  @Option({ flags: '--metadata-ca-file <file>', description: `${METADATA_CA_DESCRIPTION}; replaces the bundle` })
-  parseMetadataCaFile(value: string): string {
-    return nonEmptyArgument(value);
-  }
-
-  @Option({ flags: '--metadata-host <host>', description: `${METADATA_HOST_DESCRIPTION}; replaces the list` })
-  parseMetadataHost(value: string, previous?: string[]): string[] {
-    return metadataHostArgument(value, previous);
-  }
-
-  @Option({ flags: '--allow-http-metadata <true|false>', description: 'whether an http:// metadata URL is accepted (labs only)' })
-  parseAllowHttpMetadata(value: string): boolean {
-    return booleanArgument(value);
-  }
 }
 
 /** `s2sctl oauth-server remove <identity>`: DELETE /admin/v1/oauth-servers/{identity}. */
 @SubCommand({ name: 'remove', ...IDENTITY_ARGUMENT, description: 'Delete an OAuth server; its tokens are refused from then on (Remove-CsOAuthServer)' })
-export class OAuthServerRemoveCommand extends AdminCommandRunner {
-  async run([identity]: string[]): Promise<void> {
-    const path = oauthServerPath(identity);
-    const { settings, client } = this.openSession();
-    const removed = await client.delete<OAuthServer>(path);
-    this.print(settings, removed, (body) => renderOAuthServerRemoved(body));
-  }
+export class OAuthServerRemoveCommand extends TrustedIssuerRemoveCommand<OAuthServer, OAuthServerList> {
+  protected readonly kind = OAUTH_SERVERS;
 }
 
 /** `s2sctl oauth-server refresh <identity>`: POST /admin/v1/oauth-servers/{identity}/refresh. */
@@ -284,16 +236,8 @@ export class OAuthServerRemoveCommand extends AdminCommandRunner {
   ...IDENTITY_ARGUMENT,
   description: "Download the server's metadata and keys again now; on failure the last known good keys are kept and the error is reported as a warning",
 })
-export class OAuthServerRefreshCommand extends AdminCommandRunner {
-  async run([identity]: string[]): Promise<void> {
-    const path = oauthServerPath(identity, '/refresh');
-    const { settings, client } = this.openSession();
-    const server = await client.post<OAuthServer>(path);
-    this.print(settings, server, (body) => renderOAuthServerRefresh(this.formatter, body));
-    // The refresh itself succeeded (exit 0) even when the download failed; say so on stderr, in every output format.
-    const warning = refreshWarning(server);
-    if (warning !== undefined) this.note(`warning: ${warning}`);
-  }
+export class OAuthServerRefreshCommand extends TrustedIssuerRefreshCommand<OAuthServer, OAuthServerList> {
+  protected readonly kind = OAUTH_SERVERS;
 
   @Help('after')
   examples(): string {

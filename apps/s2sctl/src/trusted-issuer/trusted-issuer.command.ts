@@ -1,0 +1,143 @@
+import { Option } from 'nest-commander';
+import { AdminCommandRunner } from '../common/admin-command.runner.js';
+import type { CliSettings } from '../common/cli-settings.js';
+import type { OutputFormatter } from '../common/output.formatter.js';
+import { booleanArgument, nonEmptyArgument } from '../common/option-argument.parser.js';
+import { metadataHostArgument } from './trusted-issuer.input.js';
+import { type MetadataStatusView, refreshWarning } from './trusted-issuer.render.js';
+
+/**
+ * The command plumbing both trusted-issuer groups share (`s2sctl partner-application ...`,
+ * `s2sctl oauth-server ...`): `list`, `get`, `remove` and `refresh` run the same way over their
+ * own API collection and renderings, and `new`/`set` end with the same enabled and download-policy
+ * options. Each group's commands name their kind ({@link TrustedIssuerCli}) and keep their own
+ * names, descriptions, examples and options.
+ */
+
+/** What the shared commands read of an issuer's API body. */
+interface IssuerBody {
+  readonly metadataStatus: MetadataStatusView;
+}
+
+/** What the shared commands need to know about one kind. */
+export interface TrustedIssuerCli<T extends IssuerBody, L> {
+  /** The API collection, e.g. `/partner-applications`. */
+  readonly collection: string;
+  /** The path of one issuer (`suffix` e.g. `/refresh`); a usage error for a blank identity. */
+  path(identity: string, suffix?: string): string;
+  renderList(formatter: OutputFormatter, list: L): string;
+  /** `get` and every change. */
+  renderOne(formatter: OutputFormatter, issuer: T): string;
+  renderRefresh(formatter: OutputFormatter, issuer: T): string;
+  renderRemoved(issuer: T): string;
+}
+
+const METADATA_CA_DESCRIPTION = 'PEM CA certificate(s) trusted for the metadata URL, besides the system store';
+
+/** Base of a kind's commands: which kind they act on. */
+abstract class TrustedIssuerCommand<T extends IssuerBody, L> extends AdminCommandRunner {
+  protected abstract readonly kind: TrustedIssuerCli<T, L>;
+
+  /** Prints an issuer after a change, then (not for `-o json`) the notes on stderr. */
+  protected printIssuer(settings: CliSettings, issuer: T, notes: readonly string[] = []): void {
+    this.print(settings, issuer, (body) => this.kind.renderOne(this.formatter, body));
+    if (settings.output === 'json') return;
+    for (const note of notes) this.note(note);
+  }
+}
+
+/** `list`: GET the collection. */
+export abstract class TrustedIssuerListCommand<T extends IssuerBody, L> extends TrustedIssuerCommand<T, L> {
+  async run(): Promise<void> {
+    const { settings, client } = this.openSession();
+    const list = await client.get<L>(this.kind.collection);
+    this.print(settings, list, (body) => this.kind.renderList(this.formatter, body));
+  }
+}
+
+/** `get <identity>`: GET one issuer. */
+export abstract class TrustedIssuerGetCommand<T extends IssuerBody, L> extends TrustedIssuerCommand<T, L> {
+  async run([identity]: string[]): Promise<void> {
+    const path = this.kind.path(identity);
+    const { settings, client } = this.openSession();
+    this.printIssuer(settings, await client.get<T>(path));
+  }
+}
+
+/** `remove <identity>`: DELETE one issuer; one line names what was removed. */
+export abstract class TrustedIssuerRemoveCommand<T extends IssuerBody, L> extends TrustedIssuerCommand<T, L> {
+  async run([identity]: string[]): Promise<void> {
+    const path = this.kind.path(identity);
+    const { settings, client } = this.openSession();
+    const removed = await client.delete<T>(path);
+    this.print(settings, removed, (body) => this.kind.renderRemoved(body));
+  }
+}
+
+/** `refresh <identity>`: POST `.../refresh`; a failed download is a warning on stderr, not a failure. */
+export abstract class TrustedIssuerRefreshCommand<T extends IssuerBody, L> extends TrustedIssuerCommand<T, L> {
+  async run([identity]: string[]): Promise<void> {
+    const path = this.kind.path(identity, '/refresh');
+    const { settings, client } = this.openSession();
+    const issuer = await client.post<T>(path);
+    this.print(settings, issuer, (body) => this.kind.renderRefresh(this.formatter, body));
+    // The refresh itself succeeded (exit 0) even when the download failed; say so on stderr, in every output format.
+    const warning = refreshWarning(issuer);
+    if (warning !== undefined) this.note(`warning: ${warning}`);
+  }
+}
+
+/**
+ * Base of a kind's `new`: the options it ends with (enabled, metadata CA file, metadata hosts,
+ * http lab switch). `metadataHostDescription` says what is downloaded from those hosts.
+ */
+export function trustedIssuerNewCommand(metadataHostDescription: string) {
+  abstract class TrustedIssuerNewCommand<T extends IssuerBody, L> extends TrustedIssuerCommand<T, L> {
+    @Option({ flags: '--enabled <true|false>', description: 'false: registered, but its tokens are refused until enabled (default: true)' })
+    parseEnabled(value: string): boolean {
+      return booleanArgument(value);
+    }
+
+    @Option({ flags: '--metadata-ca-file <file>', description: METADATA_CA_DESCRIPTION })
+    parseMetadataCaFile(value: string): string {
+      return nonEmptyArgument(value);
+    }
+
+    @Option({ flags: '--metadata-host <host>', description: metadataHostDescription })
+    parseMetadataHost(value: string, previous?: string[]): string[] {
+      return metadataHostArgument(value, previous);
+    }
+
+    @Option({ flags: '--allow-http-metadata', description: 'accept an http:// metadata URL (labs only: the keys could be tampered with in transit)' })
+    parseAllowHttpMetadata(): boolean {
+      return true;
+    }
+  }
+  return TrustedIssuerNewCommand;
+}
+
+/** Base of a kind's `set`: the same options, each replacing the stored value; the switches take `true|false`. */
+export function trustedIssuerSetCommand(metadataHostDescription: string) {
+  abstract class TrustedIssuerSetCommand<T extends IssuerBody, L> extends TrustedIssuerCommand<T, L> {
+    @Option({ flags: '--enabled <true|false>', description: 'false: its tokens are refused until enabled again' })
+    parseEnabled(value: string): boolean {
+      return booleanArgument(value);
+    }
+
+    @Option({ flags: '--metadata-ca-file <file>', description: `${METADATA_CA_DESCRIPTION}; replaces the bundle` })
+    parseMetadataCaFile(value: string): string {
+      return nonEmptyArgument(value);
+    }
+
+    @Option({ flags: '--metadata-host <host>', description: `${metadataHostDescription}; replaces the list` })
+    parseMetadataHost(value: string, previous?: string[]): string[] {
+      return metadataHostArgument(value, previous);
+    }
+
+    @Option({ flags: '--allow-http-metadata <true|false>', description: 'whether an http:// metadata URL is accepted (labs only)' })
+    parseAllowHttpMetadata(value: string): boolean {
+      return booleanArgument(value);
+    }
+  }
+  return TrustedIssuerSetCommand;
+}
