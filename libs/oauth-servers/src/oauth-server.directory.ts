@@ -28,11 +28,7 @@ export interface CachedOAuthServer {
 @Injectable()
 export class OAuthServerDirectory extends TrustedIssuerDirectory<OAuthServerKey, OAuthServer, CachedOAuthServer> {
   constructor(repository: OAuthServerRepository, service: OAuthServerService, changeFeed: ChangeFeed, oauthConfiguration: OAuthConfigurationService, clock: Clock) {
-    super({ list: () => repository.list(), refresh: (identity) => service.refresh(identity) }, changeFeed, oauthConfiguration, clock, {
-      topic: OAUTH_SERVERS_TOPIC,
-      logContext: 'OAuthServerDirectory',
-      logField: 'oauthServer',
-    });
+    super({ list: () => repository.list(), refresh: (identity) => service.refresh(identity) }, changeFeed, oauthConfiguration, clock, OAUTH_SERVERS_TOPIC);
   }
 
   protected issuerOf(server: OAuthServer): string {

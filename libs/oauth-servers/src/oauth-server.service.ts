@@ -37,37 +37,23 @@ interface Downloaded {
   keys: OAuthServerKey[];
 }
 
+/** What the audit log keeps of an OAuth server besides the enabled flag, download hosts and key ids. */
+const AUDITED = ['metadataUrl', 'type', 'issuer', 'audiences', 'tenantId', 'allowedApplicationIds', 'allowedObjectIds', 'requiredRole'] as const;
+
 type OAuthServerSettings = Omit<OAuthServer, 'identity' | 'type' | 'issuer' | 'jwksUri' | 'keys' | 'metadataStatus' | 'createdAt' | 'updatedAt'>;
 
 /**
  * OAuth servers (SPEC 5.5, `New-/Set-/Get-/Remove-CsOAuthServer`): registered by metadata URL (ACS
  * JSON metadata, or OIDC discovery + JWKS), downloaded and checked first. What is specific to OAuth
  * servers lives here (their policy: audiences, tenant, application and object ids, role; one
- * issuer per server); storage, audit, announcement and the refresh outcome (last known good keys,
- * a changed issuer flagged for review, not applied) are the shared {@link TrustedIssuerRegistry}'s.
+ * issuer per server); reads, removal, storage, audit, announcement and the refresh outcome (last
+ * known good keys, a changed issuer flagged for review, not applied) are the shared
+ * {@link TrustedIssuerRegistry}'s.
  */
 @Injectable()
-export class OAuthServerService {
-  private readonly registry: TrustedIssuerRegistry<OAuthServerKey, OAuthServer>;
-
-  constructor(servers: OAuthServerRepository, unitOfWork: UnitOfWork, auditLog: AuditLogService, changeFeed: ChangeFeed, private readonly clock: Clock) {
-    this.registry = new TrustedIssuerRegistry(servers, unitOfWork, auditLog, changeFeed, clock, {
-      targetType: 'oauth-server',
-      topic: OAUTH_SERVERS_TOPIC,
-      logContext: 'OAuthServers',
-      logField: 'oauthServer',
-      notFound: (identity) => `no OAuth server ${identity}`,
-      snapshot,
-      keyId: (key) => key.kid ?? key.x5t,
-    });
-  }
-
-  list(): Promise<OAuthServer[]> {
-    return this.registry.list();
-  }
-
-  get(identity: string): Promise<OAuthServer> {
-    return this.registry.get(identity);
+export class OAuthServerService extends TrustedIssuerRegistry<OAuthServerKey, OAuthServer> {
+  constructor(servers: OAuthServerRepository, unitOfWork: UnitOfWork, auditLog: AuditLogService, changeFeed: ChangeFeed, clock: Clock) {
+    super(servers, unitOfWork, auditLog, changeFeed, clock, { targetType: 'oauth-server', topic: OAUTH_SERVERS_TOPIC, noun: 'OAuth server', audited: AUDITED, keyId: (key) => key.kid ?? key.x5t });
   }
 
   async create(input: OAuthServerInput, actor: AdminActor): Promise<OAuthServer> {
@@ -83,7 +69,7 @@ export class OAuthServerService {
       createdAt: now,
       updatedAt: now,
     };
-    return this.registry.create(server, actor, (existing) => {
+    return this.insert(server, actor, (existing) => {
       if (existing.some((other) => other.identity === server.identity)) throw new ConflictError(`an OAuth server ${server.identity} already exists`, 'oauth_server_exists');
       if (existing.some((other) => other.issuer === server.issuer)) throw new ConflictError(`an OAuth server with issuer ${server.issuer} already exists`, 'oauth_server_exists');
     });
@@ -99,16 +85,12 @@ export class OAuthServerService {
       if (downloaded.issuer !== current.issuer) throw InvalidInputError.forField('metadataUrl', `the new metadata names issuer ${downloaded.issuer}, not ${current.issuer}`);
       metadataStatus = downloadedMetadataStatus(this.clock.now());
     }
-    return this.registry.update(current, { ...current, ...settings, ...downloaded, metadataStatus, updatedAt: this.clock.now() }, actor);
-  }
-
-  remove(identity: string, actor: AdminActor): Promise<OAuthServer> {
-    return this.registry.remove(identity, actor);
+    return this.replace(current, { ...current, ...settings, ...downloaded, metadataStatus, updatedAt: this.clock.now() }, actor);
   }
 
   /** Downloads metadata and keys again; failures keep the last known good keys; a changed issuer is flagged, not applied. */
   async refresh(identity: string, actor: AdminActor = SYSTEM_ACTOR): Promise<OAuthServer> {
-    return this.registry.refresh(await this.get(identity), actor, {
+    return this.refetch(await this.get(identity), actor, {
       download,
       reviewReason: (server, downloaded) =>
         downloaded.issuer === server.issuer ? null : `the metadata now names issuer ${downloaded.issuer} instead of ${server.issuer}; re-create the OAuth server to accept it`,
@@ -139,23 +121,5 @@ function settingsOf(input: OAuthServerInput, current: OAuthServer | null): OAuth
     allowedObjectIds: input.allowedObjectIds ?? [],
     requiredRole: input.requiredRole ?? null,
     ...trustedIssuerSettings(host, input, current),
-  };
-}
-
-/** What the audit log keeps of an OAuth server: its public settings and key ids (never the CA bundle). */
-function snapshot(server: OAuthServer): Record<string, unknown> {
-  return {
-    metadataUrl: server.metadataUrl,
-    type: server.type,
-    issuer: server.issuer,
-    audiences: server.audiences,
-    tenantId: server.tenantId,
-    allowedApplicationIds: server.allowedApplicationIds,
-    allowedObjectIds: server.allowedObjectIds,
-    requiredRole: server.requiredRole,
-    enabled: server.enabled,
-    metadataHostAllowList: server.metadataHostAllowList,
-    allowHttpMetadata: server.allowHttpMetadata,
-    keys: server.keys.map((key) => key.kid ?? key.x5t),
   };
 }

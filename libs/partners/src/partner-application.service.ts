@@ -38,38 +38,23 @@ export type PartnerApplicationChanges = Partial<Omit<PartnerApplicationInput, 'i
   realm?: string;
 };
 
+/** What the audit log keeps of a partner besides the enabled flag, download hosts and key ids. */
+const AUDITED = ['applicationIdentifier', 'realm', 'metadataUrl', 'hostAuthority', 'trustLevel', 'acceptSecurityIdentifierInformation'] as const;
+
 type PartnerSettings = Omit<PartnerApplication, 'identity' | 'applicationIdentifier' | 'realm' | 'keys' | 'metadataStatus' | 'createdAt' | 'updatedAt'>;
 
 /**
  * Partner applications (SPEC 5.5, `New-/Set-/Get-/Remove-CsPartnerApplication`): registration by
  * metadata URL (downloaded and parsed first, or refused) or by application identifier, realm and
  * pinned certificate. What is partner-specific lives here (parameter sets, trust level, SID
- * acceptance, host authority, the issuer `<application identifier>@<realm>`); storage, audit,
- * announcement and the refresh outcome (last known good keys, review flag) are the shared
- * {@link TrustedIssuerRegistry}'s.
+ * acceptance, host authority, the issuer `<application identifier>@<realm>`); reads, removal,
+ * storage, audit, announcement and the refresh outcome (last known good keys, review flag) are the
+ * shared {@link TrustedIssuerRegistry}'s.
  */
 @Injectable()
-export class PartnerApplicationService {
-  private readonly registry: TrustedIssuerRegistry<PartnerKey, PartnerApplication>;
-
-  constructor(partners: PartnerApplicationRepository, unitOfWork: UnitOfWork, auditLog: AuditLogService, changeFeed: ChangeFeed, private readonly clock: Clock) {
-    this.registry = new TrustedIssuerRegistry(partners, unitOfWork, auditLog, changeFeed, clock, {
-      targetType: 'partner-application',
-      topic: PARTNERS_TOPIC,
-      logContext: 'PartnerApplications',
-      logField: 'partner',
-      notFound: (identity) => `no partner application ${identity}`,
-      snapshot,
-      keyId: (key) => key.x5t,
-    });
-  }
-
-  list(): Promise<PartnerApplication[]> {
-    return this.registry.list();
-  }
-
-  get(identity: string): Promise<PartnerApplication> {
-    return this.registry.get(identity);
+export class PartnerApplicationService extends TrustedIssuerRegistry<PartnerKey, PartnerApplication> {
+  constructor(partners: PartnerApplicationRepository, unitOfWork: UnitOfWork, auditLog: AuditLogService, changeFeed: ChangeFeed, clock: Clock) {
+    super(partners, unitOfWork, auditLog, changeFeed, clock, { targetType: 'partner-application', topic: PARTNERS_TOPIC, noun: 'partner application', audited: AUDITED, keyId: (key) => key.x5t });
   }
 
   async create(input: PartnerApplicationInput, actor: AdminActor): Promise<PartnerApplication> {
@@ -111,7 +96,7 @@ export class PartnerApplicationService {
       createdAt: now,
       updatedAt: now,
     };
-    return this.registry.create(partner, actor, (existing) => {
+    return this.insert(partner, actor, (existing) => {
       if (existing.some((other) => other.identity === identity)) throw new ConflictError(`a partner application ${identity} already exists`, 'partner_exists');
       const twin = existing.find((other) => other.applicationIdentifier === applicationIdentifier && other.realm === realm);
       if (twin) throw new ConflictError(`partner ${twin.identity} already has application identifier ${applicationIdentifier} in realm ${realm}`, 'partner_exists');
@@ -141,11 +126,7 @@ export class PartnerApplicationService {
       keys = metadata.keys;
       metadataStatus = downloadedMetadataStatus(this.clock.now());
     }
-    return this.registry.update(current, { ...current, ...settings, keys, metadataStatus, updatedAt: this.clock.now() }, actor);
-  }
-
-  remove(identity: string, actor: AdminActor): Promise<PartnerApplication> {
-    return this.registry.remove(identity, actor);
+    return this.replace(current, { ...current, ...settings, keys, metadataStatus, updatedAt: this.clock.now() }, actor);
   }
 
   /**
@@ -157,7 +138,7 @@ export class PartnerApplicationService {
     const partner = await this.get(identity);
     const metadataUrl = partner.metadataUrl;
     if (!metadataUrl) throw new ConflictError(`partner ${partner.identity} has pinned certificates and no metadata URL`, 'no_metadata_url');
-    return this.registry.refresh(partner, actor, {
+    return this.refetch(partner, actor, {
       download: (current) => download(metadataUrl, current),
       reviewReason: (current, metadata) =>
         metadata.serviceName === current.applicationIdentifier && metadata.realm === current.realm
@@ -203,20 +184,4 @@ function pinnedKeys(certificates: string[]): PartnerKey[] {
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
-}
-
-/** What the audit log keeps of a partner: its public settings and key ids (never the CA bundle). */
-function snapshot(partner: PartnerApplication): Record<string, unknown> {
-  return {
-    applicationIdentifier: partner.applicationIdentifier,
-    realm: partner.realm,
-    metadataUrl: partner.metadataUrl,
-    hostAuthority: partner.hostAuthority,
-    trustLevel: partner.trustLevel,
-    acceptSecurityIdentifierInformation: partner.acceptSecurityIdentifierInformation,
-    enabled: partner.enabled,
-    metadataHostAllowList: partner.metadataHostAllowList,
-    allowHttpMetadata: partner.allowHttpMetadata,
-    keys: partner.keys.map((key) => key.x5t),
-  };
 }

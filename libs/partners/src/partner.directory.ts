@@ -38,11 +38,7 @@ export class PartnerDirectory extends TrustedIssuerDirectory<PartnerKey, Partner
     clock: Clock,
     identityChangeGuard: IdentityChangeGuard,
   ) {
-    super({ list: () => repository.list(), refresh: (identity) => service.refresh(identity) }, changeFeed, oauthConfiguration, clock, {
-      topic: PARTNERS_TOPIC,
-      logContext: 'PartnerDirectory',
-      logField: 'partner',
-    });
+    super({ list: () => repository.list(), refresh: (identity) => service.refresh(identity) }, changeFeed, oauthConfiguration, clock, PARTNERS_TOPIC);
     identityChangeGuard.register(async () => {
       const count = (await repository.list()).length;
       return count ? `${count} partner application(s) are registered and address this service by its service name and realm` : null;

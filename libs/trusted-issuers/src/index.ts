@@ -7,4 +7,4 @@ export { parseMicrosoftMetadata, certificateKey, type CertificateKey, type Micro
 export { describeOAuthServer, parseJwks, type AuthorizationServerDescription, type PublicSigningKey } from './authorization-server-metadata.parser.js';
 export { TrustedIssuerRepository } from './trusted-issuer.repository.js';
 export { TrustedIssuerRegistry, type TrustedIssuerKind, type MetadataRefetch } from './trusted-issuer.registry.js';
-export { TrustedIssuerDirectory, type TrustedIssuerSource, type TrustedIssuerDirectorySettings, UNKNOWN_KEY_REFRESH_COOLDOWN_MS } from './trusted-issuer.directory.js';
+export { TrustedIssuerDirectory, type TrustedIssuerSource, UNKNOWN_KEY_REFRESH_COOLDOWN_MS } from './trusted-issuer.directory.js';

@@ -15,15 +15,6 @@ export interface TrustedIssuerSource<R> {
   refresh(identity: string): Promise<unknown>;
 }
 
-/** Names of one kind of trusted issuer in the directory. */
-export interface TrustedIssuerDirectorySettings {
-  /** Change-feed topic of the kind: every change reloads the directory. */
-  topic: string;
-  logContext: string;
-  /** Log field naming the issuer: `partner`, `oauthServer`. */
-  logField: string;
-}
-
 /**
  * Trusted issuers of one kind and their keys in memory (SPEC 7: validation never reads the
  * database), reloaded on every change on any instance. Also drives metadata refresh (SPEC 5.5): on
@@ -49,9 +40,10 @@ export abstract class TrustedIssuerDirectory<K, R extends TrustedIssuer<K>, C> i
     private readonly changeFeed: ChangeFeed,
     private readonly oauthConfiguration: OAuthConfigurationService,
     private readonly clock: Clock,
-    private readonly settings: TrustedIssuerDirectorySettings,
+    /** Change-feed topic of the kind: every change reloads the directory. */
+    private readonly topic: string,
   ) {
-    this.logger = new Logger(settings.logContext);
+    this.logger = new Logger(new.target.name);
     this.onDemand = new OnDemandRefresh(UNKNOWN_KEY_REFRESH_COOLDOWN_MS, clock);
   }
 
@@ -62,7 +54,7 @@ export abstract class TrustedIssuerDirectory<K, R extends TrustedIssuer<K>, C> i
   protected abstract toCached(record: R): C;
 
   async onApplicationBootstrap(): Promise<void> {
-    this.changeFeed.subscribe(this.settings.topic, () => this.reload());
+    this.changeFeed.subscribe(this.topic, () => this.reload());
     await this.reload();
     this.timer = setInterval(() => void this.refreshDue(), SCHEDULE_CHECK_MS);
     this.timer.unref();
@@ -148,13 +140,13 @@ export abstract class TrustedIssuerDirectory<K, R extends TrustedIssuer<K>, C> i
       try {
         loaded.push(load(key));
       } catch (error) {
-        this.logger.error({ [this.settings.logField]: record.identity, err: (error as Error).message }, 'unreadable key skipped');
+        this.logger.error({ issuer: record.identity, err: (error as Error).message }, 'unreadable key skipped');
       }
     }
     return loaded;
   }
 
   private warn(identity: string, error: Error, message: string): void {
-    this.logger.warn({ [this.settings.logField]: identity, err: error.message }, message);
+    this.logger.warn({ issuer: identity, err: error.message }, message);
   }
 }

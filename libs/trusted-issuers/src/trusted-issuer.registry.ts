@@ -11,14 +11,10 @@ export interface TrustedIssuerKind<K, R extends TrustedIssuer<K>> {
   targetType: string;
   /** Change-feed topic announcing every change of this kind. */
   topic: string;
-  /** Logger context of the kind's service. */
-  logContext: string;
-  /** Log field naming the record in refresh warnings: `partner`, `oauthServer`. */
-  logField: string;
-  /** The message of the 404 for an unknown identity. */
-  notFound(identity: string): string;
-  /** What the audit log keeps of a record (public settings, keys by id). */
-  snapshot(record: R): Record<string, unknown>;
+  /** What an admin calls one: `partner application`, `OAuth server` (in the 404 for an unknown identity). */
+  noun: string;
+  /** The kind's own fields the audit log keeps of a record, in order (public settings only, never a CA bundle). */
+  audited: readonly (keyof R & string)[];
   /** The id the audit log names a key by. */
   keyId(key: K): string | null;
 }
@@ -34,24 +30,26 @@ export interface MetadataRefetch<R, D> {
 }
 
 /**
- * The registry side every trusted-issuer kind shares (SPEC 5.5): reads, and changes made in one
- * unit of work together with their audit event and change-feed announcement; and the metadata
- * refresh that keeps the last known good keys when a download fails and flags a document naming
- * another issuer for review instead of applying it. The kind's service validates its own input
- * and policy and hands the finished record here.
+ * The registry side every trusted-issuer kind shares (SPEC 5.5): reads and removal; changes made
+ * in one unit of work together with their audit event and change-feed announcement; and the
+ * metadata refresh that keeps the last known good keys when a download fails and flags a document
+ * naming another issuer for review instead of applying it. A kind's service extends this: it
+ * validates its own input and policy (`create`, `update`, `refresh`) and hands the finished record
+ * to {@link insert}, {@link replace} and {@link refetch}. Its constructor passes the dependencies
+ * it was injected with.
  */
-export class TrustedIssuerRegistry<K, R extends TrustedIssuer<K>> {
-  private readonly logger: Logger;
+export abstract class TrustedIssuerRegistry<K, R extends TrustedIssuer<K>> {
+  protected readonly logger: Logger;
 
-  constructor(
+  protected constructor(
     private readonly repository: TrustedIssuerRepository<R>,
     private readonly unitOfWork: UnitOfWork,
     private readonly auditLog: AuditLogService,
     private readonly changeFeed: ChangeFeed,
-    private readonly clock: Clock,
+    protected readonly clock: Clock,
     private readonly kind: TrustedIssuerKind<K, R>,
   ) {
-    this.logger = new Logger(kind.logContext);
+    this.logger = new Logger(new.target.name);
   }
 
   list(): Promise<R[]> {
@@ -61,24 +59,25 @@ export class TrustedIssuerRegistry<K, R extends TrustedIssuer<K>> {
   /** @throws NotFoundError for an unknown identity (compared in lowercase). */
   async get(identity: string): Promise<R> {
     const record = await this.repository.find(identity.toLowerCase());
-    if (!record) throw new NotFoundError(this.kind.notFound(identity));
+    if (!record) throw new NotFoundError(`no ${this.kind.noun} ${identity}`);
     return record;
   }
 
   /** Stores a new record after `refuseConflicts` has looked at the existing ones (inside the same unit of work). */
-  create(record: R, actor: AdminActor, refuseConflicts: (existing: R[]) => void): Promise<R> {
+  protected insert(record: R, actor: AdminActor, refuseConflicts: (existing: R[]) => void): Promise<R> {
     return this.change(async () => {
       refuseConflicts(await this.repository.list());
       await this.repository.insert(record);
-      await this.audit(actor, 'create', record.identity, undefined, this.kind.snapshot(record));
+      await this.audit(actor, 'create', record.identity, undefined, this.snapshot(record));
       return record;
     });
   }
 
-  update(current: R, next: R, actor: AdminActor): Promise<R> {
+  /** Stores a changed record. */
+  protected replace(current: R, next: R, actor: AdminActor): Promise<R> {
     return this.change(async () => {
       await this.repository.update(next);
-      await this.audit(actor, 'update', current.identity, this.kind.snapshot(current), this.kind.snapshot(next));
+      await this.audit(actor, 'update', current.identity, this.snapshot(current), this.snapshot(next));
       return next;
     });
   }
@@ -87,7 +86,7 @@ export class TrustedIssuerRegistry<K, R extends TrustedIssuer<K>> {
     return this.change(async () => {
       const record = await this.get(identity);
       await this.repository.delete(record.identity);
-      await this.audit(actor, 'remove', record.identity, this.kind.snapshot(record), undefined);
+      await this.audit(actor, 'remove', record.identity, this.snapshot(record), undefined);
       return record;
     });
   }
@@ -98,7 +97,7 @@ export class TrustedIssuerRegistry<K, R extends TrustedIssuer<K>> {
    * another issuer is not applied but flagged for review. A scheduled refresh (system actor) is
    * audited only when the keys or the review flag changed.
    */
-  async refresh<D>(record: R, actor: AdminActor, refetch: MetadataRefetch<R, D>): Promise<R> {
+  protected async refetch<D>(record: R, actor: AdminActor, refetch: MetadataRefetch<R, D>): Promise<R> {
     const now = this.clock.now();
     let next: R;
     try {
@@ -111,7 +110,7 @@ export class TrustedIssuerRegistry<K, R extends TrustedIssuer<K>> {
     } catch (error) {
       const message = (error as Error).message;
       next = { ...record, metadataStatus: failedMetadataStatus(record.metadataStatus, now, message) };
-      this.logger.warn({ [this.kind.logField]: record.identity, err: message }, 'metadata refresh failed; last known good keys kept');
+      this.logger.warn({ issuer: record.identity, err: message }, 'metadata refresh failed; last known good keys kept');
     }
     return this.change(async () => {
       await this.repository.update(next);
@@ -128,6 +127,17 @@ export class TrustedIssuerRegistry<K, R extends TrustedIssuer<K>> {
       }
       return next;
     });
+  }
+
+  /** What the audit log keeps of a record: the kind's audited fields, the enabled flag and download hosts, key ids. */
+  private snapshot(record: R): Record<string, unknown> {
+    const snapshot: Record<string, unknown> = {};
+    for (const field of this.kind.audited) snapshot[field] = record[field];
+    snapshot.enabled = record.enabled;
+    snapshot.metadataHostAllowList = record.metadataHostAllowList;
+    snapshot.allowHttpMetadata = record.allowHttpMetadata;
+    snapshot.keys = record.keys.map((key) => this.kind.keyId(key));
+    return snapshot;
   }
 
   private audit(actor: AdminActor, verb: string, targetId: string, before: unknown, after: unknown): Promise<unknown> {

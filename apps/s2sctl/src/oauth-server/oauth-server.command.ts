@@ -2,11 +2,13 @@ import { Command, Help, Option, SubCommand } from 'nest-commander';
 import { CommandGroupRunner } from '../common/command-group.runner.js';
 import { nonEmptyArgument } from '../common/option-argument.parser.js';
 import {
-  type TrustedIssuerCli,
+  identityArgument,
+  refreshExamples,
   TrustedIssuerGetCommand,
   TrustedIssuerListCommand,
   TrustedIssuerRefreshCommand,
   TrustedIssuerRemoveCommand,
+  trustedIssuerCli,
   trustedIssuerNewCommand,
   trustedIssuerSetCommand,
 } from '../trusted-issuer/trusted-issuer.command.js';
@@ -36,10 +38,7 @@ import { renderOAuthServer, renderOAuthServerList, renderOAuthServerRefresh, ren
  * plumbing the partner-application commands share is in ../trusted-issuer.
  */
 
-const IDENTITY_ARGUMENT = {
-  arguments: '<identity>',
-  argsDescription: { identity: 'name of the OAuth server, e.g. microsoft.sts (see s2sctl oauth-server list)' },
-};
+const IDENTITY_ARGUMENT = identityArgument('name of the OAuth server, e.g. microsoft.sts (see s2sctl oauth-server list)');
 const AUDIENCE_DESCRIPTION = 'an aud value its tokens may carry, e.g. api://webapi (ServiceAuthAudience); repeatable';
 const TENANT_DESCRIPTION = 'the tid its tokens must carry (ServiceAuthTenantId)';
 const APPLICATION_ID_DESCRIPTION = 'a calling application allowed (appid/azp; ServiceApplicationIds); repeatable';
@@ -47,14 +46,8 @@ const OBJECT_ID_DESCRIPTION = 'an oid allowed (ServiceObjectIds); repeatable';
 const ROLE_DESCRIPTION = 'an app role its tokens must carry (ServiceAuthRole)';
 const METADATA_HOST_DESCRIPTION = 'host the metadata and keys may be downloaded from (default: the metadata URL host); repeatable';
 
-const OAUTH_SERVERS: TrustedIssuerCli<OAuthServer, OAuthServerList> = {
-  collection: '/oauth-servers',
-  path: oauthServerPath,
-  renderList: renderOAuthServerList,
-  renderOne: renderOAuthServer,
-  renderRefresh: renderOAuthServerRefresh,
-  renderRemoved: renderOAuthServerRemoved,
-};
+const RENDER = { list: renderOAuthServerList, one: renderOAuthServer, refresh: renderOAuthServerRefresh, removed: renderOAuthServerRemoved };
+const OAUTH_SERVERS = trustedIssuerCli<OAuthServer, OAuthServerList>('/oauth-servers', oauthServerPath, RENDER);
 
 /** `s2sctl oauth-server new`: POST /admin/v1/oauth-servers. */
 @SubCommand({
@@ -241,15 +234,8 @@ export class OAuthServerRefreshCommand extends TrustedIssuerRefreshCommand<OAuth
 
   @Help('after')
   examples(): string {
-    return [
-      '',
-      'Exit code 0 whenever the server recorded the attempt, also when the download failed: the error is then in the',
-      'status and on stderr as a warning: line, and the OAuth server keeps its last known good keys. Metadata naming',
-      'another issuer is not applied (status review).',
-      '',
-      'Example:',
-      '  s2sctl oauth-server refresh microsoft.sts',
-    ].join('\n');
+    const keeps = ['status and on stderr as a warning: line, and the OAuth server keeps its last known good keys. Metadata naming', 'another issuer is not applied (status review).'];
+    return refreshExamples(keeps, 's2sctl oauth-server refresh microsoft.sts');
   }
 }
 

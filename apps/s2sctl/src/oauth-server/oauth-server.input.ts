@@ -1,13 +1,7 @@
 import type { InputFile } from '../certificate/certificate.input.js';
 import { UsageError } from '../common/cli-errors.js';
 import { nonEmptyArgument } from '../common/option-argument.parser.js';
-import {
-  httpUrlArgument,
-  issuerPath,
-  refuseHttpMetadataUrl,
-  type TrustedIssuerSettingsOptions,
-  trustedIssuerSettingsFields,
-} from '../trusted-issuer/trusted-issuer.input.js';
+import { httpUrlArgument, issuerPath, refuseHttpMetadataUrl, type TrustedIssuerSettingsOptions, trustedIssuerSettingsFields } from '../trusted-issuer/trusted-issuer.input.js';
 import type { OAuthServerChangeBody, OAuthServerCreateBody } from './oauth-server.dto.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { OutputFormatter } from '../common/output.formatter.js';
 import {
-  formatMetadataStatus,
+  issuerListTable,
   issuerSections,
   keysSection,
   metadataPolicyFields,
@@ -33,19 +33,8 @@ export function formatLastSuccess(server: Pick<OAuthServer, 'metadataStatus'>): 
 }
 
 export function renderOAuthServerList(formatter: OutputFormatter, list: OAuthServerList): string {
-  return formatter.table(
-    ['IDENTITY', 'TYPE', 'ISSUER', 'AUDIENCES', 'TENANT', 'KEYS', 'LAST SUCCESS', 'STATUS'],
-    list.items.map((server) => [
-      server.identity,
-      server.type,
-      server.issuer,
-      server.audiences.join(', '),
-      restriction(server.tenantId, 'any'),
-      server.keys.length,
-      formatLastSuccess(server),
-      formatMetadataStatus(server),
-    ]),
-  );
+  const columns = ['TYPE', 'ISSUER', 'AUDIENCES', 'TENANT'];
+  return issuerListTable(formatter, list.items, columns, (server) => [server.type, server.issuer, server.audiences.join(', '), restriction(server.tenantId, 'any')], formatLastSuccess);
 }
 
 function serverKeys(formatter: OutputFormatter, keys: readonly OAuthServerKey[]): string {

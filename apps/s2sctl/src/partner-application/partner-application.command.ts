@@ -4,11 +4,13 @@ import { CommandGroupRunner } from '../common/command-group.runner.js';
 import { readInputFile } from '../common/input-file.reader.js';
 import { booleanArgument, nonEmptyArgument, repeatableArgument } from '../common/option-argument.parser.js';
 import {
-  type TrustedIssuerCli,
+  identityArgument,
+  refreshExamples,
   TrustedIssuerGetCommand,
   TrustedIssuerListCommand,
   TrustedIssuerRefreshCommand,
   TrustedIssuerRemoveCommand,
+  trustedIssuerCli,
   trustedIssuerNewCommand,
   trustedIssuerSetCommand,
 } from '../trusted-issuer/trusted-issuer.command.js';
@@ -42,22 +44,18 @@ import {
  * and pinned certificates. The plumbing the OAuth server commands share is in ../trusted-issuer.
  */
 
-const IDENTITY_ARGUMENT = {
-  arguments: '<identity>',
-  argsDescription: { identity: 'name of the partner application, e.g. microsoft.exchange (see s2sctl partner-application list)' },
-};
+const IDENTITY_ARGUMENT = identityArgument('name of the partner application, e.g. microsoft.exchange (see s2sctl partner-application list)');
 const TRUST_LEVEL_DESCRIPTION = 'Full (as itself and as any user of its realm), Application (only as itself) or User (only on behalf of users); any case';
 const CERTIFICATE_DESCRIPTION = "the partner's signing certificate: PEM, DER (.cer) or base64 DER; repeatable";
 const METADATA_HOST_DESCRIPTION = 'host the metadata may be downloaded from (default: the metadata URL host); repeatable';
 
-const PARTNERS: TrustedIssuerCli<PartnerApplication, PartnerApplicationList> = {
-  collection: '/partner-applications',
-  path: partnerPath,
-  renderList: renderPartnerApplicationList,
-  renderOne: (formatter, partner) => renderPartnerApplication(formatter, partner, new Date()),
-  renderRefresh: (formatter, partner) => renderPartnerRefresh(formatter, partner, new Date()),
-  renderRemoved: renderPartnerRemoved,
-};
+const PARTNERS = trustedIssuerCli<PartnerApplication, PartnerApplicationList>('/partner-applications', partnerPath, {
+  list: renderPartnerApplicationList,
+  // Keys are marked expired against this machine's clock.
+  one: (formatter, partner) => renderPartnerApplication(formatter, partner, new Date()),
+  refresh: (formatter, partner) => renderPartnerRefresh(formatter, partner, new Date()),
+  removed: renderPartnerRemoved,
+});
 
 /** Reads the `--certificate` and `--metadata-ca-file` files named by the options (1 MiB each at most). */
 async function readPartnerFiles(options: { readonly certificate?: readonly string[]; readonly metadataCaFile?: string }): Promise<PartnerFiles> {
@@ -248,14 +246,7 @@ export class PartnerApplicationRefreshCommand extends TrustedIssuerRefreshComman
 
   @Help('after')
   examples(): string {
-    return [
-      '',
-      'Exit code 0 whenever the server recorded the attempt, also when the download failed: the error is then in the',
-      'status and on stderr as a warning: line, and the partner keeps its last known good keys.',
-      '',
-      'Example:',
-      '  s2sctl partner-application refresh microsoft.exchange',
-    ].join('\n');
+    return refreshExamples(['status and on stderr as a warning: line, and the partner keeps its last known good keys.'], 's2sctl partner-application refresh microsoft.exchange');
   }
 }
 

@@ -1,13 +1,7 @@
 import { certificateFromFile, type InputFile } from '../certificate/certificate.input.js';
 import { InvalidOptionArgumentError, UsageError } from '../common/cli-errors.js';
 import { caseInsensitiveChoiceArgument } from '../common/option-argument.parser.js';
-import {
-  httpUrlArgument,
-  issuerPath,
-  refuseHttpMetadataUrl,
-  type TrustedIssuerSettingsOptions,
-  trustedIssuerSettingsFields,
-} from '../trusted-issuer/trusted-issuer.input.js';
+import { httpUrlArgument, issuerPath, refuseHttpMetadataUrl, type TrustedIssuerSettingsOptions, trustedIssuerSettingsFields } from '../trusted-issuer/trusted-issuer.input.js';
 import {
   DEFAULT_TRUST_LEVEL,
   TRUST_LEVELS,

@@ -1,6 +1,6 @@
 import type { OutputFormatter } from '../common/output.formatter.js';
 import {
-  formatMetadataStatus,
+  issuerListTable,
   issuerSections,
   keysSection,
   metadataPolicyFields,
@@ -29,19 +29,8 @@ export function formatNotAfter(notAfter: string, now: Date): string {
 }
 
 export function renderPartnerApplicationList(formatter: OutputFormatter, list: PartnerApplicationList): string {
-  return formatter.table(
-    ['IDENTITY', 'APPLICATION ID', 'REALM', 'TRUST', 'ENABLED', 'KEYS', 'LAST SUCCESS', 'STATUS'],
-    list.items.map((partner) => [
-      partner.identity,
-      partner.applicationIdentifier,
-      partner.realm,
-      partner.trustLevel,
-      yesNo(partner.enabled),
-      partner.keys.length,
-      formatLastSuccess(partner),
-      formatMetadataStatus(partner),
-    ]),
-  );
+  const columns = ['APPLICATION ID', 'REALM', 'TRUST', 'ENABLED'];
+  return issuerListTable(formatter, list.items, columns, (partner) => [partner.applicationIdentifier, partner.realm, partner.trustLevel, yesNo(partner.enabled)], formatLastSuccess);
 }
 
 function partnerKeys(formatter: OutputFormatter, keys: readonly PartnerKey[], now: Date): string {

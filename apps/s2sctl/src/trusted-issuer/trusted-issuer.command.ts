@@ -19,17 +19,32 @@ interface IssuerBody {
   readonly metadataStatus: MetadataStatusView;
 }
 
+/** The human renderings of one kind. */
+export interface TrustedIssuerRenderings<T extends IssuerBody, L> {
+  list(formatter: OutputFormatter, list: L): string;
+  /** `get` and every change. */
+  one(formatter: OutputFormatter, issuer: T): string;
+  refresh(formatter: OutputFormatter, issuer: T): string;
+  removed(issuer: T): string;
+}
+
 /** What the shared commands need to know about one kind. */
 export interface TrustedIssuerCli<T extends IssuerBody, L> {
   /** The API collection, e.g. `/partner-applications`. */
   readonly collection: string;
   /** The path of one issuer (`suffix` e.g. `/refresh`); a usage error for a blank identity. */
-  path(identity: string, suffix?: string): string;
-  renderList(formatter: OutputFormatter, list: L): string;
-  /** `get` and every change. */
-  renderOne(formatter: OutputFormatter, issuer: T): string;
-  renderRefresh(formatter: OutputFormatter, issuer: T): string;
-  renderRemoved(issuer: T): string;
+  readonly path: (identity: string, suffix?: string) => string;
+  readonly render: TrustedIssuerRenderings<T, L>;
+}
+
+/** A kind for the shared commands. */
+export function trustedIssuerCli<T extends IssuerBody, L>(collection: string, path: (identity: string, suffix?: string) => string, render: TrustedIssuerRenderings<T, L>): TrustedIssuerCli<T, L> {
+  return { collection, path, render };
+}
+
+/** The `<identity>` argument of `get`, `set`, `remove` and `refresh`. */
+export function identityArgument(description: string): { arguments: string; argsDescription: Record<string, string> } {
+  return { arguments: '<identity>', argsDescription: { identity: description } };
 }
 
 const METADATA_CA_DESCRIPTION = 'PEM CA certificate(s) trusted for the metadata URL, besides the system store';
@@ -40,7 +55,7 @@ abstract class TrustedIssuerCommand<T extends IssuerBody, L> extends AdminComman
 
   /** Prints an issuer after a change, then (not for `-o json`) the notes on stderr. */
   protected printIssuer(settings: CliSettings, issuer: T, notes: readonly string[] = []): void {
-    this.print(settings, issuer, (body) => this.kind.renderOne(this.formatter, body));
+    this.print(settings, issuer, (body) => this.kind.render.one(this.formatter, body));
     if (settings.output === 'json') return;
     for (const note of notes) this.note(note);
   }
@@ -51,7 +66,7 @@ export abstract class TrustedIssuerListCommand<T extends IssuerBody, L> extends 
   async run(): Promise<void> {
     const { settings, client } = this.openSession();
     const list = await client.get<L>(this.kind.collection);
-    this.print(settings, list, (body) => this.kind.renderList(this.formatter, body));
+    this.print(settings, list, (body) => this.kind.render.list(this.formatter, body));
   }
 }
 
@@ -70,7 +85,7 @@ export abstract class TrustedIssuerRemoveCommand<T extends IssuerBody, L> extend
     const path = this.kind.path(identity);
     const { settings, client } = this.openSession();
     const removed = await client.delete<T>(path);
-    this.print(settings, removed, (body) => this.kind.renderRemoved(body));
+    this.print(settings, removed, (body) => this.kind.render.removed(body));
   }
 }
 
@@ -80,11 +95,19 @@ export abstract class TrustedIssuerRefreshCommand<T extends IssuerBody, L> exten
     const path = this.kind.path(identity, '/refresh');
     const { settings, client } = this.openSession();
     const issuer = await client.post<T>(path);
-    this.print(settings, issuer, (body) => this.kind.renderRefresh(this.formatter, body));
+    this.print(settings, issuer, (body) => this.kind.render.refresh(this.formatter, body));
     // The refresh itself succeeded (exit 0) even when the download failed; say so on stderr, in every output format.
     const warning = refreshWarning(issuer);
     if (warning !== undefined) this.note(`warning: ${warning}`);
   }
+}
+
+/**
+ * The `--help` text after `refresh`'s options: the exit code rule, then what `keeps` says (lines
+ * naming what the issuer keeps), then the example command line.
+ */
+export function refreshExamples(keeps: readonly string[], example: string): string {
+  return ['', 'Exit code 0 whenever the server recorded the attempt, also when the download failed: the error is then in the', ...keeps, '', 'Example:', `  ${example}`].join('\n');
 }
 
 /**

@@ -82,6 +82,23 @@ export function refreshWarning(issuer: { readonly metadataStatus: MetadataStatus
   return text === null ? undefined : oneLine(text);
 }
 
+/**
+ * The table of `list`: IDENTITY, the kind's own columns, then KEYS, LAST SUCCESS and STATUS (see
+ * {@link formatMetadataStatus}); `lastSuccess` says how a kind shows a time never reached.
+ */
+export function issuerListTable<T extends TrustedIssuerView & { readonly keys: readonly unknown[] }>(
+  formatter: OutputFormatter,
+  items: readonly T[],
+  columns: readonly string[],
+  cells: (issuer: T) => readonly CellValue[],
+  lastSuccess: (issuer: T) => CellValue,
+): string {
+  return formatter.table(
+    ['IDENTITY', ...columns, 'KEYS', 'LAST SUCCESS', 'STATUS'],
+    items.map((issuer) => [issuer.identity, ...cells(issuer), issuer.keys.length, lastSuccess(issuer), formatMetadataStatus(issuer)]),
+  );
+}
+
 /** The download-policy lines of the key/value view (CA bundle, hosts, http). */
 export function metadataPolicyFields(issuer: TrustedIssuerView): [string, CellValue][] {
   return [

@@ -5,10 +5,10 @@ import type { TrustedIssuerColumns } from '../entities/trusted-issuer.columns.js
 import { TypeOrmUnitOfWork } from '../typeorm-unit-of-work.js';
 
 /** The trusted-issuer fields the shared columns map to (the metadata URL's nullability differs by kind). */
-export type SharedFields<K> = Omit<TrustedIssuer<K>, 'metadataUrl'>;
+type SharedFields<K> = Omit<TrustedIssuer<K>, 'metadataUrl'>;
 
 /** The columns an entity adds to the shared ones. */
-export type OwnColumns<E> = Omit<E, keyof TrustedIssuerColumns<unknown>>;
+type OwnColumns<E> = Omit<E, keyof TrustedIssuerColumns<unknown>>;
 
 /** How one kind's keys and own columns map between domain and row. */
 export interface TrustedIssuerRowMapping<K, KeyRow> {
@@ -19,7 +19,9 @@ export interface TrustedIssuerRowMapping<K, KeyRow> {
 /**
  * The storage port of a trusted-issuer kind over its own table: the five operations, and the
  * mapping of the columns every kind shares (identity, enabled, fetch policy, keys, metadata status,
- * times). A kind's repository names its entity and maps only its own columns.
+ * times). A kind's repository names its entity, how its keys are stored, and its own columns,
+ * which hold the domain field of the same name as it is (text, boolean, uuid, jsonb; the table's
+ * CHECK constraints keep the enumerations valid).
  */
 @Injectable()
 export abstract class TypeOrmTrustedIssuerRepository<K, R extends TrustedIssuer<K>, KeyRow, E extends TrustedIssuerColumns<KeyRow>> extends TrustedIssuerRepository<R> {
@@ -30,11 +32,8 @@ export abstract class TypeOrmTrustedIssuerRepository<K, R extends TrustedIssuer<
     super();
   }
 
-  /** The row of a record: its own columns (the shared ones are added by {@link row}). */
-  protected abstract ownColumns(record: R): OwnColumns<E>;
-
-  /** The record of a row, given the shared fields already mapped. */
-  protected abstract toDomain(row: E, shared: SharedFields<K>): R;
+  /** The entity's own columns, each holding the domain field of the same name. */
+  protected abstract readonly ownColumns: readonly (keyof OwnColumns<E> & keyof R & string)[];
 
   async list(): Promise<R[]> {
     return (await this.manager().find(this.table(), { order: { identity: 'ASC' } })).map((row) => this.record(row as E));
@@ -68,7 +67,9 @@ export abstract class TypeOrmTrustedIssuerRepository<K, R extends TrustedIssuer<
 
   private row(record: R): E {
     const { metadataStatus: status } = record;
-    return Object.assign(new this.entity(), this.ownColumns(record), {
+    const row = new this.entity();
+    for (const column of this.ownColumns) (row as Record<string, unknown>)[column] = record[column];
+    return Object.assign(row, {
       identity: record.identity,
       enabled: record.enabled,
       metadataCaBundle: record.metadataCaBundle,
@@ -85,7 +86,9 @@ export abstract class TypeOrmTrustedIssuerRepository<K, R extends TrustedIssuer<
   }
 
   private record(row: E): R {
-    return this.toDomain(row, {
+    const own: Record<string, unknown> = {};
+    for (const column of this.ownColumns) own[column] = row[column];
+    const shared: SharedFields<K> = {
       identity: row.identity,
       enabled: row.enabled,
       metadataCaBundle: row.metadataCaBundle,
@@ -100,6 +103,7 @@ export abstract class TypeOrmTrustedIssuerRepository<K, R extends TrustedIssuer<
       },
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
-    });
+    };
+    return { ...own, ...shared } as R;
   }
 }
