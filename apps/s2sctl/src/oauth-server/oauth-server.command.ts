@@ -1,17 +1,7 @@
 import { Command, Help, Option, SubCommand } from 'nest-commander';
 import { CommandGroupRunner } from '../common/command-group.runner.js';
 import { nonEmptyArgument } from '../common/option-argument.parser.js';
-import {
-  identityArgument,
-  refreshExamples,
-  TrustedIssuerGetCommand,
-  TrustedIssuerListCommand,
-  TrustedIssuerRefreshCommand,
-  TrustedIssuerRemoveCommand,
-  trustedIssuerCli,
-  trustedIssuerNewCommand,
-  trustedIssuerSetCommand,
-} from '../trusted-issuer/trusted-issuer.command.js';
+import { identityArgument, refreshExamples, trustedIssuerCommands } from '../trusted-issuer/trusted-issuer.command.js';
 import { readMetadataCaFile } from '../trusted-issuer/trusted-issuer.input.js';
 import type { OAuthServer, OAuthServerList } from './oauth-server.dto.js';
 import {
@@ -47,22 +37,21 @@ const ROLE_DESCRIPTION = 'an app role its tokens must carry (ServiceAuthRole)';
 const METADATA_HOST_DESCRIPTION = 'host the metadata and keys may be downloaded from (default: the metadata URL host); repeatable';
 
 const RENDER = { list: renderOAuthServerList, one: renderOAuthServer, refresh: renderOAuthServerRefresh, removed: renderOAuthServerRemoved };
-const OAUTH_SERVERS = trustedIssuerCli<OAuthServer, OAuthServerList>('/oauth-servers', oauthServerPath, RENDER);
+/** The bases of the verbs below. */
+const OAUTH_SERVER = trustedIssuerCommands<OAuthServer, OAuthServerList>({ collection: '/oauth-servers', path: oauthServerPath, render: RENDER, metadataHostDescription: METADATA_HOST_DESCRIPTION });
 
 /** `s2sctl oauth-server new`: POST /admin/v1/oauth-servers. */
 @SubCommand({
   name: 'new',
   description: 'Register an OAuth server by its OIDC discovery or ACS metadata URL (downloaded now; refused if it cannot be) (New-CsOAuthServer)',
 })
-export class OAuthServerNewCommand extends trustedIssuerNewCommand(METADATA_HOST_DESCRIPTION)<OAuthServer, OAuthServerList> {
-  protected readonly kind = OAUTH_SERVERS;
-
+export class OAuthServerNewCommand extends OAUTH_SERVER.New {
   async run(_params: string[], options: OAuthServerNewOptions): Promise<void> {
     // Usage errors before the file is read or the request sent.
     checkOAuthServerNewOptions(options);
     const body = buildOAuthServerCreateBody(options, await readMetadataCaFile(options));
     const { settings, client } = this.openSession();
-    this.printIssuer(settings, await client.post<OAuthServer>(OAUTH_SERVERS.collection, body));
+    this.printIssuer(settings, await client.post<OAuthServer>('/oauth-servers', body));
   }
 
   @Help('after')
@@ -120,9 +109,7 @@ export class OAuthServerNewCommand extends trustedIssuerNewCommand(METADATA_HOST
 
 /** `s2sctl oauth-server list`: GET /admin/v1/oauth-servers. */
 @SubCommand({ name: 'list', description: 'List the OAuth servers with their issuer, audiences, keys and metadata status' })
-export class OAuthServerListCommand extends TrustedIssuerListCommand<OAuthServer, OAuthServerList> {
-  protected readonly kind = OAUTH_SERVERS;
-}
+export class OAuthServerListCommand extends OAUTH_SERVER.List {}
 
 /** `s2sctl oauth-server get <identity>`: GET /admin/v1/oauth-servers/{identity}. */
 @SubCommand({
@@ -130,9 +117,7 @@ export class OAuthServerListCommand extends TrustedIssuerListCommand<OAuthServer
   ...IDENTITY_ARGUMENT,
   description: 'Show one OAuth server: settings, signing keys and metadata status (Get-CsOAuthServer)',
 })
-export class OAuthServerGetCommand extends TrustedIssuerGetCommand<OAuthServer, OAuthServerList> {
-  protected readonly kind = OAUTH_SERVERS;
-}
+export class OAuthServerGetCommand extends OAUTH_SERVER.Get {}
 
 /** `s2sctl oauth-server set <identity>`: PATCH /admin/v1/oauth-servers/{identity}. */
 @SubCommand({
@@ -140,9 +125,7 @@ export class OAuthServerGetCommand extends TrustedIssuerGetCommand<OAuthServer, 
   ...IDENTITY_ARGUMENT,
   description: 'Change an OAuth server; only the options given are changed (Set-CsOAuthServer)',
 })
-export class OAuthServerSetCommand extends trustedIssuerSetCommand(METADATA_HOST_DESCRIPTION)<OAuthServer, OAuthServerList> {
-  protected readonly kind = OAUTH_SERVERS;
-
+export class OAuthServerSetCommand extends OAUTH_SERVER.Set {
   async run([identity]: string[], options: OAuthServerSetOptions = {}): Promise<void> {
     const path = oauthServerPath(identity);
     checkOAuthServerSetOptions(options);
@@ -219,9 +202,7 @@ export class OAuthServerSetCommand extends trustedIssuerSetCommand(METADATA_HOST
 
 /** `s2sctl oauth-server remove <identity>`: DELETE /admin/v1/oauth-servers/{identity}. */
 @SubCommand({ name: 'remove', ...IDENTITY_ARGUMENT, description: 'Delete an OAuth server; its tokens are refused from then on (Remove-CsOAuthServer)' })
-export class OAuthServerRemoveCommand extends TrustedIssuerRemoveCommand<OAuthServer, OAuthServerList> {
-  protected readonly kind = OAUTH_SERVERS;
-}
+export class OAuthServerRemoveCommand extends OAUTH_SERVER.Remove {}
 
 /** `s2sctl oauth-server refresh <identity>`: POST /admin/v1/oauth-servers/{identity}/refresh. */
 @SubCommand({
@@ -229,9 +210,7 @@ export class OAuthServerRemoveCommand extends TrustedIssuerRemoveCommand<OAuthSe
   ...IDENTITY_ARGUMENT,
   description: "Download the server's metadata and keys again now; on failure the last known good keys are kept and the error is reported as a warning",
 })
-export class OAuthServerRefreshCommand extends TrustedIssuerRefreshCommand<OAuthServer, OAuthServerList> {
-  protected readonly kind = OAUTH_SERVERS;
-
+export class OAuthServerRefreshCommand extends OAUTH_SERVER.Refresh {
   @Help('after')
   examples(): string {
     const keeps = ['status and on stderr as a warning: line, and the OAuth server keeps its last known good keys. Metadata naming', 'another issuer is not applied (status review).'];

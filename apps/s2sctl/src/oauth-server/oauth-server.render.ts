@@ -1,15 +1,5 @@
 import type { OutputFormatter } from '../common/output.formatter.js';
-import {
-  issuerListTable,
-  issuerSections,
-  keysSection,
-  metadataPolicyFields,
-  metadataSection,
-  metadataStatusWords,
-  oneLine,
-  refreshOutcome,
-  yesNo,
-} from '../trusted-issuer/trusted-issuer.render.js';
+import { issuerListTable, issuerView, keysSection, metadataPolicyFields, metadataStatusWords, oneLine, refreshOutcome, yesNo } from '../trusted-issuer/trusted-issuer.render.js';
 import type { OAuthServer, OAuthServerKey, OAuthServerList } from './oauth-server.dto.js';
 
 /**
@@ -59,12 +49,12 @@ export function renderOAuthServer(formatter: OutputFormatter, server: OAuthServe
     ['created-at', server.createdAt],
     ['updated-at', server.updatedAt],
   ]);
-  return issuerSections(fields, serverKeys(formatter, server.keys), metadataSection(formatter, server, STATUS_WORDS));
+  return issuerView(formatter, server, fields, serverKeys(formatter, server.keys), STATUS_WORDS);
 }
 
 /** `refresh`: the outcome, the keys the server has now, and the download state. */
 export function renderOAuthServerRefresh(formatter: OutputFormatter, server: OAuthServer): string {
-  return issuerSections(refreshOutcome(server, STATUS_WORDS), serverKeys(formatter, server.keys), metadataSection(formatter, server, STATUS_WORDS));
+  return issuerView(formatter, server, refreshOutcome(server, STATUS_WORDS), serverKeys(formatter, server.keys), STATUS_WORDS);
 }
 
 /** `remove`: one line naming what was removed. */

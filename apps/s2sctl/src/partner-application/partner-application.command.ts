@@ -3,17 +3,7 @@ import type { InputFile } from '../certificate/certificate.input.js';
 import { CommandGroupRunner } from '../common/command-group.runner.js';
 import { readInputFile } from '../common/input-file.reader.js';
 import { booleanArgument, nonEmptyArgument, repeatableArgument } from '../common/option-argument.parser.js';
-import {
-  identityArgument,
-  refreshExamples,
-  TrustedIssuerGetCommand,
-  TrustedIssuerListCommand,
-  TrustedIssuerRefreshCommand,
-  TrustedIssuerRemoveCommand,
-  trustedIssuerCli,
-  trustedIssuerNewCommand,
-  trustedIssuerSetCommand,
-} from '../trusted-issuer/trusted-issuer.command.js';
+import { identityArgument, refreshExamples, trustedIssuerCommands } from '../trusted-issuer/trusted-issuer.command.js';
 import { readMetadataCaFile } from '../trusted-issuer/trusted-issuer.input.js';
 import type { PartnerApplication, PartnerApplicationList, TrustLevel } from './partner-application.dto.js';
 import {
@@ -49,12 +39,17 @@ const TRUST_LEVEL_DESCRIPTION = 'Full (as itself and as any user of its realm), 
 const CERTIFICATE_DESCRIPTION = "the partner's signing certificate: PEM, DER (.cer) or base64 DER; repeatable";
 const METADATA_HOST_DESCRIPTION = 'host the metadata may be downloaded from (default: the metadata URL host); repeatable';
 
-const PARTNERS = trustedIssuerCli<PartnerApplication, PartnerApplicationList>('/partner-applications', partnerPath, {
-  list: renderPartnerApplicationList,
-  // Keys are marked expired against this machine's clock.
-  one: (formatter, partner) => renderPartnerApplication(formatter, partner, new Date()),
-  refresh: (formatter, partner) => renderPartnerRefresh(formatter, partner, new Date()),
-  removed: renderPartnerRemoved,
+/** The bases of the verbs below; keys are marked expired against this machine's clock. */
+const PARTNER = trustedIssuerCommands<PartnerApplication, PartnerApplicationList>({
+  collection: '/partner-applications',
+  path: partnerPath,
+  metadataHostDescription: METADATA_HOST_DESCRIPTION,
+  render: {
+    list: renderPartnerApplicationList,
+    one: (formatter, partner) => renderPartnerApplication(formatter, partner, new Date()),
+    refresh: (formatter, partner) => renderPartnerRefresh(formatter, partner, new Date()),
+    removed: renderPartnerRemoved,
+  },
 });
 
 /** Reads the `--certificate` and `--metadata-ca-file` files named by the options (1 MiB each at most). */
@@ -76,15 +71,13 @@ function ignoredChainNotes(ignoredChains: readonly string[]): string[] {
     'Register a partner application by its metadata URL (downloaded now; refused if it cannot be) ' +
     'or by application identifier, realm and certificate (New-CsPartnerApplication)',
 })
-export class PartnerApplicationNewCommand extends trustedIssuerNewCommand(METADATA_HOST_DESCRIPTION)<PartnerApplication, PartnerApplicationList> {
-  protected readonly kind = PARTNERS;
-
+export class PartnerApplicationNewCommand extends PARTNER.New {
   async run(_params: string[], options: PartnerNewOptions): Promise<void> {
     // Usage errors before any file is read or request sent.
     partnerParameterSet(options);
     const { body, ignoredChains } = buildPartnerCreateBody(options, await readPartnerFiles(options));
     const { settings, client } = this.openSession();
-    this.printIssuer(settings, await client.post<PartnerApplication>(PARTNERS.collection, body), ignoredChainNotes(ignoredChains));
+    this.printIssuer(settings, await client.post<PartnerApplication>('/partner-applications', body), ignoredChainNotes(ignoredChains));
   }
 
   @Help('after')
@@ -147,9 +140,7 @@ export class PartnerApplicationNewCommand extends trustedIssuerNewCommand(METADA
 
 /** `s2sctl partner-application list`: GET /admin/v1/partner-applications. */
 @SubCommand({ name: 'list', description: 'List the partner applications with their trust level, keys and metadata status' })
-export class PartnerApplicationListCommand extends TrustedIssuerListCommand<PartnerApplication, PartnerApplicationList> {
-  protected readonly kind = PARTNERS;
-}
+export class PartnerApplicationListCommand extends PARTNER.List {}
 
 /** `s2sctl partner-application get <identity>`: GET /admin/v1/partner-applications/{identity}. */
 @SubCommand({
@@ -157,9 +148,7 @@ export class PartnerApplicationListCommand extends TrustedIssuerListCommand<Part
   ...IDENTITY_ARGUMENT,
   description: 'Show one partner application: settings, signing keys and metadata status (Get-CsPartnerApplication)',
 })
-export class PartnerApplicationGetCommand extends TrustedIssuerGetCommand<PartnerApplication, PartnerApplicationList> {
-  protected readonly kind = PARTNERS;
-}
+export class PartnerApplicationGetCommand extends PARTNER.Get {}
 
 /** `s2sctl partner-application set <identity>`: PATCH /admin/v1/partner-applications/{identity}. */
 @SubCommand({
@@ -167,9 +156,7 @@ export class PartnerApplicationGetCommand extends TrustedIssuerGetCommand<Partne
   ...IDENTITY_ARGUMENT,
   description: 'Change a partner application; only the options given are changed (Set-CsPartnerApplication)',
 })
-export class PartnerApplicationSetCommand extends trustedIssuerSetCommand(METADATA_HOST_DESCRIPTION)<PartnerApplication, PartnerApplicationList> {
-  protected readonly kind = PARTNERS;
-
+export class PartnerApplicationSetCommand extends PARTNER.Set {
   async run([identity]: string[], options: PartnerSetOptions = {}): Promise<void> {
     const path = partnerPath(identity);
     checkPartnerSetOptions(options);
@@ -231,9 +218,7 @@ export class PartnerApplicationSetCommand extends trustedIssuerSetCommand(METADA
 
 /** `s2sctl partner-application remove <identity>`: DELETE /admin/v1/partner-applications/{identity}. */
 @SubCommand({ name: 'remove', ...IDENTITY_ARGUMENT, description: 'Delete a partner application; its tokens are refused from then on (Remove-CsPartnerApplication)' })
-export class PartnerApplicationRemoveCommand extends TrustedIssuerRemoveCommand<PartnerApplication, PartnerApplicationList> {
-  protected readonly kind = PARTNERS;
-}
+export class PartnerApplicationRemoveCommand extends PARTNER.Remove {}
 
 /** `s2sctl partner-application refresh <identity>`: POST /admin/v1/partner-applications/{identity}/refresh. */
 @SubCommand({
@@ -241,9 +226,7 @@ export class PartnerApplicationRemoveCommand extends TrustedIssuerRemoveCommand<
   ...IDENTITY_ARGUMENT,
   description: "Download the partner's metadata again now; on failure the last known good keys are kept and the error is reported as a warning",
 })
-export class PartnerApplicationRefreshCommand extends TrustedIssuerRefreshCommand<PartnerApplication, PartnerApplicationList> {
-  protected readonly kind = PARTNERS;
-
+export class PartnerApplicationRefreshCommand extends PARTNER.Refresh {
   @Help('after')
   examples(): string {
     return refreshExamples(['status and on stderr as a warning: line, and the partner keeps its last known good keys.'], 's2sctl partner-application refresh microsoft.exchange');

@@ -1,14 +1,5 @@
 import type { OutputFormatter } from '../common/output.formatter.js';
-import {
-  issuerListTable,
-  issuerSections,
-  keysSection,
-  metadataPolicyFields,
-  metadataSection,
-  metadataStatusWords,
-  refreshOutcome,
-  yesNo,
-} from '../trusted-issuer/trusted-issuer.render.js';
+import { issuerListTable, issuerView, keysSection, metadataPolicyFields, metadataStatusWords, refreshOutcome, yesNo } from '../trusted-issuer/trusted-issuer.render.js';
 import type { PartnerApplication, PartnerApplicationList, PartnerKey } from './partner-application.dto.js';
 
 /** Human renderings of partner applications (`-o json` prints the API body instead); the metadata parts are the trusted-issuer ones. */
@@ -52,12 +43,12 @@ export function renderPartnerApplication(formatter: OutputFormatter, partner: Pa
     ['created-at', partner.createdAt],
     ['updated-at', partner.updatedAt],
   ]);
-  return issuerSections(fields, partnerKeys(formatter, partner.keys, now), metadataSection(formatter, partner, STATUS_WORDS));
+  return issuerView(formatter, partner, fields, partnerKeys(formatter, partner.keys, now), STATUS_WORDS);
 }
 
 /** `refresh`: the outcome, the keys the partner has now, and the download state. */
 export function renderPartnerRefresh(formatter: OutputFormatter, partner: PartnerApplication, now: Date): string {
-  return issuerSections(refreshOutcome(partner, STATUS_WORDS), partnerKeys(formatter, partner.keys, now), metadataSection(formatter, partner, STATUS_WORDS));
+  return issuerView(formatter, partner, refreshOutcome(partner, STATUS_WORDS), partnerKeys(formatter, partner.keys, now), STATUS_WORDS);
 }
 
 /** `remove`: one line naming what was removed. */

@@ -10,8 +10,8 @@ import { type MetadataStatusView, refreshWarning } from './trusted-issuer.render
  * The command plumbing both trusted-issuer groups share (`s2sctl partner-application ...`,
  * `s2sctl oauth-server ...`): `list`, `get`, `remove` and `refresh` run the same way over their
  * own API collection and renderings, and `new`/`set` end with the same enabled and download-policy
- * options. Each group's commands name their kind ({@link TrustedIssuerCli}) and keep their own
- * names, descriptions, examples and options.
+ * options. Each group describes its kind ({@link TrustedIssuerCli}) and declares its own verbs
+ * (names, descriptions, examples and options) on the bases {@link trustedIssuerCommands} makes.
  */
 
 /** What the shared commands read of an issuer's API body. */
@@ -35,11 +35,8 @@ export interface TrustedIssuerCli<T extends IssuerBody, L> {
   /** The path of one issuer (`suffix` e.g. `/refresh`); a usage error for a blank identity. */
   readonly path: (identity: string, suffix?: string) => string;
   readonly render: TrustedIssuerRenderings<T, L>;
-}
-
-/** A kind for the shared commands. */
-export function trustedIssuerCli<T extends IssuerBody, L>(collection: string, path: (identity: string, suffix?: string) => string, render: TrustedIssuerRenderings<T, L>): TrustedIssuerCli<T, L> {
-  return { collection, path, render };
+  /** What `--metadata-host` of `new` and `set` says is downloaded from those hosts. */
+  readonly metadataHostDescription: string;
 }
 
 /** The `<identity>` argument of `get`, `set`, `remove` and `refresh`. */
@@ -49,73 +46,65 @@ export function identityArgument(description: string): { arguments: string; args
 
 const METADATA_CA_DESCRIPTION = 'PEM CA certificate(s) trusted for the metadata URL, besides the system store';
 
-/** Base of a kind's commands: which kind they act on. */
-abstract class TrustedIssuerCommand<T extends IssuerBody, L> extends AdminCommandRunner {
-  protected abstract readonly kind: TrustedIssuerCli<T, L>;
-
+/**
+ * The base classes of one kind's commands, bound to the kind. A group declares each verb as a
+ * subclass with its own `@SubCommand` (name, description), `@Help` and options; `list`, `get`,
+ * `remove` and `refresh` need nothing else, `new` and `set` add their `run` and the kind's own
+ * options, which come before the shared ones in `--help`.
+ */
+export function trustedIssuerCommands<T extends IssuerBody, L>(kind: TrustedIssuerCli<T, L>) {
   /** Prints an issuer after a change, then (not for `-o json`) the notes on stderr. */
-  protected printIssuer(settings: CliSettings, issuer: T, notes: readonly string[] = []): void {
-    this.print(settings, issuer, (body) => this.kind.render.one(this.formatter, body));
-    if (settings.output === 'json') return;
-    for (const note of notes) this.note(note);
+  abstract class ChangeCommand extends AdminCommandRunner {
+    protected printIssuer(settings: CliSettings, issuer: T, notes: readonly string[] = []): void {
+      this.print(settings, issuer, (body) => kind.render.one(this.formatter, body));
+      if (settings.output === 'json') return;
+      for (const note of notes) this.note(note);
+    }
   }
-}
 
-/** `list`: GET the collection. */
-export abstract class TrustedIssuerListCommand<T extends IssuerBody, L> extends TrustedIssuerCommand<T, L> {
-  async run(): Promise<void> {
-    const { settings, client } = this.openSession();
-    const list = await client.get<L>(this.kind.collection);
-    this.print(settings, list, (body) => this.kind.render.list(this.formatter, body));
+  /** `list`: GET the collection. */
+  abstract class ListCommand extends AdminCommandRunner {
+    async run(): Promise<void> {
+      const { settings, client } = this.openSession();
+      const list = await client.get<L>(kind.collection);
+      this.print(settings, list, (body) => kind.render.list(this.formatter, body));
+    }
   }
-}
 
-/** `get <identity>`: GET one issuer. */
-export abstract class TrustedIssuerGetCommand<T extends IssuerBody, L> extends TrustedIssuerCommand<T, L> {
-  async run([identity]: string[]): Promise<void> {
-    const path = this.kind.path(identity);
-    const { settings, client } = this.openSession();
-    this.printIssuer(settings, await client.get<T>(path));
+  /** `get <identity>`: GET one issuer. */
+  abstract class GetCommand extends ChangeCommand {
+    async run([identity]: string[]): Promise<void> {
+      const path = kind.path(identity);
+      const { settings, client } = this.openSession();
+      this.printIssuer(settings, await client.get<T>(path));
+    }
   }
-}
 
-/** `remove <identity>`: DELETE one issuer; one line names what was removed. */
-export abstract class TrustedIssuerRemoveCommand<T extends IssuerBody, L> extends TrustedIssuerCommand<T, L> {
-  async run([identity]: string[]): Promise<void> {
-    const path = this.kind.path(identity);
-    const { settings, client } = this.openSession();
-    const removed = await client.delete<T>(path);
-    this.print(settings, removed, (body) => this.kind.render.removed(body));
+  /** `remove <identity>`: DELETE one issuer; one line names what was removed. */
+  abstract class RemoveCommand extends AdminCommandRunner {
+    async run([identity]: string[]): Promise<void> {
+      const path = kind.path(identity);
+      const { settings, client } = this.openSession();
+      const removed = await client.delete<T>(path);
+      this.print(settings, removed, (body) => kind.render.removed(body));
+    }
   }
-}
 
-/** `refresh <identity>`: POST `.../refresh`; a failed download is a warning on stderr, not a failure. */
-export abstract class TrustedIssuerRefreshCommand<T extends IssuerBody, L> extends TrustedIssuerCommand<T, L> {
-  async run([identity]: string[]): Promise<void> {
-    const path = this.kind.path(identity, '/refresh');
-    const { settings, client } = this.openSession();
-    const issuer = await client.post<T>(path);
-    this.print(settings, issuer, (body) => this.kind.render.refresh(this.formatter, body));
-    // The refresh itself succeeded (exit 0) even when the download failed; say so on stderr, in every output format.
-    const warning = refreshWarning(issuer);
-    if (warning !== undefined) this.note(`warning: ${warning}`);
+  /** `refresh <identity>`: POST `.../refresh`; a failed download is a warning on stderr, not a failure. */
+  abstract class RefreshCommand extends AdminCommandRunner {
+    async run([identity]: string[]): Promise<void> {
+      const path = kind.path(identity, '/refresh');
+      const { settings, client } = this.openSession();
+      const issuer = await client.post<T>(path);
+      this.print(settings, issuer, (body) => kind.render.refresh(this.formatter, body));
+      // The refresh itself succeeded (exit 0) even when the download failed; say so on stderr, in every output format.
+      const warning = refreshWarning(issuer);
+      if (warning !== undefined) this.note(`warning: ${warning}`);
+    }
   }
-}
 
-/**
- * The `--help` text after `refresh`'s options: the exit code rule, then what `keeps` says (lines
- * naming what the issuer keeps), then the example command line.
- */
-export function refreshExamples(keeps: readonly string[], example: string): string {
-  return ['', 'Exit code 0 whenever the server recorded the attempt, also when the download failed: the error is then in the', ...keeps, '', 'Example:', `  ${example}`].join('\n');
-}
-
-/**
- * Base of a kind's `new`: the options it ends with (enabled, metadata CA file, metadata hosts,
- * http lab switch). `metadataHostDescription` says what is downloaded from those hosts.
- */
-export function trustedIssuerNewCommand(metadataHostDescription: string) {
-  abstract class TrustedIssuerNewCommand<T extends IssuerBody, L> extends TrustedIssuerCommand<T, L> {
+  /** `new`: ends with the enabled flag, metadata CA file, metadata hosts and the http lab switch. */
+  abstract class NewCommand extends ChangeCommand {
     @Option({ flags: '--enabled <true|false>', description: 'false: registered, but its tokens are refused until enabled (default: true)' })
     parseEnabled(value: string): boolean {
       return booleanArgument(value);
@@ -126,7 +115,7 @@ export function trustedIssuerNewCommand(metadataHostDescription: string) {
       return nonEmptyArgument(value);
     }
 
-    @Option({ flags: '--metadata-host <host>', description: metadataHostDescription })
+    @Option({ flags: '--metadata-host <host>', description: kind.metadataHostDescription })
     parseMetadataHost(value: string, previous?: string[]): string[] {
       return metadataHostArgument(value, previous);
     }
@@ -136,12 +125,9 @@ export function trustedIssuerNewCommand(metadataHostDescription: string) {
       return true;
     }
   }
-  return TrustedIssuerNewCommand;
-}
 
-/** Base of a kind's `set`: the same options, each replacing the stored value; the switches take `true|false`. */
-export function trustedIssuerSetCommand(metadataHostDescription: string) {
-  abstract class TrustedIssuerSetCommand<T extends IssuerBody, L> extends TrustedIssuerCommand<T, L> {
+  /** `set`: the same options, each replacing the stored value; the switches take `true|false`. */
+  abstract class SetCommand extends ChangeCommand {
     @Option({ flags: '--enabled <true|false>', description: 'false: its tokens are refused until enabled again' })
     parseEnabled(value: string): boolean {
       return booleanArgument(value);
@@ -152,7 +138,7 @@ export function trustedIssuerSetCommand(metadataHostDescription: string) {
       return nonEmptyArgument(value);
     }
 
-    @Option({ flags: '--metadata-host <host>', description: `${metadataHostDescription}; replaces the list` })
+    @Option({ flags: '--metadata-host <host>', description: `${kind.metadataHostDescription}; replaces the list` })
     parseMetadataHost(value: string, previous?: string[]): string[] {
       return metadataHostArgument(value, previous);
     }
@@ -162,5 +148,14 @@ export function trustedIssuerSetCommand(metadataHostDescription: string) {
       return booleanArgument(value);
     }
   }
-  return TrustedIssuerSetCommand;
+
+  return { List: ListCommand, Get: GetCommand, Remove: RemoveCommand, Refresh: RefreshCommand, New: NewCommand, Set: SetCommand };
+}
+
+/**
+ * The `--help` text after `refresh`'s options: the exit code rule, then what `keeps` says (lines
+ * naming what the issuer keeps), then the example command line.
+ */
+export function refreshExamples(keeps: readonly string[], example: string): string {
+  return ['', 'Exit code 0 whenever the server recorded the attempt, also when the download failed: the error is then in the', ...keeps, '', 'Example:', `  ${example}`].join('\n');
 }

@@ -129,9 +129,12 @@ export function metadataSection(formatter: OutputFormatter, issuer: TrustedIssue
   )}`;
 }
 
-/** A view made of the settings, the keys and the metadata state: `get`, every change and `refresh`. */
-export function issuerSections(head: string, keys: string, metadata: string): string {
-  return [head, keys, metadata].join('\n');
+/**
+ * A view of one issuer: `head` (its settings, or the outcome of `refresh`), its `keys:` section,
+ * then its metadata download state. What `get`, every change and `refresh` print.
+ */
+export function issuerView(formatter: OutputFormatter, issuer: TrustedIssuerView, head: string, keys: string, words: MetadataStatusWords): string {
+  return [head, keys, metadataSection(formatter, issuer, words)].join('\n');
 }
 
 /** The first line of `refresh`: the outcome in words. */
