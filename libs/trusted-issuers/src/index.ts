@@ -9,3 +9,4 @@ export { TrustedIssuerRepository } from './trusted-issuer.repository.js';
 export { TrustedIssuerRegistry, type TrustedIssuerKind, type MetadataRefetch } from './trusted-issuer.registry.js';
 export { TrustedIssuerDirectory, type TrustedIssuerSource, UNKNOWN_KEY_REFRESH_COOLDOWN_MS } from './trusted-issuer.directory.js';
 export { trustedIssuerModule } from './trusted-issuer.module.js';
+export { TrustedIssuerController, trustedIssuerRoutes, type TrustedIssuerAdminService, type TrustedIssuerRoutesOptions } from './trusted-issuer.controller.js';
