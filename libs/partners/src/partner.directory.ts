@@ -60,6 +60,9 @@ export class PartnerDirectory extends TrustedIssuerDirectory<PartnerKey, Partner
   /** By identity (case-insensitive) or application identifier. */
   find(reference: string): CachedPartner | undefined {
     const lower = reference.toLowerCase();
-    return this.byIdentity(lower) ?? this.all().find((cached) => cached.partner.applicationIdentifier === lower);
+    const byIdentity = this.byIdentity(lower);
+    if (byIdentity) return byIdentity;
+    for (const cached of this.cached()) if (cached.partner.applicationIdentifier === lower) return cached;
+    return undefined;
   }
 }

@@ -98,6 +98,11 @@ export abstract class TrustedIssuerDirectory<K, R extends TrustedIssuer<K>, C> i
     return [...this.cachedByIdentity.values()];
   }
 
+  /** Every cached issuer, without copying them into an array (for lookups on the hot paths). */
+  protected cached(): IterableIterator<C> {
+    return this.cachedByIdentity.values();
+  }
+
   /**
    * Refetches an issuer's metadata because a token named a key we do not know: at most once per
    * cooldown per issuer, and concurrent callers share one download. Resolves true when a download
