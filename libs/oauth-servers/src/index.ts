@@ -1,5 +1,4 @@
 export type { OAuthServer, OAuthServerKey } from './oauth-server.js';
-export { describeOAuthServer, parseJwks, type OAuthServerDescription } from './oauth-server-metadata.parser.js';
 export { OAuthServerRepository, OAUTH_SERVERS_TOPIC } from './oauth-server.repository.js';
 export { OAuthServerService, type OAuthServerInput, type OAuthServerChanges } from './oauth-server.service.js';
 export { OAuthServerDirectory, type CachedOAuthServer, type CachedOAuthServerKey } from './oauth-server.directory.js';

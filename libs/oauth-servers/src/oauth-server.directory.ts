@@ -1,10 +1,10 @@
 import type { KeyObject } from 'node:crypto';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ChangeFeed, Clock, OnDemandRefresh, ReloadSequencer } from '@s2s/core';
+import { Injectable } from '@nestjs/common';
+import { ChangeFeed, Clock } from '@s2s/core';
 import { loadPublicKey } from '@s2s/crypto';
 import { OAuthConfigurationService } from '@s2s/oauth-configuration';
-import { UNKNOWN_KEY_REFRESH_COOLDOWN_MS } from '@s2s/partners';
-import type { OAuthServer } from './oauth-server.js';
+import { TrustedIssuerDirectory } from '@s2s/trusted-issuers';
+import type { OAuthServer, OAuthServerKey } from './oauth-server.js';
 import { OAUTH_SERVERS_TOPIC, OAuthServerRepository } from './oauth-server.repository.js';
 import { OAuthServerService } from './oauth-server.service.js';
 
@@ -20,90 +20,27 @@ export interface CachedOAuthServer {
   keys: CachedOAuthServerKey[];
 }
 
-const SCHEDULE_CHECK_MS = 60_000;
-
 /**
- * OAuth servers and their keys in memory, by issuer (validation reads nothing from the database),
- * reloaded on every change; refreshed on the configured interval and, rate-limited and coalesced,
- * when a token names an unknown `kid`.
+ * OAuth servers and their keys in memory, by exact issuer (the shared {@link TrustedIssuerDirectory}:
+ * reloaded on every change, refreshed on schedule and, rate-limited and coalesced, when a token
+ * names an unknown `kid`).
  */
 @Injectable()
-export class OAuthServerDirectory implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('OAuthServerDirectory');
-  private byIssuer = new Map<string, CachedOAuthServer>();
-  private readonly reloads = new ReloadSequencer();
-  private readonly onDemand: OnDemandRefresh;
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(
-    private readonly repository: OAuthServerRepository,
-    private readonly service: OAuthServerService,
-    private readonly changeFeed: ChangeFeed,
-    private readonly oauthConfiguration: OAuthConfigurationService,
-    private readonly clock: Clock,
-  ) {
-    this.onDemand = new OnDemandRefresh(UNKNOWN_KEY_REFRESH_COOLDOWN_MS, clock);
+export class OAuthServerDirectory extends TrustedIssuerDirectory<OAuthServerKey, OAuthServer, CachedOAuthServer> {
+  constructor(repository: OAuthServerRepository, service: OAuthServerService, changeFeed: ChangeFeed, oauthConfiguration: OAuthConfigurationService, clock: Clock) {
+    super({ list: () => repository.list(), refresh: (identity) => service.refresh(identity) }, changeFeed, oauthConfiguration, clock, OAUTH_SERVERS_TOPIC);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.changeFeed.subscribe(OAUTH_SERVERS_TOPIC, () => this.reload());
-    await this.reload();
-    this.timer = setInterval(() => void this.refreshDue(), SCHEDULE_CHECK_MS);
-    this.timer.unref();
+  protected issuerOf(server: OAuthServer): string {
+    return server.issuer;
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
-  async reload(): Promise<void> {
-    await this.reloads.run(
-      () => this.repository.list(),
-      (servers) => {
-        const byIssuer = new Map<string, CachedOAuthServer>();
-        for (const server of servers) {
-          const keys: CachedOAuthServerKey[] = [];
-          for (const key of server.keys) {
-            try {
-              keys.push({ kid: key.kid, x5t: key.x5t, alg: key.alg, publicKey: loadPublicKey(key.publicKeyPem) });
-            } catch (error) {
-              this.logger.error({ oauthServer: server.identity, err: (error as Error).message }, 'unreadable OAuth server key skipped');
-            }
-          }
-          byIssuer.set(server.issuer, { server, keys });
-        }
-        this.byIssuer = byIssuer;
-      },
-    );
-  }
-
-  all(): CachedOAuthServer[] {
-    return [...this.byIssuer.values()];
+  protected toCached(server: OAuthServer): CachedOAuthServer {
+    return { server, keys: this.loadKeys(server, (key) => ({ kid: key.kid, x5t: key.x5t, alg: key.alg, publicKey: loadPublicKey(key.publicKeyPem) })) };
   }
 
   /** The server whose `iss` this is, exactly. */
   byIssuerName(issuer: string): CachedOAuthServer | undefined {
-    return this.byIssuer.get(issuer);
-  }
-
-  /** Refetch for an unknown `kid`: at most once per cooldown per server, concurrent callers joined. */
-  refreshForUnknownKey(identity: string): Promise<boolean> {
-    return this.onDemand.run(identity, () =>
-      this.service.refresh(identity).catch((error: Error) => this.logger.warn({ oauthServer: identity, err: error.message }, 'on-demand key refresh failed')),
-    );
-  }
-
-  private async refreshDue(): Promise<void> {
-    let interval: number;
-    try {
-      interval = this.oauthConfiguration.cached().metadataRefreshIntervalSeconds * 1000;
-    } catch {
-      return;
-    }
-    const now = this.clock.now().getTime();
-    for (const { server } of this.byIssuer.values()) {
-      if ((server.metadataStatus.lastAttemptAt?.getTime() ?? 0) + interval > now || this.onDemand.running(server.identity)) continue;
-      await this.service.refresh(server.identity).catch((error: Error) => this.logger.warn({ oauthServer: server.identity, err: error.message }, 'scheduled refresh failed'));
-    }
+    return this.byIssuer(issuer);
   }
 }

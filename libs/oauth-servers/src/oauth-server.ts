@@ -1,23 +1,13 @@
-import type { PartnerMetadataStatus } from '@s2s/partners';
+import type { PublicSigningKey, TrustedIssuer } from '@s2s/trusted-issuers';
 
 /** A signing key of an external authorization server (from its JWKS or ACS metadata). */
-export interface OAuthServerKey {
-  kid: string | null;
-  x5t: string | null;
-  /** `alg` the JWK declares, or null. */
-  alg: string | null;
-  kty: 'RSA' | 'EC';
-  /** SPKI PEM. */
-  publicKeyPem: string;
-}
+export type OAuthServerKey = PublicSigningKey;
 
 /**
  * A registered external authorization server (SPEC 1 "OAuth server", `New-CsOAuthServer` plus the
  * seeds' ServiceAuthAudience / TenantId / ApplicationIds / ObjectIds / Role settings).
  */
-export interface OAuthServer {
-  /** Friendly unique name, e.g. `microsoft.sts`. */
-  identity: string;
+export interface OAuthServer extends TrustedIssuer<OAuthServerKey> {
   metadataUrl: string;
   /** `oidc` (discovery + JWKS) or `acs` (Microsoft JSON metadata). */
   type: 'oidc' | 'acs';
@@ -34,12 +24,4 @@ export interface OAuthServer {
   allowedObjectIds: string[];
   /** When set, `roles` must contain it. */
   requiredRole: string | null;
-  enabled: boolean;
-  metadataCaBundle: string | null;
-  metadataHostAllowList: string[];
-  allowHttpMetadata: boolean;
-  keys: OAuthServerKey[];
-  metadataStatus: PartnerMetadataStatus;
-  createdAt: Date;
-  updatedAt: Date;
 }

@@ -1,14 +1,26 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AuditLogService } from '@s2s/audit';
-import { type AdminActor, ChangeFeed, Clock, ConflictError, hostAuthorityProblem, InvalidInputError, isLowercaseGuid, NotFoundError, realmProblem, SYSTEM_ACTOR, UnitOfWork } from '@s2s/core';
-import { fetchMetadataJson, type MetadataFetchPolicy } from './metadata.fetcher.js';
-import { downloadingMetadata, TRUSTED_ISSUER_IDENTITY } from './metadata-unavailable.error.js';
+import { type AdminActor, ChangeFeed, Clock, ConflictError, hostAuthorityProblem, InvalidInputError, isLowercaseGuid, realmProblem, SYSTEM_ACTOR, UnitOfWork } from '@s2s/core';
+import {
+  certificateKey,
+  downloadedMetadataStatus,
+  downloadingMetadata,
+  fetchMetadataJson,
+  fetchPolicyOf,
+  type MetadataFetchSettings,
+  metadataUrlHost,
+  type MicrosoftMetadata,
+  parseMicrosoftMetadata,
+  TRUSTED_ISSUER_IDENTITY,
+  TrustedIssuerRegistry,
+  type TrustedIssuerSettingsInput,
+  trustedIssuerSettings,
+} from '@s2s/trusted-issuers';
 import { type PartnerApplication, type PartnerKey, TRUST_LEVELS, type TrustLevel } from './partner-application.js';
-import { certificateKey, parsePartnerMetadata, type PartnerMetadata } from './partner-metadata.parser.js';
 import { PartnerApplicationRepository } from './partner.repository.js';
 import { PARTNERS_TOPIC } from './partners.topic.js';
 
-export interface PartnerApplicationInput {
+export interface PartnerApplicationInput extends TrustedIssuerSettingsInput {
   identity: string;
   metadataUrl?: string;
   applicationIdentifier?: string;
@@ -18,10 +30,6 @@ export interface PartnerApplicationInput {
   hostAuthority?: string | null;
   trustLevel?: TrustLevel;
   acceptSecurityIdentifierInformation?: boolean;
-  enabled?: boolean;
-  metadataCaBundle?: string | null;
-  metadataHostAllowList?: string[];
-  allowHttpMetadata?: boolean;
 }
 
 export type PartnerApplicationChanges = Partial<Omit<PartnerApplicationInput, 'identity' | 'applicationIdentifier' | 'realm'>> & {
@@ -30,32 +38,23 @@ export type PartnerApplicationChanges = Partial<Omit<PartnerApplicationInput, 'i
   realm?: string;
 };
 
+/** What the audit log keeps of a partner besides the enabled flag, download hosts and key ids. */
+const AUDITED = ['applicationIdentifier', 'realm', 'metadataUrl', 'hostAuthority', 'trustLevel', 'acceptSecurityIdentifierInformation'] as const;
+
+type PartnerSettings = Omit<PartnerApplication, 'identity' | 'applicationIdentifier' | 'realm' | 'keys' | 'metadataStatus' | 'createdAt' | 'updatedAt'>;
+
 /**
  * Partner applications (SPEC 5.5, `New-/Set-/Get-/Remove-CsPartnerApplication`): registration by
  * metadata URL (downloaded and parsed first, or refused) or by application identifier, realm and
- * pinned certificate; refresh keeps the last known good keys when a download fails and flags a
- * changed issuer or realm for review instead of applying it. Every change is audited and announced.
+ * pinned certificate. What is partner-specific lives here (parameter sets, trust level, SID
+ * acceptance, host authority, the issuer `<application identifier>@<realm>`); reads, removal,
+ * storage, audit, announcement and the refresh outcome (last known good keys, review flag) are the
+ * shared {@link TrustedIssuerRegistry}'s.
  */
 @Injectable()
-export class PartnerApplicationService {
-  private readonly logger = new Logger('PartnerApplications');
-
-  constructor(
-    private readonly partners: PartnerApplicationRepository,
-    private readonly unitOfWork: UnitOfWork,
-    private readonly auditLog: AuditLogService,
-    private readonly changeFeed: ChangeFeed,
-    private readonly clock: Clock,
-  ) {}
-
-  list(): Promise<PartnerApplication[]> {
-    return this.partners.list();
-  }
-
-  async get(identity: string): Promise<PartnerApplication> {
-    const partner = await this.partners.find(identity.toLowerCase());
-    if (!partner) throw new NotFoundError(`no partner application ${identity}`);
-    return partner;
+export class PartnerApplicationService extends TrustedIssuerRegistry<PartnerKey, PartnerApplication> {
+  constructor(partners: PartnerApplicationRepository, unitOfWork: UnitOfWork, auditLog: AuditLogService, changeFeed: ChangeFeed, clock: Clock) {
+    super(partners, unitOfWork, auditLog, changeFeed, clock, { targetType: 'partner-application', topic: PARTNERS_TOPIC, noun: 'partner application', audited: AUDITED, keyId: (key) => key.x5t });
   }
 
   async create(input: PartnerApplicationInput, actor: AdminActor): Promise<PartnerApplication> {
@@ -71,7 +70,7 @@ export class PartnerApplicationService {
       if (input.applicationIdentifier !== undefined || input.realm !== undefined || input.certificates !== undefined) {
         throw InvalidInputError.forField('metadataUrl', 'give either metadataUrl, or applicationIdentifier + realm + certificates (New-CsPartnerApplication parameter sets)');
       }
-      const metadata = await this.download(input.metadataUrl, base);
+      const metadata = await download(input.metadataUrl, base);
       applicationIdentifier = metadata.serviceName;
       realm = metadata.realm;
       keys = metadata.keys;
@@ -93,18 +92,14 @@ export class PartnerApplicationService {
       realm,
       ...base,
       keys,
-      metadataStatus: { lastAttemptAt: lastSuccessAt, lastSuccessAt, lastError: null, reviewReason: null },
+      metadataStatus: downloadedMetadataStatus(lastSuccessAt),
       createdAt: now,
       updatedAt: now,
     };
-    return this.change(async () => {
-      const existing = await this.partners.list();
+    return this.insert(partner, actor, (existing) => {
       if (existing.some((other) => other.identity === identity)) throw new ConflictError(`a partner application ${identity} already exists`, 'partner_exists');
       const twin = existing.find((other) => other.applicationIdentifier === applicationIdentifier && other.realm === realm);
       if (twin) throw new ConflictError(`partner ${twin.identity} already has application identifier ${applicationIdentifier} in realm ${realm}`, 'partner_exists');
-      await this.partners.insert(partner);
-      await this.auditLog.record({ actor, action: 'partner-application.create', targetType: 'partner-application', targetId: identity, after: snapshot(partner) });
-      return partner;
     });
   }
 
@@ -124,29 +119,14 @@ export class PartnerApplicationService {
       keys = pinnedKeys(changes.certificates);
     }
     if (changes.metadataUrl !== undefined && changes.metadataUrl !== current.metadataUrl) {
-      const metadata = await this.download(changes.metadataUrl, settings);
+      const metadata = await download(changes.metadataUrl, settings);
       if (metadata.serviceName !== current.applicationIdentifier || metadata.realm !== current.realm) {
         throw InvalidInputError.forField('metadataUrl', `the metadata names ${metadata.serviceName}@${metadata.realm}, not ${current.applicationIdentifier}@${current.realm}`);
       }
       keys = metadata.keys;
-      const now = this.clock.now();
-      metadataStatus = { lastAttemptAt: now, lastSuccessAt: now, lastError: null, reviewReason: null };
+      metadataStatus = downloadedMetadataStatus(this.clock.now());
     }
-    const next: PartnerApplication = { ...current, ...settings, keys, metadataStatus, updatedAt: this.clock.now() };
-    return this.change(async () => {
-      await this.partners.update(next);
-      await this.auditLog.record({ actor, action: 'partner-application.update', targetType: 'partner-application', targetId: current.identity, before: snapshot(current), after: snapshot(next) });
-      return next;
-    });
-  }
-
-  async remove(identity: string, actor: AdminActor): Promise<PartnerApplication> {
-    return this.change(async () => {
-      const partner = await this.get(identity);
-      await this.partners.delete(partner.identity);
-      await this.auditLog.record({ actor, action: 'partner-application.remove', targetType: 'partner-application', targetId: partner.identity, before: snapshot(partner) });
-      return partner;
-    });
+    return this.replace(current, { ...current, ...settings, keys, metadataStatus, updatedAt: this.clock.now() }, actor);
   }
 
   /**
@@ -156,56 +136,22 @@ export class PartnerApplicationService {
    */
   async refresh(identity: string, actor: AdminActor = SYSTEM_ACTOR): Promise<PartnerApplication> {
     const partner = await this.get(identity);
-    if (!partner.metadataUrl) throw new ConflictError(`partner ${partner.identity} has pinned certificates and no metadata URL`, 'no_metadata_url');
-    const now = this.clock.now();
-    let next: PartnerApplication;
-    try {
-      const metadata = await this.download(partner.metadataUrl, partner);
-      if (metadata.serviceName !== partner.applicationIdentifier || metadata.realm !== partner.realm) {
-        const reviewReason = `the metadata now names ${metadata.serviceName}@${metadata.realm} instead of ${partner.applicationIdentifier}@${partner.realm}; re-create the partner to accept it`;
-        next = { ...partner, metadataStatus: { ...partner.metadataStatus, lastAttemptAt: now, lastError: reviewReason, reviewReason } };
-      } else {
-        next = { ...partner, keys: metadata.keys, metadataStatus: { lastAttemptAt: now, lastSuccessAt: now, lastError: null, reviewReason: null } };
-      }
-    } catch (error) {
-      const message = (error as Error).message;
-      next = { ...partner, metadataStatus: { ...partner.metadataStatus, lastAttemptAt: now, lastError: message } };
-      this.logger.warn({ partner: partner.identity, err: message }, 'partner metadata refresh failed; last known good keys kept');
-    }
-    return this.change(async () => {
-      await this.partners.update(next);
-      const keysChanged = JSON.stringify(next.keys.map((k) => k.x5t)) !== JSON.stringify(partner.keys.map((k) => k.x5t));
-      if (actor !== SYSTEM_ACTOR || keysChanged || next.metadataStatus.reviewReason !== partner.metadataStatus.reviewReason) {
-        await this.auditLog.record({
-          actor,
-          action: 'partner-application.refresh',
-          targetType: 'partner-application',
-          targetId: partner.identity,
-          before: { keys: partner.keys.map((k) => k.x5t), reviewReason: partner.metadataStatus.reviewReason },
-          after: { keys: next.keys.map((k) => k.x5t), lastError: next.metadataStatus.lastError, reviewReason: next.metadataStatus.reviewReason },
-        });
-      }
-      return next;
+    const metadataUrl = partner.metadataUrl;
+    if (!metadataUrl) throw new ConflictError(`partner ${partner.identity} has pinned certificates and no metadata URL`, 'no_metadata_url');
+    return this.refetch(partner, actor, {
+      download: (current) => download(metadataUrl, current),
+      reviewReason: (current, metadata) =>
+        metadata.serviceName === current.applicationIdentifier && metadata.realm === current.realm
+          ? null
+          : `the metadata now names ${metadata.serviceName}@${metadata.realm} instead of ${current.applicationIdentifier}@${current.realm}; re-create the partner to accept it`,
+      apply: (current, metadata, metadataStatus) => ({ ...current, keys: metadata.keys, metadataStatus }),
     });
   }
 
-  /** Downloads and parses a metadata document; any failure is a 422 with the Microsoft-style message. */
-  private async download(url: string, policy: Pick<PartnerApplication, 'allowHttpMetadata' | 'metadataCaBundle' | 'metadataHostAllowList'>): Promise<PartnerMetadata> {
-    const fetchPolicy: MetadataFetchPolicy = { allowHttp: policy.allowHttpMetadata, caBundle: policy.metadataCaBundle, hostAllowList: policy.metadataHostAllowList };
-    return downloadingMetadata(async () => parsePartnerMetadata(await fetchMetadataJson(url, fetchPolicy)));
-  }
-
   /** The mutable settings, validated; the host allow-list defaults to the metadata URL's host. */
-  private settings(input: PartnerApplicationInput, current: PartnerApplication | null): Omit<PartnerApplication, 'identity' | 'applicationIdentifier' | 'realm' | 'keys' | 'metadataStatus' | 'createdAt' | 'updatedAt'> {
+  private settings(input: PartnerApplicationInput, current: PartnerApplication | null): PartnerSettings {
     const metadataUrl = input.metadataUrl ?? current?.metadataUrl ?? null;
-    let urlHost: string | null = null;
-    if (metadataUrl !== null) {
-      try {
-        urlHost = new URL(metadataUrl).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-      } catch {
-        throw InvalidInputError.forField('metadataUrl', 'is not a valid URL');
-      }
-    }
+    const urlHost = metadataUrl === null ? null : metadataUrlHost(metadataUrl);
     const hostAuthority = input.hostAuthority === undefined ? (current?.hostAuthority ?? null) : input.hostAuthority;
     if (hostAuthority !== null) {
       const problem = hostAuthorityProblem(hostAuthority);
@@ -213,29 +159,19 @@ export class PartnerApplicationService {
     }
     const trustLevel = input.trustLevel ?? current?.trustLevel ?? 'Application';
     if (!TRUST_LEVELS.includes(trustLevel)) throw InvalidInputError.forField('trustLevel', `must be one of ${TRUST_LEVELS.join(', ')}`);
-    const allowList = input.metadataHostAllowList ?? current?.metadataHostAllowList ?? (urlHost ? [urlHost] : []);
-    if (urlHost && !allowList.map((host) => host.toLowerCase()).includes(urlHost)) {
-      throw InvalidInputError.forField('metadataHostAllowList', `must include the metadata URL host ${urlHost}`);
-    }
     return {
       metadataUrl,
       hostAuthority,
       trustLevel,
       acceptSecurityIdentifierInformation: input.acceptSecurityIdentifierInformation ?? current?.acceptSecurityIdentifierInformation ?? false,
-      enabled: input.enabled ?? current?.enabled ?? true,
-      metadataCaBundle: input.metadataCaBundle === undefined ? (current?.metadataCaBundle ?? null) : input.metadataCaBundle,
-      metadataHostAllowList: allowList.map((host) => host.toLowerCase()),
-      allowHttpMetadata: input.allowHttpMetadata ?? current?.allowHttpMetadata ?? false,
+      ...trustedIssuerSettings(urlHost, input, current),
     };
   }
+}
 
-  private async change<T>(fn: () => Promise<T>): Promise<T> {
-    return this.unitOfWork.run(async () => {
-      const result = await fn();
-      await this.changeFeed.publish(PARTNERS_TOPIC);
-      return result;
-    });
-  }
+/** Downloads and parses a partner's metadata document; any failure is a 422 with the Microsoft-style message. */
+function download(url: string, settings: MetadataFetchSettings): Promise<MicrosoftMetadata> {
+  return downloadingMetadata(async () => parseMicrosoftMetadata(await fetchMetadataJson(url, fetchPolicyOf(settings))));
 }
 
 function pinnedKeys(certificates: string[]): PartnerKey[] {
@@ -248,19 +184,4 @@ function pinnedKeys(certificates: string[]): PartnerKey[] {
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
-}
-
-function snapshot(partner: PartnerApplication): Record<string, unknown> {
-  return {
-    applicationIdentifier: partner.applicationIdentifier,
-    realm: partner.realm,
-    metadataUrl: partner.metadataUrl,
-    hostAuthority: partner.hostAuthority,
-    trustLevel: partner.trustLevel,
-    acceptSecurityIdentifierInformation: partner.acceptSecurityIdentifierInformation,
-    enabled: partner.enabled,
-    metadataHostAllowList: partner.metadataHostAllowList,
-    allowHttpMetadata: partner.allowHttpMetadata,
-    keys: partner.keys.map((key) => key.x5t),
-  };
 }

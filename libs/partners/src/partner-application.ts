@@ -1,3 +1,5 @@
+import type { CertificateKey, TrustedIssuer } from '@s2s/trusted-issuers';
+
 /**
  * Trust levels of `New-CsPartnerApplication -ApplicationTrustLevel` (SPEC 1, ms-s2s research 3.1):
  * `Full` may act as itself and as any user of its realm; `Application` only as itself (our default:
@@ -8,48 +10,20 @@ export type TrustLevel = 'Full' | 'Application' | 'User';
 export const TRUST_LEVELS: readonly TrustLevel[] = ['Full', 'Application', 'User'];
 
 /** A signing key of a partner: a certificate from its metadata or pinned by the admin. */
-export interface PartnerKey {
-  /** base64url SHA-1 of the DER (`x5t`). */
-  x5t: string;
-  certificatePem: string;
-  notBefore: Date;
-  notAfter: Date;
-}
-
-/** What the last metadata download said, and when. */
-export interface PartnerMetadataStatus {
-  lastAttemptAt: Date | null;
-  lastSuccessAt: Date | null;
-  lastError: string | null;
-  /** A downloaded document whose issuer or realm changed: not applied until an admin re-creates the partner. */
-  reviewReason: string | null;
-}
+export type PartnerKey = CertificateKey;
 
 /** A trusted peer server (SPEC 1 "Partner application", like New-CsPartnerApplication). */
-export interface PartnerApplication {
-  /** Friendly, unique name such as `microsoft.exchange` (lowercase). */
-  identity: string;
+export interface PartnerApplication extends TrustedIssuer<PartnerKey> {
   /** The partner's principal id (its service name), lowercase GUID. */
   applicationIdentifier: string;
   /** The partner's realm. */
   realm: string;
+  /** Null when the partner was registered with pinned certificates. */
   metadataUrl: string | null;
   /** Host authority of the partner, used in the `aud` of tokens we send it (`<id>/<host>@<realm>`). */
   hostAuthority: string | null;
   trustLevel: TrustLevel;
   acceptSecurityIdentifierInformation: boolean;
-  enabled: boolean;
-  /** Extra CA certificates (PEM) trusted for its metadata URL; null = the system store. */
-  metadataCaBundle: string | null;
-  /** Hosts the metadata may be fetched from; an IP literal here also allows that loopback/link-local address. */
-  metadataHostAllowList: string[];
-  /** Lab only: accept an http:// metadata URL. */
-  allowHttpMetadata: boolean;
-  /** The partner's signing keys: from metadata (last known good) or pinned. */
-  keys: PartnerKey[];
-  metadataStatus: PartnerMetadataStatus;
-  createdAt: Date;
-  updatedAt: Date;
 }
 
 /** Can this partner represent itself (app-only tokens)? */

@@ -1,11 +1,5 @@
+import { TrustedIssuerRepository } from '@s2s/trusted-issuers';
 import type { PartnerApplication } from './partner-application.js';
 
-/** Storage port of partner applications (implemented by the persistence library). */
-export abstract class PartnerApplicationRepository {
-  abstract list(): Promise<PartnerApplication[]>;
-  /** By identity, case-insensitively. */
-  abstract find(identity: string): Promise<PartnerApplication | null>;
-  abstract insert(partner: PartnerApplication): Promise<void>;
-  abstract update(partner: PartnerApplication): Promise<void>;
-  abstract delete(identity: string): Promise<void>;
-}
+/** Storage port of partner applications (implemented by the persistence library); `find` is case-insensitive. */
+export abstract class PartnerApplicationRepository extends TrustedIssuerRepository<PartnerApplication> {}

@@ -1,7 +1,7 @@
 import type { InputFile } from '../certificate/certificate.input.js';
-import { InvalidOptionArgumentError, UsageError } from '../common/cli-errors.js';
+import { UsageError } from '../common/cli-errors.js';
 import { nonEmptyArgument } from '../common/option-argument.parser.js';
-import { metadataCaBundleFromFile } from '../partner-application/partner-application.input.js';
+import { httpUrlArgument, issuerPath, refuseHttpMetadataUrl, type TrustedIssuerSettingsOptions, trustedIssuerSettingsFields } from '../trusted-issuer/trusted-issuer.input.js';
 import type { OAuthServerChangeBody, OAuthServerCreateBody } from './oauth-server.dto.js';
 
 /**
@@ -15,17 +15,7 @@ export const ACS_METADATA_URL_EXAMPLE = 'https://accounts.accesscontrol.windows.
 
 /** `--metadata-url`: an absolute http(s) URL of OIDC discovery or ACS metadata (http only for labs, with --allow-http-metadata). */
 export function oauthMetadataUrlArgument(value: string): string {
-  const trimmed = value.trim();
-  let url: URL | undefined;
-  try {
-    url = new URL(trimmed);
-  } catch {
-    // reported below
-  }
-  if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
-    throw new InvalidOptionArgumentError(`Expected an https URL, e.g. ${OIDC_METADATA_URL_EXAMPLE}.`);
-  }
-  return trimmed;
+  return httpUrlArgument(value, OIDC_METADATA_URL_EXAMPLE);
 }
 
 /**
@@ -38,7 +28,7 @@ export function uniqueRepeatableArgument(value: string, previous: readonly strin
 }
 
 /** Options both `new` and `set` take, keyed as nest-commander names them. */
-interface OAuthServerSettingsOptions {
+interface OAuthServerSettingsOptions extends TrustedIssuerSettingsOptions {
   readonly metadataUrl?: string;
   /** `--audience`, repeatable. */
   readonly audience?: readonly string[];
@@ -48,10 +38,6 @@ interface OAuthServerSettingsOptions {
   /** `--allowed-object-id`, repeatable. */
   readonly allowedObjectId?: readonly string[];
   readonly requiredRole?: string;
-  readonly enabled?: boolean;
-  readonly metadataCaFile?: string;
-  readonly metadataHost?: readonly string[];
-  readonly allowHttpMetadata?: boolean;
 }
 
 /** Options of `oauth-server new`. */
@@ -105,9 +91,7 @@ const CLEARABLE = [
  * @throws UsageError for an `http://` metadata URL without `--allow-http-metadata`.
  */
 export function checkOAuthServerNewOptions(options: OAuthServerNewOptions): void {
-  if (new URL(options.metadataUrl).protocol === 'http:' && !options.allowHttpMetadata) {
-    throw new UsageError('the metadata URL is http://: use https, or add --allow-http-metadata (labs only: the keys could be tampered with in transit)');
-  }
+  refuseHttpMetadataUrl(options.metadataUrl, options.allowHttpMetadata);
 }
 
 /**
@@ -137,10 +121,7 @@ function settingsFields(options: OAuthServerSettingsOptions, files: OAuthServerF
     ...(options.allowedApplicationId === undefined ? {} : { allowedApplicationIds: options.allowedApplicationId }),
     ...(options.allowedObjectId === undefined ? {} : { allowedObjectIds: options.allowedObjectId }),
     ...(options.requiredRole === undefined ? {} : { requiredRole: options.requiredRole }),
-    ...(options.enabled === undefined ? {} : { enabled: options.enabled }),
-    ...(files.metadataCaFile === undefined ? {} : { metadataCaBundle: metadataCaBundleFromFile(files.metadataCaFile) }),
-    ...(options.metadataHost === undefined ? {} : { metadataHostAllowList: options.metadataHost }),
-    ...(options.allowHttpMetadata === undefined ? {} : { allowHttpMetadata: options.allowHttpMetadata }),
+    ...trustedIssuerSettingsFields(options, files),
   };
 }
 
@@ -172,7 +153,5 @@ export function buildOAuthServerChangeBody(options: OAuthServerSetOptions, files
 
 /** `/oauth-servers/{identity}[/suffix]` with the identity as one encoded segment. */
 export function oauthServerPath(identity: string, suffix = ''): string {
-  const name = identity.trim();
-  if (name === '') throw new UsageError('give the OAuth server identity (see s2sctl oauth-server list)');
-  return `/oauth-servers/${encodeURIComponent(name)}${suffix}`;
+  return issuerPath('oauth-servers', identity, suffix, 'give the OAuth server identity (see s2sctl oauth-server list)');
 }

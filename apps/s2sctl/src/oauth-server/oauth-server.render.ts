@@ -1,6 +1,5 @@
-import { toSingleLine } from '../common/cli-errors.js';
-import { indentLines, type OutputFormatter } from '../common/output.formatter.js';
-import { formatMetadataStatus, metadataStatusKind } from '../partner-application/partner-application.render.js';
+import type { OutputFormatter } from '../common/output.formatter.js';
+import { issuerListTable, issuerView, keysSection, metadataPolicyFields, metadataStatusWords, oneLine, refreshOutcome, yesNo } from '../trusted-issuer/trusted-issuer.render.js';
 import type { OAuthServer, OAuthServerKey, OAuthServerList } from './oauth-server.dto.js';
 
 /**
@@ -8,23 +7,9 @@ import type { OAuthServer, OAuthServerKey, OAuthServerList } from './oauth-serve
  * reads as for partner applications (`ok`, `error: ...`, `review: ...`), with the same helpers.
  */
 
-export { formatMetadataStatus, refreshWarning } from '../partner-application/partner-application.render.js';
+export { formatMetadataStatus, refreshWarning } from '../trusted-issuer/trusted-issuer.render.js';
 
-function yesNo(value: boolean): string {
-  return value ? 'yes' : 'no';
-}
-
-/** Server text for a one-line place: control characters replaced, line breaks collapsed. */
-function oneLine(text: string): string {
-  return toSingleLine(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-}
-
-/** The outcome in words, for `get` and `refresh`. */
-const STATUS_WORDS = {
-  ok: 'ok',
-  error: 'error (the last known good keys were kept)',
-  review: 'review needed (the new metadata was not applied; re-create the OAuth server to accept it)',
-} as const;
+const STATUS_WORDS = metadataStatusWords('metadata', 'OAuth server');
 
 /** A restriction that is not set lets every value through: `any` (tenant, applications, objects) or `none` (role). */
 function restriction(values: readonly string[] | string | null, unset: 'any' | 'none'): string {
@@ -38,38 +23,12 @@ export function formatLastSuccess(server: Pick<OAuthServer, 'metadataStatus'>): 
 }
 
 export function renderOAuthServerList(formatter: OutputFormatter, list: OAuthServerList): string {
-  return formatter.table(
-    ['IDENTITY', 'TYPE', 'ISSUER', 'AUDIENCES', 'TENANT', 'KEYS', 'LAST SUCCESS', 'STATUS'],
-    list.items.map((server) => [
-      server.identity,
-      server.type,
-      server.issuer,
-      server.audiences.join(', '),
-      restriction(server.tenantId, 'any'),
-      server.keys.length,
-      formatLastSuccess(server),
-      formatMetadataStatus(server),
-    ]),
-  );
+  const columns = ['TYPE', 'ISSUER', 'AUDIENCES', 'TENANT'];
+  return issuerListTable(formatter, list.items, columns, (server) => [server.type, server.issuer, server.audiences.join(', '), restriction(server.tenantId, 'any')], formatLastSuccess);
 }
 
-function keysSection(formatter: OutputFormatter, keys: readonly OAuthServerKey[]): string {
-  if (keys.length === 0) return 'keys: (none)\n';
-  return `keys:\n${indentLines(formatter.table(['KID', 'X5T', 'ALG', 'KTY'], keys.map((key) => [key.kid, key.x5t, key.alg, key.kty])))}`;
-}
-
-/** The metadata download state: what `refresh` reports and `get` ends with. */
-function metadataSection(formatter: OutputFormatter, server: OAuthServer): string {
-  const { lastAttemptAt, lastSuccessAt, lastError, reviewReason } = server.metadataStatus;
-  return `metadata:\n${indentLines(
-    formatter.keyValue([
-      ['status', STATUS_WORDS[metadataStatusKind(server)]],
-      ['last-attempt', lastAttemptAt ?? 'never'],
-      ['last-success', lastSuccessAt ?? 'never'],
-      ['last-error', lastError === null ? null : oneLine(lastError)],
-      ['review', reviewReason === null ? null : oneLine(reviewReason)],
-    ]),
-  )}`;
+function serverKeys(formatter: OutputFormatter, keys: readonly OAuthServerKey[]): string {
+  return keysSection(formatter, ['KID', 'X5T', 'ALG', 'KTY'], keys.map((key) => [key.kid, key.x5t, key.alg, key.kty]));
 }
 
 /** Key/value view of one OAuth server, then its keys and metadata status: `get` and every change. */
@@ -86,19 +45,16 @@ export function renderOAuthServer(formatter: OutputFormatter, server: OAuthServe
     ['allowed-object-ids', restriction(server.allowedObjectIds, 'any')],
     ['required-role', restriction(server.requiredRole, 'none')],
     ['enabled', yesNo(server.enabled)],
-    ['metadata-ca', server.hasMetadataCaBundle ? 'own CA bundle and system store' : 'system store'],
-    ['metadata-hosts', server.metadataHostAllowList.join(', ')],
-    ['allow-http', yesNo(server.allowHttpMetadata)],
+    ...metadataPolicyFields(server),
     ['created-at', server.createdAt],
     ['updated-at', server.updatedAt],
   ]);
-  return [fields, keysSection(formatter, server.keys), metadataSection(formatter, server)].join('\n');
+  return issuerView(formatter, server, fields, serverKeys(formatter, server.keys), STATUS_WORDS);
 }
 
 /** `refresh`: the outcome, the keys the server has now, and the download state. */
 export function renderOAuthServerRefresh(formatter: OutputFormatter, server: OAuthServer): string {
-  const outcome = `refresh of ${server.identity}: ${STATUS_WORDS[metadataStatusKind(server)]}\n`;
-  return [outcome, keysSection(formatter, server.keys), metadataSection(formatter, server)].join('\n');
+  return issuerView(formatter, server, refreshOutcome(server, STATUS_WORDS), serverKeys(formatter, server.keys), STATUS_WORDS);
 }
 
 /** `remove`: one line naming what was removed. */

@@ -1,10 +1,10 @@
 import { Command, Help, Option, SubCommand } from 'nest-commander';
 import type { InputFile } from '../certificate/certificate.input.js';
-import { AdminCommandRunner } from '../common/admin-command.runner.js';
-import type { CliSettings } from '../common/cli-settings.js';
 import { CommandGroupRunner } from '../common/command-group.runner.js';
 import { readInputFile } from '../common/input-file.reader.js';
 import { booleanArgument, nonEmptyArgument, repeatableArgument } from '../common/option-argument.parser.js';
+import { identityArgument, refreshExamples, trustedIssuerCommands } from '../trusted-issuer/trusted-issuer.command.js';
+import { readMetadataCaFile } from '../trusted-issuer/trusted-issuer.input.js';
 import type { PartnerApplication, PartnerApplicationList, TrustLevel } from './partner-application.dto.js';
 import {
   METADATA_URL_EXAMPLE,
@@ -12,7 +12,6 @@ import {
   buildPartnerChangeBody,
   buildPartnerCreateBody,
   checkPartnerSetOptions,
-  metadataHostArgument,
   metadataUrlArgument,
   partnerParameterSet,
   partnerPath,
@@ -22,7 +21,6 @@ import {
   type PartnerSetOptions,
 } from './partner-application.input.js';
 import {
-  refreshWarning,
   renderPartnerApplication,
   renderPartnerApplicationList,
   renderPartnerRefresh,
@@ -33,36 +31,37 @@ import {
  * `s2sctl partner-application ...`: the peer servers this service trusts (SPEC 5.5, 5.7), managed
  * like `New-/Get-/Set-/Remove-CsPartnerApplication`: registered by metadata URL (the server
  * downloads the partner's signing keys, and again on refresh) or by application identifier, realm
- * and pinned certificates.
+ * and pinned certificates. The plumbing the OAuth server commands share is in ../trusted-issuer.
  */
 
-const IDENTITY_ARGUMENT = {
-  arguments: '<identity>',
-  argsDescription: { identity: 'name of the partner application, e.g. microsoft.exchange (see s2sctl partner-application list)' },
-};
+const IDENTITY_ARGUMENT = identityArgument('name of the partner application, e.g. microsoft.exchange (see s2sctl partner-application list)');
 const TRUST_LEVEL_DESCRIPTION = 'Full (as itself and as any user of its realm), Application (only as itself) or User (only on behalf of users); any case';
 const CERTIFICATE_DESCRIPTION = "the partner's signing certificate: PEM, DER (.cer) or base64 DER; repeatable";
 const METADATA_HOST_DESCRIPTION = 'host the metadata may be downloaded from (default: the metadata URL host); repeatable';
-const METADATA_CA_DESCRIPTION = 'PEM CA certificate(s) trusted for the metadata URL, besides the system store';
+
+/** The bases of the verbs below; keys are marked expired against this machine's clock. */
+const PARTNER = trustedIssuerCommands<PartnerApplication, PartnerApplicationList>({
+  collection: '/partner-applications',
+  path: partnerPath,
+  metadataHostDescription: METADATA_HOST_DESCRIPTION,
+  render: {
+    list: renderPartnerApplicationList,
+    one: (formatter, partner) => renderPartnerApplication(formatter, partner, new Date()),
+    refresh: (formatter, partner) => renderPartnerRefresh(formatter, partner, new Date()),
+    removed: renderPartnerRemoved,
+  },
+});
 
 /** Reads the `--certificate` and `--metadata-ca-file` files named by the options (1 MiB each at most). */
 async function readPartnerFiles(options: { readonly certificate?: readonly string[]; readonly metadataCaFile?: string }): Promise<PartnerFiles> {
   const certificates: InputFile[] = [];
   for (const path of options.certificate ?? []) certificates.push({ option: '--certificate', path, bytes: await readInputFile(path, '--certificate') });
-  const caFile = options.metadataCaFile;
-  return {
-    ...(options.certificate === undefined ? {} : { certificates }),
-    ...(caFile === undefined ? {} : { metadataCaFile: { option: '--metadata-ca-file', path: caFile, bytes: await readInputFile(caFile, '--metadata-ca-file') } }),
-  };
+  return { ...(options.certificate === undefined ? {} : { certificates }), ...(await readMetadataCaFile(options)) };
 }
 
-/** Base of `new` and `set`: prints the partner, and a note for certificate files sent in part. */
-abstract class PartnerChangeCommand extends AdminCommandRunner {
-  protected printPartner(settings: CliSettings, partner: PartnerApplication, ignoredChains: readonly string[]): void {
-    this.print(settings, partner, (body) => renderPartnerApplication(this.formatter, body, new Date()));
-    if (settings.output === 'json') return;
-    for (const path of ignoredChains) this.note(`only the first certificate of ${path} was pinned; the others in the file were not sent`);
-  }
+/** A note for each certificate file of which only the first certificate was sent. */
+function ignoredChainNotes(ignoredChains: readonly string[]): string[] {
+  return ignoredChains.map((path) => `only the first certificate of ${path} was pinned; the others in the file were not sent`);
 }
 
 /** `s2sctl partner-application new`: POST /admin/v1/partner-applications. */
@@ -72,13 +71,13 @@ abstract class PartnerChangeCommand extends AdminCommandRunner {
     'Register a partner application by its metadata URL (downloaded now; refused if it cannot be) ' +
     'or by application identifier, realm and certificate (New-CsPartnerApplication)',
 })
-export class PartnerApplicationNewCommand extends PartnerChangeCommand {
+export class PartnerApplicationNewCommand extends PARTNER.New {
   async run(_params: string[], options: PartnerNewOptions): Promise<void> {
     // Usage errors before any file is read or request sent.
     partnerParameterSet(options);
     const { body, ignoredChains } = buildPartnerCreateBody(options, await readPartnerFiles(options));
     const { settings, client } = this.openSession();
-    this.printPartner(settings, await client.post<PartnerApplication>('/partner-applications', body), ignoredChains);
+    this.printIssuer(settings, await client.post<PartnerApplication>('/partner-applications', body), ignoredChainNotes(ignoredChains));
   }
 
   @Help('after')
@@ -137,37 +136,11 @@ export class PartnerApplicationNewCommand extends PartnerChangeCommand {
   parseAcceptSecurityIdentifierInformation(): boolean {
     return true;
   }
-
-  @Option({ flags: '--enabled <true|false>', description: 'false: registered, but its tokens are refused until enabled (default: true)' })
-  parseEnabled(value: string): boolean {
-    return booleanArgument(value);
-  }
-
-  @Option({ flags: '--metadata-ca-file <file>', description: METADATA_CA_DESCRIPTION })
-  parseMetadataCaFile(value: string): string {
-    return nonEmptyArgument(value);
-  }
-
-  @Option({ flags: '--metadata-host <host>', description: METADATA_HOST_DESCRIPTION })
-  parseMetadataHost(value: string, previous?: string[]): string[] {
-    return metadataHostArgument(value, previous);
-  }
-
-  @Option({ flags: '--allow-http-metadata', description: 'accept an http:// metadata URL (labs only: the keys could be tampered with in transit)' })
-  parseAllowHttpMetadata(): boolean {
-    return true;
-  }
 }
 
 /** `s2sctl partner-application list`: GET /admin/v1/partner-applications. */
 @SubCommand({ name: 'list', description: 'List the partner applications with their trust level, keys and metadata status' })
-export class PartnerApplicationListCommand extends AdminCommandRunner {
-  async run(): Promise<void> {
-    const { settings, client } = this.openSession();
-    const list = await client.get<PartnerApplicationList>('/partner-applications');
-    this.print(settings, list, (body) => renderPartnerApplicationList(this.formatter, body));
-  }
-}
+export class PartnerApplicationListCommand extends PARTNER.List {}
 
 /** `s2sctl partner-application get <identity>`: GET /admin/v1/partner-applications/{identity}. */
 @SubCommand({
@@ -175,14 +148,7 @@ export class PartnerApplicationListCommand extends AdminCommandRunner {
   ...IDENTITY_ARGUMENT,
   description: 'Show one partner application: settings, signing keys and metadata status (Get-CsPartnerApplication)',
 })
-export class PartnerApplicationGetCommand extends AdminCommandRunner {
-  async run([identity]: string[]): Promise<void> {
-    const path = partnerPath(identity);
-    const { settings, client } = this.openSession();
-    const partner = await client.get<PartnerApplication>(path);
-    this.print(settings, partner, (body) => renderPartnerApplication(this.formatter, body, new Date()));
-  }
-}
+export class PartnerApplicationGetCommand extends PARTNER.Get {}
 
 /** `s2sctl partner-application set <identity>`: PATCH /admin/v1/partner-applications/{identity}. */
 @SubCommand({
@@ -190,13 +156,13 @@ export class PartnerApplicationGetCommand extends AdminCommandRunner {
   ...IDENTITY_ARGUMENT,
   description: 'Change a partner application; only the options given are changed (Set-CsPartnerApplication)',
 })
-export class PartnerApplicationSetCommand extends PartnerChangeCommand {
+export class PartnerApplicationSetCommand extends PARTNER.Set {
   async run([identity]: string[], options: PartnerSetOptions = {}): Promise<void> {
     const path = partnerPath(identity);
     checkPartnerSetOptions(options);
     const { body, ignoredChains } = buildPartnerChangeBody(options, await readPartnerFiles(options));
     const { settings, client } = this.openSession();
-    this.printPartner(settings, await client.patch<PartnerApplication>(path, body), ignoredChains);
+    this.printIssuer(settings, await client.patch<PartnerApplication>(path, body), ignoredChainNotes(ignoredChains));
   }
 
   @Help('after')
@@ -248,38 +214,11 @@ export class PartnerApplicationSetCommand extends PartnerChangeCommand {
   parseAcceptSecurityIdentifierInformation(value: string): boolean {
     return booleanArgument(value);
   }
-
-  @Option({ flags: '--enabled <true|false>', description: 'false: its tokens are refused until enabled again' })
-  parseEnabled(value: string): boolean {
-    return booleanArgument(value);
-  }
-
-  @Option({ flags: '--metadata-ca-file <file>', description: `${METADATA_CA_DESCRIPTION}; replaces the bundle` })
-  parseMetadataCaFile(value: string): string {
-    return nonEmptyArgument(value);
-  }
-
-  @Option({ flags: '--metadata-host <host>', description: `${METADATA_HOST_DESCRIPTION}; replaces the list` })
-  parseMetadataHost(value: string, previous?: string[]): string[] {
-    return metadataHostArgument(value, previous);
-  }
-
-  @Option({ flags: '--allow-http-metadata <true|false>', description: 'whether an http:// metadata URL is accepted (labs only)' })
-  parseAllowHttpMetadata(value: string): boolean {
-    return booleanArgument(value);
-  }
 }
 
 /** `s2sctl partner-application remove <identity>`: DELETE /admin/v1/partner-applications/{identity}. */
 @SubCommand({ name: 'remove', ...IDENTITY_ARGUMENT, description: 'Delete a partner application; its tokens are refused from then on (Remove-CsPartnerApplication)' })
-export class PartnerApplicationRemoveCommand extends AdminCommandRunner {
-  async run([identity]: string[]): Promise<void> {
-    const path = partnerPath(identity);
-    const { settings, client } = this.openSession();
-    const removed = await client.delete<PartnerApplication>(path);
-    this.print(settings, removed, (body) => renderPartnerRemoved(body));
-  }
-}
+export class PartnerApplicationRemoveCommand extends PARTNER.Remove {}
 
 /** `s2sctl partner-application refresh <identity>`: POST /admin/v1/partner-applications/{identity}/refresh. */
 @SubCommand({
@@ -287,27 +226,10 @@ export class PartnerApplicationRemoveCommand extends AdminCommandRunner {
   ...IDENTITY_ARGUMENT,
   description: "Download the partner's metadata again now; on failure the last known good keys are kept and the error is reported as a warning",
 })
-export class PartnerApplicationRefreshCommand extends AdminCommandRunner {
-  async run([identity]: string[]): Promise<void> {
-    const path = partnerPath(identity, '/refresh');
-    const { settings, client } = this.openSession();
-    const partner = await client.post<PartnerApplication>(path);
-    this.print(settings, partner, (body) => renderPartnerRefresh(this.formatter, body, new Date()));
-    // The refresh itself succeeded (exit 0) even when the download failed; say so on stderr, in every output format.
-    const warning = refreshWarning(partner);
-    if (warning !== undefined) this.note(`warning: ${warning}`);
-  }
-
+export class PartnerApplicationRefreshCommand extends PARTNER.Refresh {
   @Help('after')
   examples(): string {
-    return [
-      '',
-      'Exit code 0 whenever the server recorded the attempt, also when the download failed: the error is then in the',
-      'status and on stderr as a warning: line, and the partner keeps its last known good keys.',
-      '',
-      'Example:',
-      '  s2sctl partner-application refresh microsoft.exchange',
-    ].join('\n');
+    return refreshExamples(['status and on stderr as a warning: line, and the partner keeps its last known good keys.'], 's2sctl partner-application refresh microsoft.exchange');
   }
 }
 

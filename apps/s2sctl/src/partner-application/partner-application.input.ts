@@ -1,6 +1,7 @@
 import { certificateFromFile, type InputFile } from '../certificate/certificate.input.js';
 import { InvalidOptionArgumentError, UsageError } from '../common/cli-errors.js';
-import { caseInsensitiveChoiceArgument, nonEmptyArgument } from '../common/option-argument.parser.js';
+import { caseInsensitiveChoiceArgument } from '../common/option-argument.parser.js';
+import { httpUrlArgument, issuerPath, refuseHttpMetadataUrl, type TrustedIssuerSettingsOptions, trustedIssuerSettingsFields } from '../trusted-issuer/trusted-issuer.input.js';
 import {
   DEFAULT_TRUST_LEVEL,
   TRUST_LEVELS,
@@ -12,11 +13,13 @@ import {
 /**
  * Pure helpers of the partner-application commands: option values to request bodies and paths.
  * Files (`--certificate`, `--metadata-ca-file`) are read by the command and passed in already
- * read; messages name the option and path of a file, never its contents.
+ * read; messages name the option and path of a file, never its contents. The metadata options are
+ * the trusted-issuer ones (shared with oauth-server).
  */
 
+export { metadataCaBundleFromFile, metadataHostArgument } from '../trusted-issuer/trusted-issuer.input.js';
+
 const GUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
-const PEM_CERTIFICATE = /-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----[\s\S]*?-----END (?:X509 |TRUSTED )?CERTIFICATE-----/g;
 export const METADATA_URL_EXAMPLE = 'https://mail.contoso.com/autodiscover/metadata/json/1';
 
 /** `--trust-level`: Full, Application or User in any case, sent in the API's spelling. */
@@ -36,28 +39,11 @@ export function applicationIdentifierArgument(value: string): string {
 
 /** `--metadata-url`: an absolute http(s) URL (http only for labs, with --allow-http-metadata). */
 export function metadataUrlArgument(value: string): string {
-  const trimmed = value.trim();
-  let url: URL;
-  try {
-    url = new URL(trimmed);
-  } catch {
-    throw new InvalidOptionArgumentError(`Expected an https URL, e.g. ${METADATA_URL_EXAMPLE}.`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidOptionArgumentError(`Expected an https URL, e.g. ${METADATA_URL_EXAMPLE}.`);
-  return trimmed;
-}
-
-/** Repeatable `--metadata-host`: host names or IP addresses (no scheme, path or port), each once. */
-export function metadataHostArgument(value: string, previous: readonly string[] | undefined): string[] {
-  const host = nonEmptyArgument(value).trim();
-  if (/[\s/]/.test(host) || /^[a-z][a-z0-9+.-]*:\/\//i.test(host)) {
-    throw new InvalidOptionArgumentError('Expected a host name or IP address without scheme or path, e.g. mail.contoso.com.');
-  }
-  return previous?.includes(host) ? [...previous] : [...(previous ?? []), host];
+  return httpUrlArgument(value, METADATA_URL_EXAMPLE);
 }
 
 /** Options both `new` and `set` take, keyed as nest-commander names them. */
-interface PartnerSettingsOptions {
+interface PartnerSettingsOptions extends TrustedIssuerSettingsOptions {
   readonly metadataUrl?: string;
   readonly applicationIdentifier?: string;
   readonly realm?: string;
@@ -66,10 +52,6 @@ interface PartnerSettingsOptions {
   readonly host?: string;
   readonly trustLevel?: TrustLevel;
   readonly acceptSecurityIdentifierInformation?: boolean;
-  readonly enabled?: boolean;
-  readonly metadataCaFile?: string;
-  readonly metadataHost?: readonly string[];
-  readonly allowHttpMetadata?: boolean;
 }
 
 const SETTING_KEYS: readonly (keyof PartnerSettingsOptions)[] = [
@@ -131,9 +113,7 @@ export function partnerParameterSet(options: PartnerNewOptions): 'metadata' | 'c
         `--metadata-url cannot be combined with ${mixed.join(', ')}: the metadata document names the partner's application identifier, realm and certificates`,
       );
     }
-    if (new URL(options.metadataUrl).protocol === 'http:' && !options.allowHttpMetadata) {
-      throw new UsageError('the metadata URL is http://: use https, or add --allow-http-metadata (labs only: the keys could be tampered with in transit)');
-    }
+    refuseHttpMetadataUrl(options.metadataUrl, options.allowHttpMetadata);
     return 'metadata';
   }
   const missing = [
@@ -150,16 +130,6 @@ export function partnerParameterSet(options: PartnerNewOptions): 'metadata' | 'c
   const metadataOnly = METADATA_ONLY.filter(([key]) => options[key] !== undefined).map(([, flag]) => flag);
   if (metadataOnly.length > 0) throw new UsageError(`${metadataOnly.join(', ')} ${metadataOnly.length > 1 ? 'go' : 'goes'} with --metadata-url`);
   return 'certificates';
-}
-
-/**
- * The CA certificates of a `--metadata-ca-file` (PEM, one or more), without any other block the
- * file may hold.
- */
-export function metadataCaBundleFromFile(file: InputFile): string {
-  const blocks = file.bytes.toString('utf8').match(PEM_CERTIFICATE) ?? [];
-  if (blocks.length === 0) throw new UsageError(`${file.option} ${file.path} holds no PEM certificate (a CA bundle is PEM, one or more CA certificates)`);
-  return `${blocks.join('\n')}\n`;
 }
 
 /**
@@ -189,10 +159,7 @@ function settingsFields(options: PartnerSettingsOptions, files: PartnerFiles): {
     ...(options.host === undefined ? {} : { hostAuthority: options.host }),
     ...(options.trustLevel === undefined ? {} : { trustLevel: options.trustLevel }),
     ...(options.acceptSecurityIdentifierInformation === undefined ? {} : { acceptSecurityIdentifierInformation: options.acceptSecurityIdentifierInformation }),
-    ...(options.enabled === undefined ? {} : { enabled: options.enabled }),
-    ...(files.metadataCaFile === undefined ? {} : { metadataCaBundle: metadataCaBundleFromFile(files.metadataCaFile) }),
-    ...(options.metadataHost === undefined ? {} : { metadataHostAllowList: options.metadataHost }),
-    ...(options.allowHttpMetadata === undefined ? {} : { allowHttpMetadata: options.allowHttpMetadata }),
+    ...trustedIssuerSettingsFields(options, files),
   };
   return { fields, ignoredChains: pinned?.ignoredChains ?? [] };
 }
@@ -238,7 +205,5 @@ export function buildPartnerChangeBody(options: PartnerSetOptions, files: Partne
 
 /** `/partner-applications/{identity}[/suffix]` with the identity as one encoded segment. */
 export function partnerPath(identity: string, suffix = ''): string {
-  const name = identity.trim();
-  if (name === '') throw new UsageError('give the partner application identity (see s2sctl partner-application list)');
-  return `/partner-applications/${encodeURIComponent(name)}${suffix}`;
+  return issuerPath('partner-applications', identity, suffix, 'give the partner application identity (see s2sctl partner-application list)');
 }

@@ -1,24 +1,21 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { TrustedIssuerColumns } from './trusted-issuer.columns.js';
 
-/** Row of `partner_application`. Keys are stored as `{x5t, certificatePem, notBefore, notAfter}` (public data). */
+/** A partner key as stored: a certificate with its validity as ISO strings (public data). */
+export interface PartnerKeyRow {
+  x5t: string;
+  certificatePem: string;
+  notBefore: string;
+  notAfter: string;
+}
+
+/** Row of `partner_application`: the trusted-issuer columns plus the partner's own. */
 @Entity({ name: 'partner_application' })
-export class PartnerApplicationEntity {
-  @PrimaryColumn({ type: 'text' }) identity!: string;
+export class PartnerApplicationEntity extends TrustedIssuerColumns<PartnerKeyRow> {
   @Column({ name: 'application_identifier', type: 'uuid' }) applicationIdentifier!: string;
   @Column({ type: 'text' }) realm!: string;
   @Column({ name: 'metadata_url', type: 'text', nullable: true }) metadataUrl!: string | null;
   @Column({ name: 'host_authority', type: 'text', nullable: true }) hostAuthority!: string | null;
   @Column({ name: 'trust_level', type: 'text' }) trustLevel!: string;
   @Column({ name: 'accept_security_identifier_information', type: 'boolean' }) acceptSecurityIdentifierInformation!: boolean;
-  @Column({ type: 'boolean' }) enabled!: boolean;
-  @Column({ name: 'metadata_ca_bundle', type: 'text', nullable: true }) metadataCaBundle!: string | null;
-  @Column({ name: 'metadata_host_allow_list', type: 'jsonb' }) metadataHostAllowList!: string[];
-  @Column({ name: 'allow_http_metadata', type: 'boolean' }) allowHttpMetadata!: boolean;
-  @Column({ type: 'jsonb' }) keys!: { x5t: string; certificatePem: string; notBefore: string; notAfter: string }[];
-  @Column({ name: 'metadata_last_attempt_at', type: 'timestamptz', nullable: true }) metadataLastAttemptAt!: Date | null;
-  @Column({ name: 'metadata_last_success_at', type: 'timestamptz', nullable: true }) metadataLastSuccessAt!: Date | null;
-  @Column({ name: 'metadata_last_error', type: 'text', nullable: true }) metadataLastError!: string | null;
-  @Column({ name: 'metadata_review_reason', type: 'text', nullable: true }) metadataReviewReason!: string | null;
-  @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
-  @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { TRUSTED_ISSUER_COLUMNS_SQL } from './trusted-issuer.columns.js';
 
 /** External authorization servers with their keys (last known good) and metadata status. */
 export class OAuthServers1764115200000 implements MigrationInterface {
@@ -17,17 +18,7 @@ export class OAuthServers1764115200000 implements MigrationInterface {
         allowed_application_ids jsonb NOT NULL,
         allowed_object_ids jsonb NOT NULL,
         required_role text NULL,
-        enabled boolean NOT NULL,
-        metadata_ca_bundle text NULL,
-        metadata_host_allow_list jsonb NOT NULL,
-        allow_http_metadata boolean NOT NULL,
-        keys jsonb NOT NULL,
-        metadata_last_attempt_at timestamptz NULL,
-        metadata_last_success_at timestamptz NULL,
-        metadata_last_error text NULL,
-        metadata_review_reason text NULL,
-        created_at timestamptz NOT NULL,
-        updated_at timestamptz NOT NULL
+        ${TRUSTED_ISSUER_COLUMNS_SQL}
       )`);
   }
 

@@ -1,71 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { type OAuthServer, OAuthServerRepository } from '@s2s/oauth-servers';
-import { OAuthServerEntity } from '../entities/oauth-server.entity.js';
-import { TypeOrmUnitOfWork } from '../typeorm-unit-of-work.js';
+import type { OAuthServer, OAuthServerKey, OAuthServerRepository } from '@s2s/oauth-servers';
+import { OAuthServerEntity, type OAuthServerKeyRow } from '../entities/oauth-server.entity.js';
+import { TypeOrmTrustedIssuerRepository } from './typeorm-trusted-issuer.repository.js';
 
+/** `oauth_server`: the server's own columns and keys (public JWK data); the shared columns are the base's. */
 @Injectable()
-export class TypeOrmOAuthServerRepository extends OAuthServerRepository {
-  constructor(private readonly unitOfWork: TypeOrmUnitOfWork) {
-    super();
-  }
-
-  async list(): Promise<OAuthServer[]> {
-    return (await this.unitOfWork.manager().find(OAuthServerEntity, { order: { identity: 'ASC' } })).map(toDomain);
-  }
-
-  async find(identity: string): Promise<OAuthServer | null> {
-    const row = await this.unitOfWork.manager().findOneBy(OAuthServerEntity, { identity });
-    return row ? toDomain(row) : null;
-  }
-
-  async insert(server: OAuthServer): Promise<void> {
-    await this.unitOfWork.manager().insert(OAuthServerEntity, toRow(server));
-  }
-
-  async update(server: OAuthServer): Promise<void> {
-    await this.unitOfWork.manager().save(OAuthServerEntity, toRow(server));
-  }
-
-  async delete(identity: string): Promise<void> {
-    await this.unitOfWork.manager().delete(OAuthServerEntity, { identity });
-  }
-}
-
-function toRow(server: OAuthServer): OAuthServerEntity {
-  const { metadataStatus, ...rest } = server;
-  return Object.assign(new OAuthServerEntity(), {
-    ...rest,
-    metadataLastAttemptAt: metadataStatus.lastAttemptAt,
-    metadataLastSuccessAt: metadataStatus.lastSuccessAt,
-    metadataLastError: metadataStatus.lastError,
-    metadataReviewReason: metadataStatus.reviewReason,
-  });
-}
-
-function toDomain(row: OAuthServerEntity): OAuthServer {
-  return {
-    identity: row.identity,
-    metadataUrl: row.metadataUrl,
-    type: row.type as OAuthServer['type'],
-    issuer: row.issuer,
-    jwksUri: row.jwksUri,
-    audiences: row.audiences,
-    tenantId: row.tenantId,
-    allowedApplicationIds: row.allowedApplicationIds,
-    allowedObjectIds: row.allowedObjectIds,
-    requiredRole: row.requiredRole,
-    enabled: row.enabled,
-    metadataCaBundle: row.metadataCaBundle,
-    metadataHostAllowList: row.metadataHostAllowList,
-    allowHttpMetadata: row.allowHttpMetadata,
-    keys: row.keys,
-    metadataStatus: {
-      lastAttemptAt: row.metadataLastAttemptAt,
-      lastSuccessAt: row.metadataLastSuccessAt,
-      lastError: row.metadataLastError,
-      reviewReason: row.metadataReviewReason,
-    },
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
+export class TypeOrmOAuthServerRepository extends TypeOrmTrustedIssuerRepository<OAuthServerKey, OAuthServer, OAuthServerKeyRow, OAuthServerEntity> implements OAuthServerRepository {
+  protected readonly entity = OAuthServerEntity;
+  protected readonly ownColumns = ['metadataUrl', 'type', 'issuer', 'jwksUri', 'audiences', 'tenantId', 'allowedApplicationIds', 'allowedObjectIds', 'requiredRole'] as const;
+  protected readonly keys = {
+    keyToRow: (key: OAuthServerKey): OAuthServerKeyRow => ({ kid: key.kid, x5t: key.x5t, alg: key.alg, kty: key.kty, publicKeyPem: key.publicKeyPem }),
+    // Written out in the parser's order: jsonb reorders object keys, and a refresh compares keys by their JSON.
+    keyFromRow: (row: OAuthServerKeyRow): OAuthServerKey => ({ kid: row.kid, x5t: row.x5t, alg: row.alg, kty: row.kty, publicKeyPem: row.publicKeyPem }),
   };
 }

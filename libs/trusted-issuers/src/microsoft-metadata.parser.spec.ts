@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { OpenSslToolkit } from '@s2s/testing';
-import { certificateKey, type PartnerMetadata, PartnerMetadataError, parsePartnerMetadata } from './partner-metadata.parser.js';
+import { MetadataDocumentError } from './metadata-document.error.js';
+import { certificateKey, type MicrosoftMetadata, parseMicrosoftMetadata } from './microsoft-metadata.parser.js';
 
 /**
  * Partner metadata documents in the two shapes Microsoft servers publish (ms-s2s research 2.2 and
@@ -21,17 +22,17 @@ interface MadeCertificate {
   x5t: string;
 }
 
-function refusal(fn: () => unknown): PartnerMetadataError {
+function refusal(fn: () => unknown): MetadataDocumentError {
   try {
     fn();
   } catch (error) {
-    expect(error).toBeInstanceOf(PartnerMetadataError);
-    return error as PartnerMetadataError;
+    expect(error).toBeInstanceOf(MetadataDocumentError);
+    return error as MetadataDocumentError;
   }
-  throw new Error('expected a PartnerMetadataError');
+  throw new Error('expected a MetadataDocumentError');
 }
 
-describe('parsePartnerMetadata', () => {
+describe('parseMicrosoftMetadata', () => {
   const openssl = new OpenSslToolkit();
   let good: MadeCertificate;
   let second: MadeCertificate;
@@ -101,8 +102,8 @@ describe('parsePartnerMetadata', () => {
 
   describe('the Exchange shape (ms-s2s 2.2)', () => {
     it('reads serviceName, realm, issuer and every signing key, checking the published x5t', () => {
-      const metadata = parsePartnerMetadata(exchangeDocument([exchangeKey(good), exchangeKey(second)]));
-      expect(metadata).toEqual<PartnerMetadata>({
+      const metadata = parseMicrosoftMetadata(exchangeDocument([exchangeKey(good), exchangeKey(second)]));
+      expect(metadata).toEqual<MicrosoftMetadata>({
         serviceName: EXCHANGE,
         realm: 'contoso.com',
         issuer: `${EXCHANGE}@contoso.com`,
@@ -118,7 +119,7 @@ describe('parsePartnerMetadata', () => {
     });
 
     it('matches property names case-insensitively (the C# consumer classes use keyValue/keyInfo)', () => {
-      const metadata = parsePartnerMetadata({
+      const metadata = parseMicrosoftMetadata({
         Issuer: `${EXCHANGE}@contoso.com`,
         SERVICENAME: EXCHANGE.toUpperCase(),
         Realm: 'contoso.com',
@@ -130,16 +131,16 @@ describe('parsePartnerMetadata', () => {
     });
 
     it('skips a key whose published x5t does not match its certificate, keeping the others', () => {
-      const metadata = parsePartnerMetadata(exchangeDocument([exchangeKey(good, second.x5t), exchangeKey(second)]));
+      const metadata = parseMicrosoftMetadata(exchangeDocument([exchangeKey(good, second.x5t), exchangeKey(second)]));
       expect(metadata.keys.map((key) => key.x5t)).toEqual([second.x5t]);
     });
 
     it('refuses the document when the only key has a mismatching x5t', () => {
-      expect(refusal(() => parsePartnerMetadata(exchangeDocument([exchangeKey(good, second.x5t)]))).message).toMatch(/no usable signing certificate.*x5t does not match/);
+      expect(refusal(() => parseMicrosoftMetadata(exchangeDocument([exchangeKey(good, second.x5t)]))).message).toMatch(/no usable signing certificate.*x5t does not match/);
     });
 
     it('skips a 1024-bit RSA key but keeps the good one next to it', () => {
-      const metadata = parsePartnerMetadata(exchangeDocument([exchangeKey(weak), exchangeKey(good)]));
+      const metadata = parseMicrosoftMetadata(exchangeDocument([exchangeKey(weak), exchangeKey(good)]));
       expect(metadata.keys.map((key) => key.x5t)).toEqual([good.x5t]);
     });
 
@@ -148,13 +149,13 @@ describe('parsePartnerMetadata', () => {
       ['an RSA key with exponent 3', (): MadeCertificate => lowExponent, /exponent 65537/],
       ['an EC key', (): MadeCertificate => ec, /RSA key/],
     ])('refuses the document when its only key is %s', (_name, certificate, message) => {
-      const error = refusal(() => parsePartnerMetadata(exchangeDocument([exchangeKey(certificate())])));
+      const error = refusal(() => parseMicrosoftMetadata(exchangeDocument([exchangeKey(certificate())])));
       expect(error.message).toMatch(/no usable signing certificate/);
       expect(error.message).toMatch(message);
     });
 
     it('skips keys whose usage is not signing, and entries that are not certificates', () => {
-      const metadata = parsePartnerMetadata(
+      const metadata = parseMicrosoftMetadata(
         exchangeDocument([
           { ...exchangeKey(second), usage: 'encryption' },
           { usage: 'signing', keyvalue: { type: 'x509Certificate', value: 'bm90IGEgY2VydGlmaWNhdGU=' } },
@@ -168,22 +169,22 @@ describe('parsePartnerMetadata', () => {
     });
 
     it('refuses a document whose only key is for encryption', () => {
-      expect(refusal(() => parsePartnerMetadata(exchangeDocument([{ ...exchangeKey(good), usage: 'encryption' }]))).message).toMatch(/no usable signing certificate/);
+      expect(refusal(() => parseMicrosoftMetadata(exchangeDocument([{ ...exchangeKey(good), usage: 'encryption' }]))).message).toMatch(/no usable signing certificate/);
     });
 
     it('accepts a key without usage (seen in the corpus)', () => {
       const { usage: _usage, ...withoutUsage } = exchangeKey(good);
-      expect(parsePartnerMetadata(exchangeDocument([withoutUsage])).keys.map((key) => key.x5t)).toEqual([good.x5t]);
+      expect(parseMicrosoftMetadata(exchangeDocument([withoutUsage])).keys.map((key) => key.x5t)).toEqual([good.x5t]);
     });
 
     it('refuses the wildcard realm * (Exchange Online / empty on-prem realm)', () => {
-      expect(refusal(() => parsePartnerMetadata(exchangeDocument([exchangeKey(good)], '*'))).message).toBe('a wildcard realm (*) is not accepted');
+      expect(refusal(() => parseMicrosoftMetadata(exchangeDocument([exchangeKey(good)], '*'))).message).toBe('a wildcard realm (*) is not accepted');
     });
   });
 
   describe('the SharePoint shape (ms-s2s 2.3)', () => {
     it('takes the realm from the issuer after @ and computes x5t from the certificate', () => {
-      const metadata = parsePartnerMetadata(sharePointDocument([sharePointKey(good)]));
+      const metadata = parseMicrosoftMetadata(sharePointDocument([sharePointKey(good)]));
       expect(metadata).toEqual({
         serviceName: SHAREPOINT,
         realm: SHAREPOINT_REALM,
@@ -194,27 +195,27 @@ describe('parsePartnerMetadata', () => {
 
     it('takes the service name from the issuer when serviceName is absent, lowercased', () => {
       const { serviceName: _s, name: _n, ...document } = sharePointDocument([sharePointKey(good)], `${SHAREPOINT.toUpperCase()}@${SHAREPOINT_REALM}`);
-      const metadata = parsePartnerMetadata(document);
+      const metadata = parseMicrosoftMetadata(document);
       expect(metadata.serviceName).toBe(SHAREPOINT);
       expect(metadata.realm).toBe(SHAREPOINT_REALM);
     });
 
     it('splits the issuer at the last @', () => {
-      expect(parsePartnerMetadata(sharePointDocument([sharePointKey(good)], `${SHAREPOINT}@evil@${SHAREPOINT_REALM}`)).realm).toBe(SHAREPOINT_REALM);
+      expect(parseMicrosoftMetadata(sharePointDocument([sharePointKey(good)], `${SHAREPOINT}@evil@${SHAREPOINT_REALM}`)).realm).toBe(SHAREPOINT_REALM);
     });
 
     it('skips a 1024-bit key and usage "Encryption" but keeps the good signing key', () => {
-      const metadata = parsePartnerMetadata(sharePointDocument([sharePointKey(weak), sharePointKey(second, 'Encryption'), sharePointKey(good)]));
+      const metadata = parseMicrosoftMetadata(sharePointDocument([sharePointKey(weak), sharePointKey(second, 'Encryption'), sharePointKey(good)]));
       expect(metadata.keys.map((key) => key.x5t)).toEqual([good.x5t]);
     });
 
     it('refuses the wildcard issuer realm @*', () => {
-      expect(refusal(() => parsePartnerMetadata(sharePointDocument([sharePointKey(good)], `${SHAREPOINT}@*`))).message).toMatch(/wildcard realm/);
+      expect(refusal(() => parseMicrosoftMetadata(sharePointDocument([sharePointKey(good)], `${SHAREPOINT}@*`))).message).toMatch(/wildcard realm/);
     });
 
     it('refuses a document with an issuer but no realm part', () => {
       const { serviceName: _s, ...document } = sharePointDocument([sharePointKey(good)], SHAREPOINT);
-      expect(refusal(() => parsePartnerMetadata(document)).message).toMatch(/no usable issuer, serviceName or realm/);
+      expect(refusal(() => parseMicrosoftMetadata(document)).message).toMatch(/no usable issuer, serviceName or realm/);
     });
   });
 
@@ -230,7 +231,7 @@ describe('parsePartnerMetadata', () => {
       ['an empty keys array', { issuer: `${EXCHANGE}@contoso.com`, keys: [] }, /no usable signing certificate/],
       ['an issuer that is not a string', { issuer: 7, realm: 'contoso.com', serviceName: EXCHANGE, keys: [] }, /no usable issuer/],
     ])('refuses %s', (_name, document, message) => {
-      expect(refusal(() => parsePartnerMetadata(document)).message).toMatch(message);
+      expect(refusal(() => parseMicrosoftMetadata(document)).message).toMatch(message);
     });
   });
 

@@ -1,35 +1,46 @@
 import { certificatePublicKey, importPublicJwk, publicKeyPem } from '@s2s/crypto';
-import { parsePartnerMetadata, PartnerMetadataError } from '@s2s/partners';
-import type { OAuthServerKey } from './oauth-server.js';
+import { MetadataDocumentError } from './metadata-document.error.js';
+import { parseMicrosoftMetadata } from './microsoft-metadata.parser.js';
+
+/** A signing key of an authorization server, from its JWKS or its ACS metadata. */
+export interface PublicSigningKey {
+  kid: string | null;
+  x5t: string | null;
+  /** `alg` the JWK declares, or null. */
+  alg: string | null;
+  kty: 'RSA' | 'EC';
+  /** SPKI PEM. */
+  publicKeyPem: string;
+}
 
 const DISCOVERY_SUFFIXES = ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'];
 const KID = /^[\x21-\x7e]{1,128}$/;
 const ALGORITHMS = ['RS256', 'PS256', 'ES256'];
 
 /** What a metadata URL describes. */
-export type OAuthServerDescription =
+export type AuthorizationServerDescription =
   | { type: 'oidc'; issuer: string; jwksUri: string }
-  | { type: 'acs'; issuer: string; keys: OAuthServerKey[] };
+  | { type: 'acs'; issuer: string; keys: PublicSigningKey[] };
 
 /**
  * Reads an authorization server's metadata: OIDC discovery / RFC 8414 (has `jwks_uri`; its `issuer`
  * must equal the URL the document was fetched from minus the well-known suffix, OIDC Discovery 4.3
  * and RFC 8414 3.3, security catalogue E10), or a Microsoft ACS-style JSON metadata document.
  *
- * @throws PartnerMetadataError naming what is wrong.
+ * @throws MetadataDocumentError naming what is wrong.
  */
-export function describeOAuthServer(document: unknown, metadataUrl: string): OAuthServerDescription {
+export function describeOAuthServer(document: unknown, metadataUrl: string): AuthorizationServerDescription {
   const root = typeof document === 'object' && document !== null && !Array.isArray(document) ? (document as Record<string, unknown>) : null;
-  if (!root) throw new PartnerMetadataError('the metadata document is not a JSON object');
+  if (!root) throw new MetadataDocumentError('the metadata document is not a JSON object');
   if (typeof root.jwks_uri === 'string') {
-    if (typeof root.issuer !== 'string') throw new PartnerMetadataError('the discovery document has no issuer');
+    if (typeof root.issuer !== 'string') throw new MetadataDocumentError('the discovery document has no issuer');
     const suffix = DISCOVERY_SUFFIXES.find((candidate) => metadataUrl.endsWith(candidate));
     if (suffix && root.issuer !== metadataUrl.slice(0, -suffix.length)) {
-      throw new PartnerMetadataError(`the discovery document's issuer ${root.issuer} does not match the URL it came from`);
+      throw new MetadataDocumentError(`the discovery document's issuer ${root.issuer} does not match the URL it came from`);
     }
     return { type: 'oidc', issuer: root.issuer, jwksUri: root.jwks_uri };
   }
-  const metadata = parsePartnerMetadata(document);
+  const metadata = parseMicrosoftMetadata(document);
   return {
     type: 'acs',
     issuer: metadata.issuer,
@@ -42,12 +53,12 @@ export function describeOAuthServer(document: unknown, metadataUrl: string): OAu
  * `use` sig or absent, `alg` RS256/PS256/ES256 or absent); keys whose `kid` appears twice are
  * dropped (ambiguous, security catalogue E13).
  *
- * @throws PartnerMetadataError when no usable key remains.
+ * @throws MetadataDocumentError when no usable key remains.
  */
-export function parseJwks(document: unknown): OAuthServerKey[] {
+export function parseJwks(document: unknown): PublicSigningKey[] {
   const keys = (document as { keys?: unknown } | null)?.keys;
-  if (!Array.isArray(keys)) throw new PartnerMetadataError('the JWKS has no keys array');
-  const parsed: OAuthServerKey[] = [];
+  if (!Array.isArray(keys)) throw new MetadataDocumentError('the JWKS has no keys array');
+  const parsed: PublicSigningKey[] = [];
   for (const entry of keys.slice(0, 50)) {
     if (typeof entry !== 'object' || entry === null) continue;
     const jwk = entry as Record<string, unknown>;
@@ -60,6 +71,6 @@ export function parseJwks(document: unknown): OAuthServerKey[] {
   const counts = new Map<string, number>();
   for (const key of parsed) if (key.kid) counts.set(key.kid, (counts.get(key.kid) ?? 0) + 1);
   const usable = parsed.filter((key) => !key.kid || counts.get(key.kid) === 1);
-  if (usable.length === 0) throw new PartnerMetadataError('the JWKS has no usable signing key');
+  if (usable.length === 0) throw new MetadataDocumentError('the JWKS has no usable signing key');
   return usable;
 }

@@ -1,22 +1,23 @@
 import { certificateThumbprints, describeCertificate, readCertificates } from '@s2s/crypto';
-import type { PartnerKey } from './partner-application.js';
+import { MetadataDocumentError } from './metadata-document.error.js';
 
-/** A partner's metadata document, whichever shape it came in. */
-export interface PartnerMetadata {
-  /** The partner's principal id (`serviceName`, or the part of `issuer` before `@`), lowercase. */
+/** A signing key that is a certificate: from a metadata document, or pinned by the admin. */
+export interface CertificateKey {
+  /** base64url SHA-1 of the DER (`x5t`). */
+  x5t: string;
+  certificatePem: string;
+  notBefore: Date;
+  notAfter: Date;
+}
+
+/** A Microsoft JSON metadata document (partner or ACS), whichever shape it came in. */
+export interface MicrosoftMetadata {
+  /** The issuer's principal id (`serviceName`, or the part of `issuer` before `@`), lowercase. */
   serviceName: string;
   /** `realm`, or the part of `issuer` after `@`. */
   realm: string;
   issuer: string;
-  keys: PartnerKey[];
-}
-
-/** Why a metadata document was refused. */
-export class PartnerMetadataError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PartnerMetadataError';
-  }
+  keys: CertificateKey[];
 }
 
 /**
@@ -27,20 +28,20 @@ export class PartnerMetadataError extends Error {
  * certificates of at least 2048 bits; unusable keys and entries whose `usage` is present and not
  * signing are skipped.
  *
- * @throws PartnerMetadataError when the document is not usable (no usable signing key at all).
+ * @throws MetadataDocumentError when the document is not usable (no usable signing key at all).
  */
-export function parsePartnerMetadata(document: unknown): PartnerMetadata {
+export function parseMicrosoftMetadata(document: unknown): MicrosoftMetadata {
   const root = lowerKeys(document);
-  if (!root) throw new PartnerMetadataError('the metadata document is not a JSON object');
+  if (!root) throw new MetadataDocumentError('the metadata document is not a JSON object');
   const issuer = stringField(root, 'issuer');
   const at = issuer?.lastIndexOf('@') ?? -1;
   const serviceName = (stringField(root, 'servicename') ?? (at > 0 ? issuer!.slice(0, at) : undefined))?.toLowerCase();
   const realm = stringField(root, 'realm') ?? (at > 0 ? issuer!.slice(at + 1) : undefined);
-  if (!serviceName || !realm || !issuer) throw new PartnerMetadataError('the metadata document has no usable issuer, serviceName or realm');
-  if (realm === '*') throw new PartnerMetadataError('a wildcard realm (*) is not accepted');
+  if (!serviceName || !realm || !issuer) throw new MetadataDocumentError('the metadata document has no usable issuer, serviceName or realm');
+  if (realm === '*') throw new MetadataDocumentError('a wildcard realm (*) is not accepted');
   const entries = root['keys'];
-  if (!Array.isArray(entries)) throw new PartnerMetadataError('the metadata document has no keys array');
-  const keys: PartnerKey[] = [];
+  if (!Array.isArray(entries)) throw new MetadataDocumentError('the metadata document has no keys array');
+  const keys: CertificateKey[] = [];
   const refused: string[] = [];
   for (const entry of entries.slice(0, 20)) {
     const key = lowerKeys(entry);
@@ -58,24 +59,24 @@ export function parsePartnerMetadata(document: unknown): PartnerMetadata {
       refused.push((error as Error).message);
     }
   }
-  if (keys.length === 0) throw new PartnerMetadataError(`the metadata document has no usable signing certificate${refused.length ? ` (${refused.join('; ')})` : ''}`);
+  if (keys.length === 0) throw new MetadataDocumentError(`the metadata document has no usable signing certificate${refused.length ? ` (${refused.join('; ')})` : ''}`);
   return { serviceName, realm, issuer, keys };
 }
 
-/** A partner key from a certificate (PEM or base64 DER), checked: RSA ≥ 2048, parsable, matching `x5t` if one was published. */
-export function certificateKey(certificate: string, publishedX5t?: string): PartnerKey {
+/** A key from a certificate (PEM or base64 DER), checked: RSA ≥ 2048, parsable, matching `x5t` if one was published. */
+export function certificateKey(certificate: string, publishedX5t?: string): CertificateKey {
   let pem: string;
   try {
     pem = readCertificates(certificate)[0]!;
   } catch {
-    throw new PartnerMetadataError('a key is not a valid X.509 certificate');
+    throw new MetadataDocumentError('a key is not a valid X.509 certificate');
   }
   const description = describeCertificate(pem);
   if (description.publicKeyAlgorithm !== 'RSA' || (description.keySizeBits ?? 0) < 2048 || description.rsaPublicExponent !== 65537) {
-    throw new PartnerMetadataError(`a signing certificate (${description.subject}) does not hold an RSA key of at least 2048 bits with exponent 65537`);
+    throw new MetadataDocumentError(`a signing certificate (${description.subject}) does not hold an RSA key of at least 2048 bits with exponent 65537`);
   }
   const { x5t } = certificateThumbprints(pem);
-  if (publishedX5t !== undefined && publishedX5t !== x5t) throw new PartnerMetadataError('a published x5t does not match its certificate');
+  if (publishedX5t !== undefined && publishedX5t !== x5t) throw new MetadataDocumentError('a published x5t does not match its certificate');
   return { x5t, certificatePem: pem, notBefore: description.notBefore, notAfter: description.notAfter };
 }
 

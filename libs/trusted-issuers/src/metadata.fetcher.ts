@@ -33,7 +33,7 @@ export const DEFAULT_FETCH_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_METADATA_BYTES = 256 * 1024;
 const MAX_REDIRECTS = 2;
 
-/** Addresses never connected to unless the partner's allow-list names them: loopback, link-local (cloud metadata), unspecified, multicast. */
+/** Addresses never connected to unless the issuer's allow-list names them: loopback, link-local (cloud metadata), unspecified, multicast. */
 const DENIED = new BlockList();
 DENIED.addSubnet('127.0.0.0', 8, 'ipv4');
 DENIED.addSubnet('169.254.0.0', 16, 'ipv4');
@@ -56,7 +56,7 @@ export function addressRefused(address: string, allowList: readonly string[]): b
 
 /**
  * Downloads and strictly parses a JSON document for a partner or OAuth server: https only (http
- * only with the lab flag), TLS verified against the system store plus the partner's CA bundle,
+ * only with the lab flag), TLS verified against the system store plus the issuer's CA bundle,
  * host on the allow-list, connected address checked at connect time (DNS rebinding), redirects
  * followed only within the same origin, time and size capped, duplicate JSON keys refused.
  */
@@ -118,7 +118,7 @@ function download(target: URL, policy: MetadataFetchPolicy): Promise<{ status: n
     agent: false,
   };
   if (policy.caBundle) {
-    // The partner's CA is added to (not substituted for) the system store.
+    // The issuer's CA is added to (not substituted for) the system store.
     options.ca = [...rootCertificates, policy.caBundle];
   }
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;

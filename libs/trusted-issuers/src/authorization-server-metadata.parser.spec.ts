@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey, X509Certificate } from 'node:crypto';
-import { PartnerMetadataError } from '@s2s/partners';
 import { OpenSslToolkit } from '@s2s/testing';
-import { describeOAuthServer, parseJwks } from './oauth-server-metadata.parser.js';
+import { describeOAuthServer, parseJwks } from './authorization-server-metadata.parser.js';
+import { MetadataDocumentError } from './metadata-document.error.js';
 
 /**
  * Authorization-server metadata: OIDC discovery (issuer bound to the URL it came from, security
@@ -12,14 +12,14 @@ import { describeOAuthServer, parseJwks } from './oauth-server-metadata.parser.j
 const ACS = '00000001-0000-0000-c000-000000000000';
 const TENANT = '8a1d6a2c-52f4-4c0b-9a83-2b1c7f0e4d11';
 
-function refusal(fn: () => unknown): PartnerMetadataError {
+function refusal(fn: () => unknown): MetadataDocumentError {
   try {
     fn();
   } catch (error) {
-    expect(error).toBeInstanceOf(PartnerMetadataError);
-    return error as PartnerMetadataError;
+    expect(error).toBeInstanceOf(MetadataDocumentError);
+    return error as MetadataDocumentError;
   }
-  throw new Error('expected a PartnerMetadataError');
+  throw new Error('expected a MetadataDocumentError');
 }
 
 describe('OAuth server metadata', () => {

@@ -1,9 +1,6 @@
 import { InvalidInputError } from '@s2s/core';
+import { MetadataDocumentError } from './metadata-document.error.js';
 import { MetadataFetchError } from './metadata.fetcher.js';
-import { PartnerMetadataError } from './partner-metadata.parser.js';
-
-/** Identity of a partner application or OAuth server: `microsoft.exchange`, `microsoft.sts`. */
-export const TRUSTED_ISSUER_IDENTITY = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 
 /**
  * Runs a metadata download + parse; a download or format failure becomes the 422
@@ -14,7 +11,7 @@ export async function downloadingMetadata<T>(download: () => Promise<T>): Promis
   try {
     return await download();
   } catch (error) {
-    if (error instanceof MetadataFetchError || error instanceof PartnerMetadataError) {
+    if (error instanceof MetadataFetchError || error instanceof MetadataDocumentError) {
       throw new InvalidInputError(
         `the metadata document could not be downloaded from the metadata URL or is not a valid metadata document: ${error.message}`,
         [{ field: 'metadataUrl', message: error.message }],
