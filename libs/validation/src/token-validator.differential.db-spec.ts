@@ -13,7 +13,7 @@ import { OperationsModule } from '@s2s/operations';
 import { PartnerApplicationService } from '@s2s/partners';
 import { PersistenceModule } from '@s2s/persistence';
 import { createTestDatabase, OpenSslToolkit, type TestDatabase } from '@s2s/testing';
-import { TokenHttpRoute } from '@s2s/token-issuer';
+import { TokenHttpRoute, TokenIssuerModule } from '@s2s/token-issuer';
 import fc from 'fast-check';
 import { compactVerify, importX509, jwtVerify } from 'jose';
 
@@ -220,6 +220,8 @@ async function openWorld(): Promise<World> {
       AuditModule,
       OAuthConfigurationModule,
       ValidationModule,
+      // The base tokens come from the real token endpoint; ValidationModule no longer brings it.
+      TokenIssuerModule,
     ],
   }).compile();
   module.useLogger(false);
