@@ -169,6 +169,35 @@ describe('parseCompactJwt', () => {
     });
   });
 
+  describe('lone UTF-16 surrogates (security catalogue B06; RFC 7493 2.1)', () => {
+    it.each<[string, string, 'header' | 'payload']>([
+      ['a lone high surrogate in a claim', `${H}.${b64u('{"sub":"a\\ud800"}')}.${S}`, 'payload'],
+      ['a lone low surrogate in a claim', `${H}.${b64u('{"sub":"\\uDC00b"}')}.${S}`, 'payload'],
+      ['a reversed pair', `${H}.${b64u('{"sub":"\\udc00\\ud800"}')}.${S}`, 'payload'],
+      ['a high surrogate escape beside a raw astral character', `${H}.${b64u('{"sub":"\\ud83d\u{1F600}"}')}.${S}`, 'payload'],
+      ['a lone surrogate in a key', `${H}.${b64u('{"sub":"a","\\ud800":1}')}.${S}`, 'payload'],
+      ['a lone surrogate nested in an array and an object', `${H}.${b64u('{"act":{"roles":["ok",["\\ud800"]]}}')}.${S}`, 'payload'],
+      ['a lone surrogate in a header parameter', `${b64u('{"alg":"RS256","kid":"\\ud800"}')}.${P}.${S}`, 'header'],
+    ])('refuses %s as invalid_json', (_name, token, part) => {
+      expectFormatError(token, 'invalid_json', `the ${part} has a lone UTF-16 surrogate (\\u escape)`);
+    });
+
+    it.each<[string, string, unknown]>([
+      ['a surrogate pair written as two escapes', '{"sub":"\\ud83d\\ude00"}', '\u{1F600}'],
+      ['an astral character as raw UTF-8', '{"sub":"\u{1F600}"}', '\u{1F600}'],
+      ['an escaped backslash followed by "ud800" (not an escape)', '{"sub":"\\\\ud800"}', '\\ud800'],
+      ['other \\u escapes', '{"\\u0073ub":"\\u00e9\\u4e2d"}', '\u00e9\u4e2d'],
+    ])('accepts %s', (_name, payload, sub) => {
+      expect(parseCompactJwt(`${H}.${b64u(payload)}.${S}`).payload.sub).toBe(sub);
+    });
+
+    it('never caches a refused header', () => {
+      const header = b64u('{"alg":"RS256","kid":"\\udbff"}');
+      expectFormatError(`${header}.${P}.${S}`, 'invalid_json', 'the header has a lone UTF-16 surrogate (\\u escape)');
+      expectFormatError(`${header}.${P}.${S}`, 'invalid_json', 'the header has a lone UTF-16 surrogate (\\u escape)');
+    });
+  });
+
   describe('nesting', () => {
     it('refuses a header or payload nested deeper than 64 levels as invalid JSON (not a duplicate key)', () => {
       const nested = (levels: number): string => `{"x":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;

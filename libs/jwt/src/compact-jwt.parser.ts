@@ -35,7 +35,8 @@ export interface ParseJwtOptions {
  * - a size cap;
  * - exactly three segments of the canonical base64url alphabet without padding, each re-encoding
  *   to itself (no whitespace, no non-canonical trailing bits: security catalogue B);
- * - header and payload are valid UTF-8 JSON objects without duplicate keys or `__proto__`;
+ * - header and payload are valid UTF-8 JSON objects without duplicate keys or `__proto__`, and
+ *   without a lone UTF-16 surrogate written as a `\u` escape (security catalogue B06);
  * - `alg` present; key-supplying headers (`jku`, `x5u`, `jwk`) refused; `crit` refused (we
  *   understand no extensions, RFC 7515 4.1.11);
  * - an empty signature only for `alg: none`, and `alg: none` only when allowed.
@@ -181,5 +182,28 @@ function decodeJsonSegment(segment: string, part: string, alphabetProvable: bool
     throw new JwtFormatError(duplicate ? 'duplicate_json_key' : 'invalid_json', `the ${part} is not a valid JSON object${duplicate ? ' (duplicate key)' : ''}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new JwtFormatError('invalid_json', `the ${part} is not a JSON object`);
+  // Valid UTF-8 cannot encode a surrogate, so only a \u escape can make one: other texts need no look.
+  if (text.indexOf('\\u') !== -1 && hasLoneSurrogate(value)) throw new JwtFormatError('invalid_json', `the ${part} has a lone UTF-16 surrogate (\\u escape)`);
   return value as Record<string, unknown>;
+}
+
+/** With the u flag, a surrogate code point matches only when unpaired (a pair reads as one astral code point). */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/**
+ * Whether any key or string value holds a lone UTF-16 surrogate (security catalogue B06; I-JSON,
+ * RFC 7493 2.1): such a string is not Unicode text, and a consumer that re-encodes it (to UTF-8, a
+ * database, a log) alters or refuses the claim. Recursion is bounded by the strict parser's
+ * nesting limit. Scoped to JWT segments: the strict JSON parser itself (admin API bodies) is not
+ * changed here.
+ */
+function hasLoneSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value);
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) {
+    for (const entry of value) if (hasLoneSurrogate(entry)) return true;
+    return false;
+  }
+  for (const key in value) if (LONE_SURROGATE.test(key) || hasLoneSurrogate((value as Record<string, unknown>)[key])) return true;
+  return false;
 }

@@ -1,4 +1,16 @@
-import { accessTokenPolicy, checkJwtClaims, checkJwtType, JwtClaimError, jwtClaimsPolicy, jwtTypeAccepted, type JwtClaimErrorCode, type JwtClaimsPolicy, readNumericDate } from './jwt-claims.policy.js';
+import {
+  accessTokenPolicy,
+  checkJwtClaims,
+  checkJwtType,
+  JwtClaimError,
+  jwtClaimsPolicy,
+  jwtTypeAccepted,
+  type JwtClaimErrorCode,
+  type JwtClaimsPolicy,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  readNumericDate,
+  typMatches,
+} from './jwt-claims.policy.js';
 
 /** 2026-12-06T08:00:00Z: every time below is relative to this frozen instant. */
 const NOW = Date.UTC(2026, 11, 6, 8, 0, 0) / 1000;
@@ -189,11 +201,54 @@ describe('checkJwtClaims', () => {
   });
 
   describe('typ', () => {
-    it('compares the header exactly; decided first', () => {
+    it('compares the header as a media type (RFC 7515 4.1.9); decided first', () => {
       expect(refusal(claims(), { typ: 'JWT' })).toBe('accepted');
       expect(refusal(claims(), { typ: 'at+jwt' })).toEqual({ code: 'token_type_invalid', claim: 'typ' });
-      expect(refusal(claims(), { typ: 'jwt' })).toEqual({ code: 'token_type_invalid', claim: 'typ' });
+      // Media types compare case-insensitively: the header JWT is the policy's jwt (was: refused, exact comparison).
+      expect(refusal(claims(), { typ: 'jwt' })).toBe('accepted');
+      expect(refusal(claims(), { typ: 'JWS' })).toEqual({ code: 'token_type_invalid', claim: 'typ' });
       expect(refusal(claims({ iss: 'x' }), { typ: 'at+jwt', issuer: 'y' })).toEqual({ code: 'token_type_invalid', claim: 'typ' });
+    });
+
+    it.each<[string, unknown, boolean]>([
+      // RFC 9068 4: a resource server MUST accept application/at+jwt too.
+      ['at+jwt', 'at+jwt', true],
+      ['application/at+jwt', 'application/at+jwt', true],
+      ['AT+JWT (case-insensitive)', 'AT+JWT', true],
+      ['At+Jwt', 'At+Jwt', true],
+      ['Application/AT+JWT', 'Application/AT+JWT', true],
+      ['at+jwt with a trailing space', 'at+jwt ', false],
+      ['text/at+jwt (another top-level type)', 'text/at+jwt', false],
+      ['application/ alone', 'application/', false],
+      ['application/application/at+jwt', 'application/application/at+jwt', false],
+      ['jwt', 'jwt', false],
+      ['application/jwt', 'application/jwt', false],
+      ['a non-ASCII letter (at+jw\u0165)', 'at+jw\u0165', false],
+      ['empty', '', false],
+      ['a number', 1, false],
+      ['null', null, false],
+      ['an object', { typ: 'at+jwt' }, false],
+      ['absent', undefined, false],
+    ])('accessTokenPolicy typ %s (header %p): accepted %s', (_name, typ, accepted) => {
+      const policy = accessTokenPolicy({ audience: 'api://one', clockTolerance: 0 });
+      const header: Claims = typ === undefined ? { alg: 'RS256' } : { alg: 'RS256', typ };
+      expect(jwtTypeAccepted(header, policy)).toBe(accepted);
+      expect(refusal(claims(), policy, header)).toEqual(accepted ? 'accepted' : { code: 'token_type_invalid', claim: 'typ' });
+    });
+
+    it('the partner actor type JWT (typOptional): jwt, application/jwt in any case, or no typ', () => {
+      const actor = jwtClaimsPolicy({ typ: 'JWT', typOptional: true });
+      for (const typ of ['JWT', 'jwt', 'Jwt', 'application/jwt', 'APPLICATION/JWT', undefined]) expect([typ, jwtTypeAccepted(typ === undefined ? {} : { typ }, actor)]).toEqual([typ, true]);
+      for (const typ of ['at+jwt', 'JWS', 'text/jwt', 'application/jwt ', '', null, 1]) expect([typ, jwtTypeAccepted({ typ }, actor)]).toEqual([typ, false]);
+    });
+
+    it('typMatches is symmetric and reads a value without "/" as application/<value> (as jose normalizes)', () => {
+      expect(typMatches('application/at+jwt', 'at+jwt')).toBe(true);
+      expect(typMatches('at+jwt', 'application/at+jwt')).toBe(true);
+      expect(typMatches('X/Y', 'x/y')).toBe(true);
+      expect(typMatches('x/y', 'application/x/y')).toBe(false);
+      expect(typMatches('application/x/y', 'APPLICATION/X/Y')).toBe(true);
+      expect(typMatches('at+jwt', 'at+jwu')).toBe(false);
     });
 
     it('typOptional lets a token without typ pass, never one with another typ', () => {
@@ -238,6 +293,27 @@ describe('checkJwtClaims', () => {
     });
   });
 
+  describe('whole seconds (as jose: now is floored)', () => {
+    it('a clock inside a second is judged at that second, for exp, nbf and iat', () => {
+      // exp + tolerance <= now: at NOW + 0.7 the token expiring at NOW + 0.3 is still current (now reads NOW).
+      expect(refusal(claims({ exp: NOW + 0.3 }), {}, HEADER, NOW + 0.7)).toBe('accepted');
+      expect(refusal(claims({ exp: NOW }), {}, HEADER, NOW + 0.999)).toEqual({ code: 'token_expired', claim: 'exp' });
+      // nbf - tolerance > now: nbf NOW + 0.5 is in the future at NOW + 0.5 (now reads NOW).
+      expect(refusal(claims({ nbf: NOW + 0.5 }), {}, HEADER, NOW + 0.5)).toEqual({ code: 'token_not_yet_valid', claim: 'nbf' });
+      expect(refusal(claims({ nbf: NOW + 1 }), {}, HEADER, NOW + 1)).toBe('accepted');
+      expect(refusal(claims({ iat: NOW + 300.5 }), { clockTolerance: 300 }, HEADER, NOW + 0.9)).toEqual({ code: 'issued_in_future', claim: 'iat' });
+      expect(refusal(claims({ iat: NOW + 300 }), { clockTolerance: 300 }, HEADER, NOW + 0.9)).toBe('accepted');
+    });
+
+    it('accessTokenPolicy at a millisecond clock decides as at its whole second', () => {
+      const policy = accessTokenPolicy({ audience: 'api://one', clockTolerance: 300 });
+      const at = { alg: 'RS256', typ: 'at+jwt' };
+      for (const payload of [claims({ exp: NOW - 300 + 0.5 }), claims({ nbf: NOW + 300.25 }), claims({ exp: NOW - 299.5, nbf: NOW - 900, iat: NOW - 900 })]) {
+        expect(refusal(payload, policy, at, NOW + 0.75)).toEqual(refusal(payload, policy, at, NOW));
+      }
+    });
+  });
+
   it('decides at the instant given (a frozen clock), not the wall clock', () => {
     const old = claims({ iat: 1_000, nbf: 1_000, exp: 1_300 });
     expect(refusal(old, {}, HEADER, 1_100)).toBe('accepted');
@@ -253,5 +329,25 @@ describe('checkJwtClaims', () => {
     expect(refusal(claims({ iat: NOW + 301 }), policy, at)).toEqual({ code: 'issued_in_future', claim: 'iat' });
     expect(refusal(claims({ exp: NOW - 299, nbf: NOW - 900, iat: NOW - 900 }), policy, at)).toBe('accepted');
     expect(refusal(claims({ iss: 'https://other.example' }), policy, at)).toEqual({ code: 'issuer_invalid', claim: 'iss' });
+  });
+
+  it('accessTokenPolicy: at most 24 h (MAX_TOKEN_LIFETIME_SECONDS) from iat, else nbf (SPEC 5.6, catalogue C05)', () => {
+    const DAY = 86_400;
+    expect(MAX_TOKEN_LIFETIME_SECONDS).toBe(DAY);
+    const policy = accessTokenPolicy({ audience: 'api://one', clockTolerance: 300 });
+    const at = { alg: 'RS256', typ: 'at+jwt' };
+    expect(policy).toMatchObject({ maxLifetime: DAY, lifetimeFrom: 'iat-or-nbf' });
+    expect(refusal(claims({ exp: NOW + DAY }), policy, at)).toBe('accepted');
+    expect(refusal(claims({ exp: NOW + DAY + 1 }), policy, at)).toEqual({ code: 'lifetime_too_long', claim: 'iat' });
+    expect(refusal(claims({ exp: NOW + 10 * 365 * DAY }), policy, at)).toEqual({ code: 'lifetime_too_long', claim: 'iat' });
+    // iat decides when present: an old nbf does not lengthen the lifetime.
+    expect(refusal(claims({ iat: NOW, nbf: NOW - DAY, exp: NOW + DAY }), policy, at)).toBe('accepted');
+    // Without iat, from nbf.
+    expect(refusal(claims({ iat: undefined, nbf: NOW - 1, exp: NOW + DAY }), policy, at)).toEqual({ code: 'lifetime_too_long', claim: 'nbf' });
+    expect(refusal(claims({ iat: undefined, nbf: NOW, exp: NOW + DAY }), policy, at)).toBe('accepted');
+    // Without either, nothing to measure from (this service always writes both).
+    expect(refusal(claims({ iat: undefined, nbf: undefined, exp: NOW + 2 * DAY }), policy, at)).toBe('accepted');
+    // Decided last: an expired token is expired, not too long.
+    expect(refusal(claims({ iat: NOW - 3 * DAY, nbf: NOW - 3 * DAY, exp: NOW - DAY }), policy, at)).toEqual({ code: 'token_expired', claim: 'exp' });
   });
 });

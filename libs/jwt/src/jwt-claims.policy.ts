@@ -39,7 +39,11 @@ export type JwtClaimErrorCode =
  * serves every token.
  */
 export interface JwtClaimsPolicy {
-  /** The `typ` header, compared exactly (RFC 8725 3.11). Unset: not checked. */
+  /**
+   * The `typ` header (RFC 8725 3.11), compared as a media type (RFC 7515 4.1.9, as jose does): ASCII
+   * case-insensitively, with the `application/` prefix optional, so `at+jwt` also accepts
+   * `application/at+jwt` (RFC 9068 4) and `AT+JWT`. See {@link typMatches}. Unset: not checked.
+   */
   readonly typ?: string;
   /** With `typ`: a token without a `typ` header passes too (MS S2S actor tokens, SPEC 4.1). Default false. */
   readonly typOptional?: boolean;
@@ -119,6 +123,13 @@ export class JwtClaimError extends Error {
 const DIGITS = /^[0-9]{1,12}$/;
 
 /**
+ * Longest lifetime accepted for a token of this service or a partner, in seconds: 24 h. SPEC 4.1
+ * (S2S actor tokens: never above 24 h), SPEC 5.6 ("maximum lifetime"), security catalogue C05.
+ * The service's own access-token lifetime is configurable up to the same 24 h.
+ */
+export const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
+
+/**
  * A NumericDate claim's value in seconds: `undefined` when the claim is absent, `null` when it is
  * present but not a NumericDate of `form`.
  */
@@ -134,8 +145,43 @@ export function jwtTypeAccepted(header: Readonly<Record<string, unknown>>, polic
   const expected = policy.typ;
   if (expected === undefined) return true;
   const typ = header.typ;
-  return typ === expected || (typ === undefined && policy.typOptional === true);
+  if (typ === undefined) return policy.typOptional === true;
+  return typeof typ === 'string' && typMatches(typ, expected);
 }
+
+const APPLICATION = 'application/';
+
+/**
+ * Whether two `typ` values name the same media type (RFC 7515 4.1.9; jose's `normalizeTyp`): a value
+ * without a `/` is read with `application/` prepended, and media types compare case-insensitively
+ * (RFC 6838 4.2: their names are ASCII, so the comparison is ASCII). The exact spelling (every
+ * token this service and Microsoft partners send) is decided by the first comparison and
+ * allocates nothing; the others allocate nothing either.
+ */
+export function typMatches(typ: string, expected: string): boolean {
+  if (typ === expected) return true;
+  const typAt = mediaSubtypeAt(typ);
+  const expectedAt = mediaSubtypeAt(expected);
+  // -1: another top-level type, compared whole; otherwise both must be application/ types.
+  if ((typAt === -1) !== (expectedAt === -1)) return false;
+  const from = typAt === -1 ? 0 : typAt;
+  const expectedFrom = expectedAt === -1 ? 0 : expectedAt;
+  return typ.length - from === expected.length - expectedFrom && asciiEqualIgnoringCase(typ, from, expected, expectedFrom, typ.length - from);
+}
+
+/** Where the subtype of an `application/` media type starts (0 when the prefix is implied), or -1 for another type. */
+function mediaSubtypeAt(value: string): number {
+  if (value.indexOf('/') === -1) return 0;
+  return value.length > APPLICATION.length && asciiEqualIgnoringCase(value, 0, APPLICATION, 0, APPLICATION.length) ? APPLICATION.length : -1;
+}
+
+function asciiEqualIgnoringCase(a: string, aFrom: number, b: string, bFrom: number, length: number): boolean {
+  for (let i = 0; i < length; i++) if (lowerAscii(a.charCodeAt(aFrom + i)) !== lowerAscii(b.charCodeAt(bFrom + i))) return false;
+  return true;
+}
+
+/** A-Z as a-z; any other code unit as it is (so no non-ASCII character ever equals an ASCII letter). */
+const lowerAscii = (code: number): number => (code >= 0x41 && code <= 0x5a ? code | 0x20 : code);
 
 /**
  * The `typ` rule alone, for callers whose checklist decides the token type before the key is
@@ -148,16 +194,19 @@ export function checkJwtType(header: Readonly<Record<string, unknown>>, policy: 
 }
 
 /**
- * Decides a token's header type and claims under `policy` at the instant `now`, in a fixed order
+ * Decides a token's header type and claims under `policy` at the instant `nowSeconds`, in a fixed order
  * (the first failure wins): `typ`; `iss`; `aud`; the NumericDate form of `exp`, `nbf` and `iat`;
  * `exp` present; not expired; `nbf` not in the future; `iat` present when required, not in the
  * future; `nbf` present when required; other required claims; the maximum lifetime.
  *
- * @param now Seconds since the epoch, from the caller's (injected, in tests frozen) clock.
+ * @param nowSeconds Seconds since the epoch, from the caller's (injected, in tests frozen) clock. Judged in
+ *   whole seconds (floored), as jose does and as NumericDates are issued: a sub-second part of the
+ *   clock never decides a token, whichever caller passes it.
  * @returns `exp`, in seconds.
  * @throws JwtClaimError with a stable code.
  */
-export function checkJwtClaims(header: Readonly<Record<string, unknown>>, payload: Readonly<Record<string, unknown>>, policy: JwtClaimsPolicy, now: number): number {
+export function checkJwtClaims(header: Readonly<Record<string, unknown>>, payload: Readonly<Record<string, unknown>>, policy: JwtClaimsPolicy, nowSeconds: number): number {
+  const now = Math.floor(nowSeconds);
   if (policy.typ !== undefined) checkJwtType(header, policy);
   if (policy.issuer !== undefined && !issuerAccepted(payload.iss, policy.issuer)) throw new JwtClaimError('issuer_invalid', 'iss', 'the issuer is not accepted');
   if (policy.audience !== undefined && !audienceAccepted(payload.aud, policy.audience, policy.audienceArrays === true)) {
@@ -230,10 +279,21 @@ function accepts(aud: string, expected: NonNullable<JwtClaimsPolicy['audience']>
 }
 
 /**
- * The policy of this service's own RFC 9068 access tokens (SPEC 4.2; RFC 9068 4): `typ: at+jwt`,
- * JSON-number NumericDates, `exp` required, `nbf`/`iat` not beyond the clock skew. Shared by the
- * validator's self-token path and the on-behalf-of grant, so both decide "our token, current" alike.
+ * The policy of this service's own RFC 9068 access tokens (SPEC 4.2; RFC 9068 4): `typ: at+jwt`
+ * (as a media type, so `application/at+jwt` too), JSON-number NumericDates, `exp` required,
+ * `nbf`/`iat` not beyond the clock skew, and at most {@link MAX_TOKEN_LIFETIME_SECONDS} from `iat`
+ * (else `nbf`; SPEC 5.6 "maximum lifetime", catalogue C05: the service never issues longer ones).
+ * Shared by the validator's self-token path and the on-behalf-of grant, so both decide "our
+ * token, current" alike.
  */
 export function accessTokenPolicy(options: { issuer?: string; audience: NonNullable<JwtClaimsPolicy['audience']>; clockTolerance: number }): JwtClaimsPolicy {
-  return jwtClaimsPolicy({ typ: 'at+jwt', issuer: options.issuer, audience: options.audience, numericDate: 'rfc7519', clockTolerance: options.clockTolerance });
+  return jwtClaimsPolicy({
+    typ: 'at+jwt',
+    issuer: options.issuer,
+    audience: options.audience,
+    numericDate: 'rfc7519',
+    clockTolerance: options.clockTolerance,
+    maxLifetime: MAX_TOKEN_LIFETIME_SECONDS,
+    lifetimeFrom: 'iat-or-nbf',
+  });
 }

@@ -127,6 +127,28 @@ describe('OnBehalfOfGrant: the user token is checked as the validator checks our
       }
     });
 
+    it('refuses an assertion valid for more than 24 h from iat, else nbf (accessTokenPolicy; SPEC 5.6 maximum lifetime)', async () => {
+      const DAY = 86_400;
+      const tooLong = { reason: 'assertion_lifetime_too_long', description: 'the assertion is malformed' };
+      expect(await outcome(userToken({ exp: NOW_S + DAY }))).toBe('accepted');
+      expect(await outcome(userToken({ exp: NOW_S + DAY + 1 }))).toEqual(tooLong);
+      expect(await outcome(userToken({ exp: NOW_S + 10 * 365 * DAY }))).toEqual(tooLong);
+      expect(await outcome(userToken({ nbf: NOW_S - 60, exp: NOW_S + DAY - 60 }, {}, ['iat']))).toBe('accepted');
+      expect(await outcome(userToken({ nbf: NOW_S - 60, exp: NOW_S + DAY }, {}, ['iat']))).toEqual(tooLong);
+    });
+
+    it('accepts the RFC 9068 spelling application/at+jwt and any case of the media type (RFC 7515 4.1.9)', async () => {
+      for (const typ of ['application/at+jwt', 'AT+JWT', 'Application/At+Jwt']) expect([typ, await outcome(userToken({}, { typ }))]).toEqual([typ, 'accepted']);
+      expect(await outcome(userToken({}, { typ: 'application/jwt' }))).toEqual({ reason: 'assertion_not_user_token', description: 'the assertion is not a user token' });
+    });
+
+    it('judges the clock in whole seconds (jose): a millisecond clock decides as its second', async () => {
+      const late = new OnBehalfOfGrant(targets, {} as TokenSigner, keyRing, directory, configuration, new FrozenClock(new Date(NOW.getTime() + 700)));
+      const parameters = (assertion: string) => new Map([['requested_token_use', 'on_behalf_of'], ['assertion', assertion]]);
+      // exp + skew = NOW + 0.3 s: current at NOW + 0.7 s, read as NOW.
+      await expect(late.handle(client, parameters(userToken({ iat: NOW_S - 3600, nbf: NOW_S - 3600, exp: NOW_S - SKEW + 0.3 })), ENDPOINTS)).rejects.toBeInstanceOf(AssertionAccepted);
+    });
+
     it('refuses a negative exp as expired (a malformed exp keeps its old reason)', async () => {
       expect(await outcome(userToken({ exp: -1 }))).toEqual({ reason: 'assertion_expired', description: 'the assertion has expired' });
     });

@@ -66,7 +66,7 @@ export class OnBehalfOfGrant {
    * the key named by `kid` (else `x5t`) among our published keys (the key ring's one rule), the
    * signature; a user token (`idtyp: user`, a `sub`); then the claims policy of our access tokens
    * (`accessTokenPolicy`: `typ: at+jwt`, our issuer, JSON-number dates, `exp`/`nbf`/`iat` within the
-   * configured skew) with this client as the audience; finally the client's realm.
+   * configured skew, at most 24 h from `iat` else `nbf`) with this client as the audience; finally the client's realm.
    */
   private verifiedAssertion(assertion: string | undefined, client: CachedClient, issuer: string): ParsedJwt {
     if (assertion === undefined) throw new InvalidRequestError('assertion is required', 'assertion_missing');
@@ -114,6 +114,9 @@ function onBehalfOfRefusal(error: JwtClaimError): InvalidGrantError {
     case 'token_not_yet_valid':
     case 'issued_in_future':
       return new InvalidGrantError('the assertion is not valid yet', 'assertion_not_yet_valid');
+    case 'lifetime_too_long':
+      // Longer than this service ever issues (24 h, accessTokenPolicy): the public text says no more than for a malformed one.
+      return new InvalidGrantError('the assertion is malformed', 'assertion_lifetime_too_long');
     case 'claim_malformed':
       // A non-numeric exp was always "expired"; a malformed nbf or iat is refused since the shared policy.
       if (error.claim !== 'exp') return new InvalidGrantError('the assertion is malformed', 'assertion_claim_malformed');

@@ -2,21 +2,24 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@s2s/config';
 import { isLowercaseGuid } from '@s2s/core';
 import { verifyJws } from '@s2s/crypto';
-import { type JwtClaimError, jwtClaimsPolicy, type JwtClaimsPolicy, jwtTypeAccepted, type ParsedJwt } from '@s2s/jwt';
+import { type JwtClaimError, jwtClaimsPolicy, type JwtClaimsPolicy, jwtTypeAccepted, MAX_TOKEN_LIFETIME_SECONDS, type ParsedJwt } from '@s2s/jwt';
 import { type OAuthConfiguration, OAuthConfigurationService } from '@s2s/oauth-configuration';
 import { AD_IDENTITY_PROVIDER, allowsAppOnly, allowsUsers, type CachedPartner, PartnerDirectory, USER_IDENTITY_PROVIDERS } from '@s2s/partners';
 import type { TokenUser, ValidatedToken } from './token-validation.js';
 import { applyClaimsPolicy, type Attempt, commonClaimMessage, KeyRefreshNeeded, pickUser, preParse } from './validation.attempt.js';
 import type { ClaimChecks } from './validation.checklist.js';
 
-/** Longest lifetime accepted for an S2S actor token (SPEC 4.1: never above 24 h). */
-export const MAX_ACTOR_LIFETIME_SECONDS = 86_400;
+/** Longest lifetime accepted for an S2S actor token (SPEC 4.1: never above 24 h): the same cap as our own access tokens. */
+export const MAX_ACTOR_LIFETIME_SECONDS = MAX_TOKEN_LIFETIME_SECONDS;
 const X5T = /^[A-Za-z0-9_-]{27}$/;
 /** Claims that name a user (or wrap a token): never in an actor token. Spelled out: one property load each. */
 const carriesUserClaims = (claims: Record<string, unknown>): boolean =>
   claims.upn !== undefined || claims.smtp !== undefined || claims.sip !== undefined || claims.nii !== undefined || claims.sid !== undefined || claims.actortoken !== undefined;
 
-/** MS S2S actor tokens are typ JWT (SPEC 4.1), or carry no typ; anything else is another kind of token. */
+/**
+ * MS S2S actor tokens are typ JWT (SPEC 4.1), or carry no typ; anything else is another kind of
+ * token. Compared as a media type (RFC 7515 4.1.9): `jwt` and `application/jwt` are JWT too.
+ */
 const ACTOR_TYPE: JwtClaimsPolicy = jwtClaimsPolicy({ typ: 'JWT', typOptional: true });
 
 /** The checklist entries the claims policy decides for an actor token, and the reason of each refusal. */

@@ -11,7 +11,7 @@ import type { ClaimChecks } from './validation.checklist.js';
 
 /** The checklist entries the claims policy decides for a self token, and the reason of each refusal. */
 const SELF_CLAIMS: ClaimChecks = {
-  checks: ['audience', 'claim-types', 'expiry', 'not-before'],
+  checks: ['audience', 'claim-types', 'expiry', 'not-before', 'lifetime'],
   failures: {
     audience_invalid: [0, 'audience_invalid'],
     claim_malformed: [1, 'claim_malformed'],
@@ -19,6 +19,7 @@ const SELF_CLAIMS: ClaimChecks = {
     token_expired: [2, 'token_expired'],
     token_not_yet_valid: [3, 'token_not_yet_valid'],
     issued_in_future: [3, 'token_not_yet_valid'],
+    lifetime_too_long: [4, 'lifetime_too_long'],
   },
 };
 
@@ -26,14 +27,15 @@ const describeKey = (key: IssuerKey): string => `certificate ${key.thumbprint}`;
 
 function selfClaimMessage(error: JwtClaimError, claims: Record<string, unknown>, expected: { policy: JwtClaimsPolicy; audience: string | undefined }): string {
   if (error.code === 'audience_invalid') return `the audience ${String(claims.aud)} is not ${expected.audience ?? 'a registered resource'}`;
+  if (error.code === 'lifetime_too_long') return 'the token is valid for more than 24 h';
   return commonClaimMessage(error, claims, expected.policy);
 }
 
 /**
  * This service's own RFC 9068 access tokens (SPEC 4.2, 5.6 first issuer class): RS256 only,
- * `typ: at+jwt`, the key among our published certificates (current, next, previous) by the key
+ * `typ: at+jwt` (or `application/at+jwt`, any case: RFC 9068 4, RFC 7515 4.1.9), the key among our published certificates (current, next, previous) by the key
  * ring's one rule, then the claims policy of our access tokens (`accessTokenPolicy`, the same one
- * the on-behalf-of grant applies) with the configured clock skew.
+ * the on-behalf-of grant applies: at most 24 h from `iat`, else `nbf`) with the configured clock skew.
  */
 @Injectable()
 export class SelfTokenVerifier {

@@ -102,6 +102,20 @@ describe('TokenValidator: the claims policy of each issuer kind', () => {
       expect(await verdict(selfToken({}, { typ: undefined }))).toBe('token_type_invalid');
     });
 
+    it('typ: at+jwt as a media type (RFC 9068 4: application/at+jwt too; RFC 7515 4.1.9: any case)', async () => {
+      for (const typ of ['application/at+jwt', 'AT+JWT', 'APPLICATION/at+JWT']) expect([typ, await verdict(selfToken({}, { typ }))]).toEqual([typ, 'valid']);
+      for (const typ of ['application/jwt', 'text/at+jwt', 'at+jwt ']) expect([typ, await verdict(selfToken({}, { typ }))]).toEqual([typ, 'token_type_invalid']);
+    });
+
+    it('maxLifetime: at most 24 h from iat, else nbf (SPEC 5.6, catalogue C05): lifetime_too_long, explain check lifetime', async () => {
+      expect(await verdict(selfToken({ exp: NOW + DAY }))).toBe('valid');
+      expect(await verdict(selfToken({ exp: NOW + DAY + 1 }))).toBe('lifetime_too_long');
+      expect(await verdict(selfToken({ iat: undefined, nbf: NOW - 1, exp: NOW + DAY }))).toBe('lifetime_too_long');
+      const outcome = await explained(selfToken({ exp: NOW + 10 * 365 * DAY }));
+      expect(outcome).toMatchObject({ valid: false, reason: 'lifetime_too_long', message: 'the token is valid for more than 24 h' });
+      expect(outcome.trace.checks.at(-1)).toEqual({ check: 'lifetime', passed: false, detail: 'the token is valid for more than 24 h' });
+    });
+
     it('numericDate rfc7519: fractions accepted, digit strings refused', async () => {
       expect(await verdict(selfToken({ exp: NOW + 60.5 }))).toBe('valid');
       expect(await verdict(selfToken({ exp: String(NOW + 60) }))).toBe('claim_malformed');
@@ -133,7 +147,7 @@ describe('TokenValidator: the claims policy of each issuer kind', () => {
     it('explain lists the same checks in the same order', async () => {
       const outcome = await explained(selfToken());
       expect(outcome.trace.checks.map(({ check, passed }) => [check, passed])).toEqual(
-        ['format', 'issuer-class', 'algorithm', 'token-type', 'key', 'signature', 'audience', 'claim-types', 'expiry', 'not-before'].map((check) => [check, true]),
+        ['format', 'issuer-class', 'algorithm', 'token-type', 'key', 'signature', 'audience', 'claim-types', 'expiry', 'not-before', 'lifetime'].map((check) => [check, true]),
       );
       expect(outcome.trace.checks[4]).toEqual({ check: 'key', passed: true, detail: 'certificate AB12' });
       expect(outcome.trace.clockDifferenceSeconds).toBe(0);
@@ -148,6 +162,11 @@ describe('TokenValidator: the claims policy of each issuer kind', () => {
     it('typ JWT, or none (typOptional); never another', async () => {
       expect(await verdict(actorToken({}, { typ: undefined }))).toBe('valid');
       expect(await verdict(actorToken({}, { typ: 'at+jwt' }))).toBe('token_type_invalid');
+    });
+
+    it('typ JWT as a media type (RFC 7515 4.1.9): jwt and application/jwt, in any case', async () => {
+      for (const typ of ['jwt', 'application/jwt', 'Application/JWT']) expect([typ, await verdict(actorToken({}, { typ }))]).toEqual([typ, 'valid']);
+      for (const typ of ['JWS', 'text/jwt', '', null]) expect([typ, await verdict(actorToken({}, { typ }))]).toEqual([typ, 'token_type_invalid']);
     });
 
     it('lifetime measured from nbf (lifetimeFrom), whatever iat says', async () => {
