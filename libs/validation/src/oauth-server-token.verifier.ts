@@ -6,21 +6,7 @@ import { type CachedOAuthServer, OAuthServerDirectory } from '@s2s/oauth-servers
 import { MAX_ACTOR_LIFETIME_SECONDS } from './partner-token.verifier.js';
 import type { ValidatedToken } from './token-validation.js';
 import { applyClaimsPolicy, type Attempt, commonClaimMessage, KeyRefreshNeeded, pickUser } from './validation.attempt.js';
-import type { ClaimChecks } from './validation.checklist.js';
-
-/** The checklist entries the claims policy decides for an OAuth server's token, and the reason of each refusal. */
-const SERVER_CLAIMS: ClaimChecks = {
-  checks: ['audience', 'claim-types', 'expiry', 'not-before', 'lifetime'],
-  failures: {
-    audience_invalid: [0, 'audience_invalid'],
-    claim_malformed: [1, 'claim_malformed'],
-    exp_missing: [2, 'exp_missing'],
-    token_expired: [2, 'token_expired'],
-    token_not_yet_valid: [3, 'token_not_yet_valid'],
-    issued_in_future: [3, 'token_not_yet_valid'],
-    lifetime_too_long: [4, 'lifetime_too_long'],
-  },
-};
+import { ACCESS_TOKEN_CLAIMS } from './validation.checklist.js';
 
 /** What the claims step of one server's tokens needs: its policy, and the server for the wording. */
 interface ServerClaims {
@@ -84,7 +70,7 @@ export class OAuthServerTokenVerifier {
     checklist.pass('key');
     checklist.require(verifyJws(algorithm, jwt.signingInput, jwt.signature, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify');
     const serverClaims = this.claimsOf(registered);
-    const exp = applyClaimsPolicy(attempt, jwt, serverClaims.policy, SERVER_CLAIMS, serverClaimMessage, serverClaims, true);
+    const exp = applyClaimsPolicy(attempt, jwt, serverClaims.policy, ACCESS_TOKEN_CLAIMS, serverClaimMessage, serverClaims, true);
     const claims = jwt.payload;
     if (server.tenantId !== null) {
       if (claims.tid !== server.tenantId) checklist.fail('tenant', 'tenant_mismatch', `the token's tenant is not ${server.tenantId}`);

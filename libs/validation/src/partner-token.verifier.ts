@@ -7,7 +7,7 @@ import { type OAuthConfiguration, OAuthConfigurationService } from '@s2s/oauth-c
 import { AD_IDENTITY_PROVIDER, allowsAppOnly, allowsUsers, type CachedPartner, PartnerDirectory, USER_IDENTITY_PROVIDERS } from '@s2s/partners';
 import type { TokenUser, ValidatedToken } from './token-validation.js';
 import { applyClaimsPolicy, type Attempt, commonClaimMessage, KeyRefreshNeeded, pickUser, preParse } from './validation.attempt.js';
-import type { ClaimChecks } from './validation.checklist.js';
+import { claimChecks } from './validation.checklist.js';
 
 /** Longest lifetime accepted for an S2S actor token (SPEC 4.1: never above 24 h): the same cap as our own access tokens. */
 export const MAX_ACTOR_LIFETIME_SECONDS = MAX_TOKEN_LIFETIME_SECONDS;
@@ -23,31 +23,10 @@ const carriesUserClaims = (claims: Record<string, unknown>): boolean =>
 const ACTOR_TYPE: JwtClaimsPolicy = jwtClaimsPolicy({ typ: 'JWT', typOptional: true });
 
 /** The checklist entries the claims policy decides for an actor token, and the reason of each refusal. */
-const ACTOR_CLAIMS: ClaimChecks = {
-  checks: ['audience', 'claim-types', 'expiry', 'not-before', 'not-before', 'lifetime'],
-  failures: {
-    audience_invalid: [0, 'audience_invalid'],
-    claim_malformed: [1, 'claim_malformed'],
-    exp_missing: [2, 'exp_missing'],
-    token_expired: [2, 'token_expired'],
-    token_not_yet_valid: [3, 'token_not_yet_valid'],
-    issued_in_future: [3, 'token_not_yet_valid'],
-    nbf_missing: [4, 'nbf_missing'],
-    lifetime_too_long: [5, 'lifetime_too_long'],
-  },
-};
+const ACTOR_CLAIMS = claimChecks(['audience', 'claim-types', 'expiry', 'not-before', 'not-before', 'lifetime']);
 
 /** The same for the unsigned outer token: its times only (its iss and aud are compared with the actor's). */
-const OUTER_CLAIMS: ClaimChecks = {
-  checks: ['outer-claim-types', 'outer-expiry', 'outer-not-before'],
-  failures: {
-    claim_malformed: [0, 'claim_malformed'],
-    exp_missing: [1, 'exp_missing'],
-    token_expired: [1, 'token_expired'],
-    token_not_yet_valid: [2, 'token_not_yet_valid'],
-    issued_in_future: [2, 'token_not_yet_valid'],
-  },
-};
+const OUTER_CLAIMS = claimChecks(['outer-claim-types', 'outer-expiry', 'outer-not-before'], 'outer-');
 
 /** The claims policies of partner tokens under one configuration (the skew, our audience). */
 interface PartnerPolicies {

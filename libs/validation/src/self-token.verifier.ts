@@ -7,21 +7,7 @@ import { accessTokenPolicy, type JwtClaimError, type JwtClaimsPolicy, jwtTypeAcc
 import { type OAuthConfiguration, OAuthConfigurationService } from '@s2s/oauth-configuration';
 import type { TokenUser, ValidatedToken } from './token-validation.js';
 import { applyClaimsPolicy, type Attempt, commonClaimMessage, pickUser } from './validation.attempt.js';
-import type { ClaimChecks } from './validation.checklist.js';
-
-/** The checklist entries the claims policy decides for a self token, and the reason of each refusal. */
-const SELF_CLAIMS: ClaimChecks = {
-  checks: ['audience', 'claim-types', 'expiry', 'not-before', 'lifetime'],
-  failures: {
-    audience_invalid: [0, 'audience_invalid'],
-    claim_malformed: [1, 'claim_malformed'],
-    exp_missing: [2, 'exp_missing'],
-    token_expired: [2, 'token_expired'],
-    token_not_yet_valid: [3, 'token_not_yet_valid'],
-    issued_in_future: [3, 'token_not_yet_valid'],
-    lifetime_too_long: [4, 'lifetime_too_long'],
-  },
-};
+import { ACCESS_TOKEN_CLAIMS } from './validation.checklist.js';
 
 const describeKey = (key: IssuerKey): string => `certificate ${key.thumbprint}`;
 
@@ -71,7 +57,7 @@ export class SelfTokenVerifier {
     const configuration = this.oauthConfiguration.cached();
     const policy = audience === undefined ? this.registeredPolicy(configuration) : accessTokenPolicy({ audience, clockTolerance: configuration.clockSkewSeconds });
     const context = audience === undefined ? this.policies.context : { policy, audience };
-    const exp = applyClaimsPolicy(attempt, jwt, policy, SELF_CLAIMS, selfClaimMessage, context, true);
+    const exp = applyClaimsPolicy(attempt, jwt, policy, ACCESS_TOKEN_CLAIMS, selfClaimMessage, context, true);
     const claims = jwt.payload;
     const user: TokenUser | null = claims.idtyp === 'user' ? pickUser(claims) : null;
     return {

@@ -12,6 +12,36 @@ export interface ClaimChecks {
   readonly failures: { readonly [code in JwtClaimErrorCode]?: readonly [at: number, reason: string] };
 }
 
+/** The check each policy code fails (without a section's prefix such as `outer-`), and the validator's reason for it. */
+const CHECK_OF_CLAIM_ERROR: { readonly [code in JwtClaimErrorCode]?: readonly [check: string, reason: string] } = {
+  audience_invalid: ['audience', 'audience_invalid'],
+  claim_malformed: ['claim-types', 'claim_malformed'],
+  exp_missing: ['expiry', 'exp_missing'],
+  token_expired: ['expiry', 'token_expired'],
+  token_not_yet_valid: ['not-before', 'token_not_yet_valid'],
+  issued_in_future: ['not-before', 'token_not_yet_valid'],
+  nbf_missing: ['not-before', 'nbf_missing'],
+  lifetime_too_long: ['lifetime', 'lifetime_too_long'],
+};
+
+/**
+ * The section for `checks` (in checklist order, all with the same `prefix`): every policy code
+ * fails the check it names (`nbf_missing` the last `not-before`, which follows the time check),
+ * with the validator's reason; a code whose check is not listed stays unmapped.
+ */
+export function claimChecks(checks: readonly string[], prefix = ''): ClaimChecks {
+  const failures: { [code in JwtClaimErrorCode]?: readonly [number, string] } = {};
+  for (const [code, [check, reason]] of Object.entries(CHECK_OF_CLAIM_ERROR) as [JwtClaimErrorCode, readonly [string, string]][]) {
+    const name = prefix + check;
+    const at = code === 'nbf_missing' ? checks.lastIndexOf(name) : checks.indexOf(name);
+    if (at >= 0) failures[code] = [at, reason];
+  }
+  return Object.freeze({ checks: Object.freeze([...checks]), failures: Object.freeze(failures) });
+}
+
+/** Our own access tokens and OAuth servers' tokens: the claims policy stands for these checks. */
+export const ACCESS_TOKEN_CLAIMS = claimChecks(['audience', 'claim-types', 'expiry', 'not-before', 'lifetime']);
+
 /**
  * An ordered checklist (STYLE habit 7): every rule is recorded as passed or failed, in order, for
  * explain mode; the first failure stops validation with its own reason code.
