@@ -123,6 +123,13 @@ describe('StrictValidationPipe text and null rules', () => {
     expect(details).toContainEqual({ field: expect.stringMatching(/^roles\[0\](\.a)+$/), message: 'is nested too deeply' });
   });
 
+  it('refuses a value far deeper than the stack (class-transformer would overflow: a 500) with 422', async () => {
+    let deep: unknown = [];
+    for (let i = 0; i < 50_000; i++) deep = [deep];
+    const details = await problems(body({ name: deep }));
+    expect(details).toEqual([{ field: `name${'[0]'.repeat(16)}`, message: 'is nested too deeply' }]);
+  });
+
   it.each([
     ['a path parameter with U+0000', 'param', 'identity', 'a\u0000b', [{ field: 'identity', message: CONTROL }]],
     ['a path parameter with DEL', 'param', 'identity', 'a\u007f', [{ field: 'identity', message: CONTROL }]],

@@ -34,6 +34,12 @@ export class StrictValidationPipe extends ValidationPipe {
         throw new MalformedRequestError('the request body must be a JSON object (Content-Type: application/json)');
       }
     }
+    if ((metadata.type === 'body' || metadata.type === 'query') && typeof value === 'object' && value !== null) {
+      // class-transformer recurses once per level and would overflow the stack (a 500) on a deep
+      // enough value; nothing this deep can be a valid DTO, so it is refused before the transform.
+      const tooDeep = deeperThan(value, MAX_DEPTH);
+      if (tooDeep !== null) throw problemsError([{ field: tooDeep, message: TOO_DEEP }]);
+    }
     if ((metadata.type === 'param' || metadata.type === 'query') && metadata.data !== undefined) {
       // A single named parameter (`@Param('identity')`, `@Query('role')`): a string, or an array when repeated.
       const problems = valueProblems(value, printableField(metadata.data), false, 0);
@@ -72,6 +78,22 @@ function objectProblems(object: object, prefix: string, depth: number): FieldPro
     problems.push(...valueProblems(item, field, dto !== null && isMultiLineText(dto, key), depth + 1));
   }
   return problems;
+}
+
+/** The path of the first value nested deeper than `limit` levels in `root`, or null. Iterative: `root` may be very deep. */
+function deeperThan(root: object, limit: number): string | null {
+  const stack: { value: object; path: string; depth: number }[] = [{ value: root, path: '', depth: 0 }];
+  while (stack.length) {
+    const { value, path, depth } = stack.pop()!;
+    if (depth > limit) return path;
+    for (const key of Object.keys(value)) {
+      const child = (value as Record<string, unknown>)[key];
+      if (typeof child !== 'object' || child === null) continue;
+      const segment = Array.isArray(value) ? `[${key}]` : path ? `.${printableField(key)}` : printableField(key);
+      stack.push({ value: child, path: `${path}${segment}`, depth: depth + 1 });
+    }
+  }
+  return null;
 }
 
 function valueProblems(value: unknown, field: string, multiLine: boolean, depth: number): FieldProblem[] {
