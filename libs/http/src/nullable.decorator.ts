@@ -24,11 +24,11 @@ export function Nullable(): PropertyDecorator {
     const swagger = Reflect.getOwnMetadata(SWAGGER_PROPERTY_KEY, target, property) as { description?: string } | undefined;
     if (!swagger) throw new Error(`@Nullable() on ${target.constructor.name}.${String(property)} must come before (left of) its @ApiProperty`);
     const description = swagger.description ? `${swagger.description} ${NULLABLE_NOTE}` : NULLABLE_NOTE;
-    Reflect.defineMetadata(SWAGGER_PROPERTY_KEY, { ...swagger, nullable: true, description }, target, property);
+    Reflect.defineMetadata(SWAGGER_PROPERTY_KEY, Object.assign({}, swagger, { nullable: true, description }), target, property);
   };
 }
 
 /** Is `property` of DTO class `type` (or a base class) marked {@link Nullable}? */
-export function isNullable(type: Function, property: string): boolean {
+export function isNullable(type: abstract new (...args: never[]) => unknown, property: string): boolean {
   return Reflect.getMetadata(NULLABLE_KEY, type.prototype as object, property) === true;
 }

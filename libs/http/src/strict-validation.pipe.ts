@@ -60,7 +60,7 @@ export class StrictValidationPipe extends ValidationPipe {
 function objectProblems(object: object, prefix: string, depth: number): FieldProblem[] {
   if (depth > MAX_DEPTH) return [{ field: prefix, message: TOO_DEEP }];
   const prototype = Object.getPrototypeOf(object) as { constructor?: unknown } | null;
-  const dto = typeof prototype?.constructor === 'function' && prototype.constructor !== Object ? (prototype.constructor as Function) : null;
+  const dto = typeof prototype?.constructor === 'function' && prototype.constructor !== Object ? (prototype.constructor as abstract new (...args: never[]) => unknown) : null;
   const problems: FieldProblem[] = [];
   for (const key of Object.keys(object)) {
     const field = prefix ? `${prefix}.${printableField(key)}` : printableField(key);

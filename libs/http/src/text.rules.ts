@@ -72,11 +72,11 @@ export function MultiLineText(): PropertyDecorator {
     // A misplaced decorator would silently leave the OpenAPI document wrong: fail at class definition.
     if (!swagger) throw new Error(`@MultiLineText() on ${target.constructor.name}.${String(property)} must come before (left of) its @ApiProperty`);
     const description = swagger.description ? `${swagger.description} ${MULTI_LINE_NOTE}` : MULTI_LINE_NOTE;
-    Reflect.defineMetadata(SWAGGER_PROPERTY_KEY, { ...swagger, description }, target, property);
+    Reflect.defineMetadata(SWAGGER_PROPERTY_KEY, Object.assign({}, swagger, { description }), target, property);
   };
 }
 
 /** Is `property` of DTO class `type` (or a base class) marked {@link MultiLineText}? */
-export function isMultiLineText(type: Function, property: string): boolean {
+export function isMultiLineText(type: abstract new (...args: never[]) => unknown, property: string): boolean {
   return Reflect.getMetadata(MULTI_LINE_KEY, type.prototype as object, property) === true;
 }
