@@ -5,6 +5,7 @@ import { createTestDatabase, removeDir, startServerProcess, testDatabaseKinds, t
 import {
   asText,
   bodyPlan,
+  fewMutations,
   hostileKey,
   hostileRawBody,
   hostileString,
@@ -29,7 +30,8 @@ import {
  * - a 4xx changes nothing: the lists of every admin resource and the newest audit event are the same
  *   before and after;
  * - a 2xx change is audited (the newest audit event carries this request's id) and reflected in the
- *   following GET (the created or changed object is listed as answered; a removed one is gone).
+ *   following GET (the created or changed object is listed as answered; a removed one is gone); a
+ *   2xx that changed nothing (an idempotent repeat) needs no audit event.
  *
  * Seed: FUZZ_SEED (printed), requests per database: FUZZ_REQUESTS (default: 2,000 in total, split
  * across the database kinds). `npm run fuzz` runs a longer campaign. Traffic goes to 127.0.0.1 only:
@@ -272,7 +274,10 @@ describe.each(kinds)('admin API and OAuth endpoints fuzzed from the OpenAPI docu
       targetId: fc.constantFrom(client.clientId, 'x'),
       actorKeyId: fc.constantFrom(bootstrapKeyId, '00000000-0000-4000-8000-000000000000'),
       limit: fc.integer({ min: 1, max: 500 }),
-      cursor: fc.string({ minLength: 1, maxLength: 20 }),
+      // Mostly left out: a cursor is only valid when the server made it, and a bad one stops the query early.
+      cursor: fc.oneof({ weight: 9, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 20 }) }),
+      since: fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2025-01-01T00:00:00Z'), noInvalidDate: true }).map((date) => date.toISOString()),
+      until: fc.date({ min: new Date('2030-01-01T00:00:00Z'), max: new Date('2035-01-01T00:00:00Z'), noInvalidDate: true }).map((date) => date.toISOString()),
     };
     const formHints: Record<string, fc.Arbitrary<string>> = {
       grant_type: fc.constantFrom('client_credentials', JWT_BEARER),
@@ -319,7 +324,7 @@ describe.each(kinds)('admin API and OAuth endpoints fuzzed from the OpenAPI docu
         fc.tuple(hostileKey, hostileString).map(([name, value]) => ({ name, value, replace: false, note: `+ ${JSON.stringify(name)}` })),
       );
       return fc.oneof(
-        { weight: 9, arbitrary: fc.tuple(valid, fc.array(change, { minLength: 1, maxLength: 3 }), fc.option(fc.tuple(hostileString, hostileString))).map(([body, changes, basic]) => {
+        { weight: 9, arbitrary: fc.tuple(valid, fewMutations(change), fc.option(fc.tuple(hostileString, hostileString), { freq: 4 })).map(([body, changes, basic]) => {
           const form = [...body.form];
           for (const { name, value, replace } of changes) {
             const at = replace ? form.findIndex(([existing]) => existing === name) : -1;
@@ -469,7 +474,8 @@ describe.each(kinds)('admin API and OAuth endpoints fuzzed from the OpenAPI docu
         if (reply.status >= 400 || readOnly) {
           if (after.fingerprint !== before.fingerprint) fail(`state changed: ${diff(before.lists, after.lists)}`);
         } else {
-          if (after.newestAudit?.requestId !== requestId) fail(`no audit event for this change (newest: ${JSON.stringify(after.newestAudit)})`);
+          // A change is audited; a 2xx that changed nothing (assigning the current certificate again) need not be.
+          if (after.fingerprint !== before.fingerprint && after.newestAudit?.requestId !== requestId) fail(`no audit event for this change (newest: ${JSON.stringify(after.newestAudit)}): ${diff(before.lists, after.lists)}`);
           const problem = json ? reflected(operation, json, after.lists) : null;
           if (problem) fail(`not reflected: ${problem}`);
           harvest(operation, json, pools);

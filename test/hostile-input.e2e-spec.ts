@@ -125,5 +125,39 @@ describe.each(testDatabaseKinds())('hostile text and nulls on %s', (kind) => {
     expect(partnerUpdate.metadataCaBundle).toMatchObject({ nullable: true, description: expect.stringContaining('Multi-line text') });
     expect(partnerUpdate.hostAuthority).toMatchObject({ nullable: true, description: expect.stringContaining('`null` clears it.') });
     expect(partnerUpdate.trustLevel.nullable).toBeUndefined();
+
+    // Every nullable request field is a documented "clear this field" (@Nullable), and these are all
+    // of them: the fields whose domain value (entity column) is nullable.
+    const bodies = new Set<string>();
+    for (const methods of Object.values(document.paths as Record<string, Record<string, any>>)) {
+      for (const operation of Object.values(methods)) {
+        const ref = operation.requestBody?.content?.['application/json']?.schema?.$ref as string | undefined;
+        if (ref) bodies.add(ref.split('/').pop()!);
+      }
+    }
+    const nullable = [...bodies].sort().flatMap((name) =>
+      Object.entries(document.components.schemas[name].properties as Record<string, { nullable?: boolean; description?: string }>)
+        .filter(([, property]) => property.nullable)
+        .map(([property, schema]) => {
+          expect(schema.description).toContain('`null` clears it.');
+          return `${name}.${property}`;
+        }),
+    );
+    expect(nullable).toEqual([
+      'CreateOAuthServerDto.tenantId',
+      'CreateOAuthServerDto.requiredRole',
+      'CreateOAuthServerDto.metadataCaBundle',
+      'CreatePartnerApplicationDto.hostAuthority',
+      'CreatePartnerApplicationDto.metadataCaBundle',
+      'CreateResourceDto.clientId',
+      'UpdateOAuthConfigurationDto.realm',
+      'UpdateOAuthConfigurationDto.publicHost',
+      'UpdateOAuthServerDto.tenantId',
+      'UpdateOAuthServerDto.requiredRole',
+      'UpdateOAuthServerDto.metadataCaBundle',
+      'UpdatePartnerApplicationDto.hostAuthority',
+      'UpdatePartnerApplicationDto.metadataCaBundle',
+      'UpdateResourceDto.clientId',
+    ]);
   });
 });

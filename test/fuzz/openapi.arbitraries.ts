@@ -135,9 +135,16 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.string({ maxLength: 30 }), weight: 1 },
 );
 
+/** Date-times a JavaScript Date holds but PostgreSQL (and a four-digit ISO 8601 year) does not, and impossible ones. */
+export const hostileDate: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('-271821-04-20T00:00:00.000Z', '+275760-09-13T00:00:00.000Z', '0000-01-01T00:00:00Z', '-000001-01-01T00:00:00Z', '+010000-01-01T00:00:00Z', '2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T00:00:00+25:00'),
+  fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+);
+
 /** A hostile JSON value of any type. */
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: hostileString, weight: 10 },
+  { arbitrary: hostileDate, weight: 2 },
   { arbitrary: fc.constantFrom(...ODD_NUMBERS), weight: 2 },
   { arbitrary: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean()), weight: 2 },
   { arbitrary: fc.constant(null), weight: 4 },
@@ -146,6 +153,11 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: fc.tuple(fc.integer({ min: 17, max: 3000 }), fc.boolean()).map(([depth, asObject]) => nested(depth, asObject)), weight: 1 },
   { arbitrary: fc.constant('y'.repeat(300_000)), weight: 1 },
 );
+
+/** A hostile value for a field of this schema: mostly out-of-range dates for a date-time, anything otherwise. */
+function hostileFor(schema: Schema): fc.Arbitrary<unknown> {
+  return schema.format === 'date-time' ? fc.oneof({ weight: 3, arbitrary: hostileDate }, { weight: 1, arbitrary: hostileValue }) : hostileValue;
+}
 
 /** Keys nobody declared, including prototype names and keys that break the text rules. */
 export const hostileKey: fc.Arbitrary<string> = fc.oneof(
@@ -237,11 +249,12 @@ function mutation(schema: Schema, document: OpenApiDocument): fc.Arbitrary<Mutat
   ];
   if (names.length) {
     options.push(
-      fc.tuple(fc.nat(), hostileValue).map(([index, value]) => (body) => {
-        const name = names[index % names.length]!;
-        setOwn(body, name, value);
-        return { body, note: `${name} = hostile` };
-      }),
+      fc.constantFrom(...names).chain((name) =>
+        hostileFor(resolve(schema.properties![name], document)).map((value) => (body: Record<string, unknown>) => {
+          setOwn(body, name, value);
+          return { body, note: `${name} = hostile` };
+        }),
+      ),
       fc.tuple(fc.nat(), fc.constant(null)).map(([index]) => (body) => {
         const name = names[index % names.length]!;
         setOwn(body, name, null);
@@ -269,14 +282,22 @@ function mutation(schema: Schema, document: OpenApiDocument): fc.Arbitrary<Mutat
   return fc.oneof(...options);
 }
 
-/** A body for `schema`: valid, or mutated 1-3 times, or a raw text. */
+/**
+ * One mutation most of the time, so that the rest of the request stays valid and the hostile part
+ * gets past the other checks to wherever it could do harm; sometimes two or three.
+ */
+export function fewMutations<T>(one: fc.Arbitrary<T>): fc.Arbitrary<T[]> {
+  return fc.oneof({ weight: 3, arbitrary: one.map((value) => [value]) }, { weight: 1, arbitrary: fc.array(one, { minLength: 2, maxLength: 3 }) });
+}
+
+/** A body for `schema`: valid, or mutated (see {@link fewMutations}), or a raw text. */
 export function bodyPlan(schema: Schema, document: OpenApiDocument, hints: Hints, mutated: boolean): fc.Arbitrary<{ body: RequestPlan['body']; notes: string[] }> {
   const valid = validObject(schema, document, hints);
   if (!mutated) return valid.map((body) => ({ body: { json: body }, notes: [] }));
   return fc.oneof(
     {
       weight: 9,
-      arbitrary: fc.tuple(valid, fc.array(mutation(schema, document), { minLength: 1, maxLength: 3 })).map(([body, mutations]) => {
+      arbitrary: fc.tuple(valid, fewMutations(mutation(schema, document))).map(([body, mutations]) => {
         let current: unknown = body;
         const notes: string[] = [];
         for (const mutate of mutations) {
@@ -298,21 +319,30 @@ export function queryPlan(parameters: Parameter[], document: OpenApiDocument, hi
   const query = parameters.filter((parameter) => parameter.in === 'query');
   const model: Record<string, fc.Arbitrary<unknown>> = {};
   for (const parameter of query) model[parameter.name] = validValue(parameter.schema ?? { type: 'string' }, parameter.name, document, hints);
+  // A hint may give null for "leave this parameter out" (e.g. a cursor, which is only valid when the server made it).
   const valid = fc.record(model, { requiredKeys: query.filter((parameter) => parameter.required).map((parameter) => parameter.name) }).map((values) =>
-    Object.entries(values).map(([name, value]) => [name, asText(value)] as [string, string]),
+    Object.entries(values)
+      .filter(([, value]) => value !== null && value !== undefined)
+      .map(([name, value]) => [name, asText(value)] as [string, string]),
   );
   if (!mutated || query.length === 0) return valid.map((entries) => ({ query: entries, notes: [] }));
   const names = query.map((parameter) => parameter.name);
   return fc
     .tuple(
       valid,
-      fc.array(
+      fewMutations(
         fc.oneof(
-          fc.tuple(fc.constantFrom(...names), hostileValue).map(([name, value]) => ({ kind: 'set' as const, name, value: asText(value) })),
-          fc.tuple(hostileKey, hostileString).map(([name, value]) => ({ kind: 'add' as const, name, value })),
-          fc.tuple(fc.constantFrom(...names), hostileString).map(([name, value]) => ({ kind: 'add' as const, name, value })),
+          {
+            // Mostly a documented parameter given a hostile value; date-time filters (which reach the
+            // database as timestamps) three times as often as the others.
+            weight: 4,
+            arbitrary: fc
+              .oneof(...query.map((parameter) => ({ weight: resolve(parameter.schema, document).format === 'date-time' ? 3 : 1, arbitrary: fc.constant(parameter) })))
+              .chain((parameter) => hostileFor(resolve(parameter.schema, document)).map((value) => ({ kind: 'set' as const, name: parameter.name, value: asText(value) }))),
+          },
+          { weight: 1, arbitrary: fc.tuple(hostileKey, hostileString).map(([name, value]) => ({ kind: 'add' as const, name, value })) },
+          { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...names), hostileString).map(([name, value]) => ({ kind: 'add' as const, name, value })) },
         ),
-        { minLength: 1, maxLength: 3 },
       ),
     )
     .map(([entries, changes]) => {

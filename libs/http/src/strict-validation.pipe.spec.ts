@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { InvalidInputError } from '@s2s/core';
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsDate, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { Nullable, NULLABLE_NOTE } from './nullable.decorator.js';
 import { StrictValidationPipe } from './strict-validation.pipe.js';
 import { MULTI_LINE_NOTE, MultiLineText, printableField, textProblem } from './text.rules.js';
@@ -142,6 +142,22 @@ describe('StrictValidationPipe text and null rules', () => {
 
   it('leaves good named parameters alone', async () => {
     await expect(pipe.transform('microsoft.exchange', { type: 'param', metatype: String, data: 'identity' })).resolves.toBe('microsoft.exchange');
+  });
+
+  it.each([
+    ['-271821-04-20T00:00:00.000Z', false],
+    ['+275760-09-13T00:00:00.000Z', false],
+    ['0000-12-31T23:59:59.999Z', false],
+    ['+010000-01-01T00:00:00.000Z', false],
+    ['0001-01-01T00:00:00.000Z', true],
+    ['9999-12-31T23:59:59.999Z', true],
+  ])('holds the date %s of a query DTO to what PostgreSQL stores (accepted: %s)', async (since, accepted) => {
+    class QueryDto {
+      @ApiPropertyOptional() @IsOptional() @Type(() => Date) @IsDate() since?: Date;
+    }
+    const run = pipe.transform({ since }, { type: 'query', metatype: QueryDto, data: undefined });
+    if (accepted) await expect(run).resolves.toEqual({ since: new Date(since) });
+    else expect(await problems(run)).toEqual([{ field: 'since', message: 'must be a date-time between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z' }]);
   });
 
   it('applies the rules to query DTOs, keys included', async () => {

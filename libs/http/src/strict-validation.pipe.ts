@@ -1,7 +1,7 @@
 import { type ArgumentMetadata, Injectable, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { type FieldProblem, InvalidInputError, MalformedRequestError } from '@s2s/core';
 import { isNullable, NULL_REFUSED } from './nullable.decorator.js';
-import { isMultiLineText, keyProblem, printableField, textProblem } from './text.rules.js';
+import { dateProblem, isMultiLineText, keyProblem, printableField, textProblem } from './text.rules.js';
 
 /** Deeper than any request DTO (the deepest is 3: resource → roles[] → role); the walk stops here. */
 const MAX_DEPTH = 16;
@@ -12,8 +12,9 @@ const TOO_DEEP = 'is nested too deeply';
  * failures become a 422 naming each field. A body that is not a JSON object is a 400.
  *
  * On top of class-validator it applies, in one place, the text rules (`text.rules.ts`) to every
- * string and key of a body or query DTO and to every named path and query parameter, and the null
- * rule (`nullable.decorator.ts`): `null` only where a property is marked `@Nullable()`.
+ * string and key of a body or query DTO and to every named path and query parameter, the
+ * date-time range rule to every Date a DTO transforms to, and the null rule
+ * (`nullable.decorator.ts`): `null` only where a property is marked `@Nullable()`.
  */
 @Injectable()
 export class StrictValidationPipe extends ValidationPipe {
@@ -107,7 +108,11 @@ function valueProblems(value: unknown, field: string, multiLine: boolean, depth:
       item === null ? [{ field: `${field}[${index}]`, message: NULL_REFUSED }] : valueProblems(item, `${field}[${index}]`, multiLine, depth + 1),
     );
   }
-  if (typeof value === 'object' && value !== null && !(value instanceof Date)) return objectProblems(value, field, depth);
+  if (value instanceof Date) {
+    const problem = dateProblem(value);
+    return problem ? [{ field, message: problem }] : [];
+  }
+  if (typeof value === 'object' && value !== null) return objectProblems(value, field, depth);
   return [];
 }
 

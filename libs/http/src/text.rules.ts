@@ -35,6 +35,21 @@ export const HAS_CONTROL_CHARACTER = 'must not contain control characters (U+000
 export const HAS_CONTROL_CHARACTER_MULTI_LINE = 'must not contain control characters other than tab, line feed and carriage return';
 export const BAD_KEY = 'is not a valid field name (control characters or unpaired surrogates)';
 
+/**
+ * The date-time rule, for the same reason as the text rules (what PostgreSQL cannot store fails
+ * there, as a 500): a JavaScript Date reaches ±275760 years, `timestamptz` and a four-digit ISO
+ * 8601 year do not (year 0000 and six-digit years are refused by PostgreSQL).
+ */
+const EARLIEST = Date.parse('0001-01-01T00:00:00.000Z'); // Date.UTC would read year 1 as 1901
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
+export const DATE_OUT_OF_RANGE = 'must be a date-time between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z';
+
+/** Why a date breaks the date-time rule, or null (an invalid Date is left to `@IsDate`). */
+export function dateProblem(value: Date): string | null {
+  const time = value.getTime();
+  return Number.isNaN(time) || (time >= EARLIEST && time <= LATEST) ? null : DATE_OUT_OF_RANGE;
+}
+
 /** Node ≥ 20 has `String.prototype.isWellFormed` (ES2024); the project's `lib` is ES2023. */
 const isWellFormed = (value: string): boolean => (value as unknown as { isWellFormed(): boolean }).isWellFormed();
 
