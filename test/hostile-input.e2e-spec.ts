@@ -4,12 +4,14 @@ const CONTROL = 'must not contain control characters (U+0000-U+001F, U+007F)';
 const MULTI_LINE_CONTROL = 'must not contain control characters other than tab, line feed and carriage return';
 const SURROGATE = 'must be well-formed Unicode text (it contains an unpaired UTF-16 surrogate)';
 const NULL = 'must not be null (leave the field out to keep its value)';
+const DATE_RANGE = 'must be a date-time between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z';
 const BAD_KEY = 'is not a valid field name (control characters or unpaired surrogates)';
 
 /**
  * One explicit test per class of input that used to reach PostgreSQL or the stack and come back as
  * a 500 (control characters and U+0000 in names, query filters and path parameters; unpaired
- * surrogates; explicit null for a NOT NULL field), each with its exact status, code and field, and
+ * surrogates; explicit null for a NOT NULL field; date-times beyond what PostgreSQL stores), each
+ * with its exact status, code and field, and
  * proof that nothing changed; and the documented "null clears it" for nullable fields.
  */
 describe.each(testDatabaseKinds())('hostile text and nulls on %s', (kind) => {
@@ -71,6 +73,8 @@ describe.each(testDatabaseKinds())('hostile text and nulls on %s', (kind) => {
     ['U+0000 in a query filter', () => ['GET', '/admin/v1/audit-events?action=client.create%00', {}], [{ field: 'action', message: CONTROL }]],
     ['a carriage return in a query filter', () => ['GET', '/admin/v1/audit-events?targetId=a%0Db', {}], [{ field: 'targetId', message: CONTROL }]],
     ['U+0000 in a query parameter of a delete', () => ['DELETE', `/admin/v1/clients/${clientId}/role-grants?resource=api%3A%2F%2Fhostile%00&role=r`, {}], [{ field: 'resource', message: CONTROL }]],
+    ['a date-time filter PostgreSQL cannot store (year 0000)', () => ['GET', '/admin/v1/audit-events?since=0000-01-01T00:00:00Z', {}], [{ field: 'since', message: DATE_RANGE }]],
+    ['a date-time filter PostgreSQL cannot store (six-digit year)', () => ['GET', '/admin/v1/audit-events?until=%2B275760-09-13T00:00:00.000Z', {}], [{ field: 'until', message: DATE_RANGE }]],
     ['U+0000 in a path parameter', () => ['GET', '/admin/v1/partner-applications/partner%00', {}], [{ field: 'identity', message: CONTROL }]],
     ['an escape character in a path parameter of a delete', () => ['DELETE', '/admin/v1/resources/api%3A%2F%2Fhostile%1B', {}], [{ field: 'resource', message: CONTROL }]],
     ['an unpaired surrogate in a body string', () => ['POST', '/admin/v1/resources', { rawBody: '{"appIdUri":"api://x\\ud800"}' }], [{ field: 'appIdUri', message: SURROGATE }]],
