@@ -14,7 +14,11 @@ export function setUpOpenApi(app: INestApplication, publicUrl: string): void {
       .setTitle('s2s-trust')
       .setDescription(
         'Server-to-server OAuth trust service. The admin API (`/admin/v1`) needs `Authorization: Bearer <admin API key>`; ' +
-          'errors are `{code, message, details?, requestId}`.',
+          'errors are `{code, message, details?, requestId}`. ' +
+          'Text rules for every string the API accepts (bodies, object keys, query and path parameters): well-formed UTF-16 (no unpaired surrogates) ' +
+          'and no control characters (U+0000-U+001F, U+007F); fields marked "Multi-line text" also accept tab, line feed and carriage return. ' +
+          '`null` is accepted only where a field is `nullable` (it clears the field); elsewhere it is refused. ' +
+          'Every refusal is a 422 `validation_failed` whose `details` name the field.',
       )
       .setVersion('1')
       .addServer(publicUrl)

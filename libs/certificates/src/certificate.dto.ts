@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MultiLineText } from '@s2s/http';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { KEY_SIZES, MAX_VALIDITY_DAYS } from './certificate-input.rules.js';
 import type { CertificateView } from './certificate-store.service.js';
@@ -12,7 +13,7 @@ const MAX_NAMES = 50;
 
 /** Body of `POST /admin/v1/certificates`: a PFX with its password, or a PEM certificate with its key. */
 export class ImportCertificateDto {
-  @ApiPropertyOptional({ description: 'Base64 of a PKCS#12 (.pfx/.p12) file. Give `password` with it.' })
+  @MultiLineText() @ApiPropertyOptional({ description: 'Base64 of a PKCS#12 (.pfx/.p12) file. Give `password` with it.' })
   @IsOptional() @IsString() @MaxLength(MAX_PFX_BASE64_CHARS)
   pfx?: string;
 
@@ -20,15 +21,15 @@ export class ImportCertificateDto {
   @IsOptional() @IsString() @MaxLength(1024)
   password?: string;
 
-  @ApiPropertyOptional({ description: 'The certificate: PEM (leaf first; more blocks count as chain) or base64 DER (.cer).' })
+  @MultiLineText() @ApiPropertyOptional({ description: 'The certificate: PEM (leaf first; more blocks count as chain) or base64 DER (.cer).' })
   @IsOptional() @IsString() @MaxLength(MAX_PEM_CHARS)
   certificate?: string;
 
-  @ApiPropertyOptional({ description: 'Unencrypted PEM private key of the certificate (PKCS#8, PKCS#1 or SEC 1).', writeOnly: true })
+  @MultiLineText() @ApiPropertyOptional({ description: 'Unencrypted PEM private key of the certificate (PKCS#8, PKCS#1 or SEC 1).', writeOnly: true })
   @IsOptional() @IsString() @MaxLength(MAX_PEM_CHARS)
   privateKey?: string;
 
-  @ApiPropertyOptional({ description: 'Intermediate/root certificates (PEM), published in `x5c` after the certificate.' })
+  @MultiLineText() @ApiPropertyOptional({ description: 'Intermediate/root certificates (PEM), published in `x5c` after the certificate.' })
   @IsOptional() @IsString() @MaxLength(MAX_PEM_CHARS)
   chain?: string;
 }
@@ -64,11 +65,11 @@ export class CreateCertificateRequestDto extends NewKeyDto {}
 
 /** Body of `POST /admin/v1/certificate-requests/{id}/complete`. */
 export class CompleteCertificateRequestDto {
-  @ApiProperty({ description: 'The CA-issued certificate: PEM or base64 DER (.cer).' })
+  @MultiLineText() @ApiProperty({ description: 'The CA-issued certificate: PEM or base64 DER (.cer).' })
   @IsString() @MaxLength(MAX_PEM_CHARS)
   certificate!: string;
 
-  @ApiPropertyOptional({ description: 'Intermediate/root certificates (PEM).' })
+  @MultiLineText() @ApiPropertyOptional({ description: 'Intermediate/root certificates (PEM).' })
   @IsOptional() @IsString() @MaxLength(MAX_PEM_CHARS)
   chain?: string;
 }

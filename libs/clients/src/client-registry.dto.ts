@@ -2,13 +2,14 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { x5tFromHex } from '@s2s/crypto';
+import { MultiLineText, Nullable } from '@s2s/http';
 import { GRANT_TYPES, type ClientRegistration } from './client.js';
 import type { IssuedSecret } from './client.service.js';
 import { MEMBER_TYPES, type Resource } from './resource.js';
 
 export class AppRoleDto {
   @ApiProperty({ example: 'Files.Read.All' }) @IsString() @MaxLength(120) value!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) description?: string;
+  @MultiLineText() @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) description?: string;
   @ApiPropertyOptional({ enum: MEMBER_TYPES, isArray: true, default: ['Application'] })
   @IsOptional() @IsArray() @ArrayMaxSize(2) @IsIn(MEMBER_TYPES, { each: true })
   allowedMemberTypes?: string[];
@@ -16,7 +17,7 @@ export class AppRoleDto {
 
 export class DelegatedScopeDto {
   @ApiProperty({ example: 'user_impersonation' }) @IsString() @MaxLength(120) value!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) description?: string;
+  @MultiLineText() @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) description?: string;
 }
 
 /** Body of `POST /admin/v1/resources`. */
@@ -25,7 +26,7 @@ export class CreateResourceDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) displayName?: string;
   @ApiPropertyOptional({ type: [AppRoleDto] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => AppRoleDto) roles?: AppRoleDto[];
   @ApiPropertyOptional({ type: [DelegatedScopeDto] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => DelegatedScopeDto) scopes?: DelegatedScopeDto[];
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'The client this API calls downstream APIs as (on-behalf-of).' })
+  @Nullable() @ApiPropertyOptional({ nullable: true, type: String, description: 'The client this API calls downstream APIs as (on-behalf-of).' })
   @IsOptional() @IsUUID()
   clientId?: string | null;
 }
@@ -35,7 +36,7 @@ export class UpdateResourceDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) displayName?: string;
   @ApiPropertyOptional({ type: [AppRoleDto] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => AppRoleDto) roles?: AppRoleDto[];
   @ApiPropertyOptional({ type: [DelegatedScopeDto] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => DelegatedScopeDto) scopes?: DelegatedScopeDto[];
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsUUID() clientId?: string | null;
+  @Nullable() @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsUUID() clientId?: string | null;
 }
 
 /** An app role as responses show it: the server has filled in what the request left out. */
@@ -104,12 +105,12 @@ export class UpdateClientDto {
 }
 
 export class AddClientSecretDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) description?: string;
+  @MultiLineText() @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) description?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) expiresAt?: string;
 }
 
 export class AddClientCertificateDto {
-  @ApiProperty({ description: 'PEM or base64 DER certificate whose key signs private_key_jwt assertions.' }) @IsString() @MaxLength(65_536) certificate!: string;
+  @MultiLineText() @ApiProperty({ description: 'PEM or base64 DER certificate whose key signs private_key_jwt assertions.' }) @IsString() @MaxLength(65_536) certificate!: string;
 }
 
 export class RoleGrantDto {

@@ -1,4 +1,6 @@
 export { StrictValidationPipe } from './strict-validation.pipe.js';
+export { MultiLineText, MULTI_LINE_NOTE, dateProblem, isMultiLineText, keyProblem, printableField, textProblem } from './text.rules.js';
+export { Nullable, NULLABLE_NOTE, isNullable } from './nullable.decorator.js';
 export { AdminErrorFilter, describeError } from './admin-error.filter.js';
 export { AdminErrorDto, FieldProblemDto } from './admin-error.dto.js';
 export { ApiAdminErrors } from './api-admin-errors.decorator.js';

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Nullable } from '@s2s/http';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 import type { OAuthConfiguration } from './oauth-configuration.js';
@@ -32,10 +33,10 @@ export class UpdateOAuthConfigurationDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64)
   serviceName?: string;
 
-  @ApiPropertyOptional({ nullable: true, type: String }) @ValidateIf((_o, v) => v !== null) @IsOptional() @IsString() @MaxLength(253)
+  @Nullable() @ApiPropertyOptional({ nullable: true, type: String }) @ValidateIf((_o, v) => v !== null) @IsOptional() @IsString() @MaxLength(253)
   realm?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, type: String }) @ValidateIf((_o, v) => v !== null) @IsOptional() @IsString() @MaxLength(260)
+  @Nullable() @ApiPropertyOptional({ nullable: true, type: String }) @ValidateIf((_o, v) => v !== null) @IsOptional() @IsString() @MaxLength(260)
   publicHost?: string | null;
 
   @ApiPropertyOptional() @IsOptional() @IsInt() actorTokenLifetimeSeconds?: number;

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MultiLineText, Nullable } from '@s2s/http';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { OAuthServer } from './oauth-server.js';
 
@@ -9,16 +10,16 @@ export class CreateOAuthServerDto {
   @ApiProperty({ type: [String], description: 'Accepted `aud` values (ServiceAuthAudience).' })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(512, { each: true })
   audiences!: string[];
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'Required `tid` (ServiceAuthTenantId).' }) @IsOptional() @IsString() @MaxLength(128) tenantId?: string | null;
+  @Nullable() @ApiPropertyOptional({ nullable: true, type: String, description: 'Required `tid` (ServiceAuthTenantId).' }) @IsOptional() @IsString() @MaxLength(128) tenantId?: string | null;
   @ApiPropertyOptional({ type: [String], description: 'Allowed calling applications (ServiceApplicationIds).' })
   @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(128, { each: true })
   allowedApplicationIds?: string[];
   @ApiPropertyOptional({ type: [String], description: 'Allowed `oid` values (ServiceObjectIds).' })
   @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(128, { each: true })
   allowedObjectIds?: string[];
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'Required app role (ServiceAuthRole).' }) @IsOptional() @IsString() @MaxLength(120) requiredRole?: string | null;
+  @Nullable() @ApiPropertyOptional({ nullable: true, type: String, description: 'Required app role (ServiceAuthRole).' }) @IsOptional() @IsString() @MaxLength(120) requiredRole?: string | null;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(65_536) metadataCaBundle?: string | null;
+  @Nullable() @MultiLineText() @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(65_536) metadataCaBundle?: string | null;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(253, { each: true }) metadataHostAllowList?: string[];
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() allowHttpMetadata?: boolean;
 }
@@ -26,12 +27,12 @@ export class CreateOAuthServerDto {
 export class UpdateOAuthServerDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2048) metadataUrl?: string;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(512, { each: true }) audiences?: string[];
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(128) tenantId?: string | null;
+  @Nullable() @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(128) tenantId?: string | null;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(128, { each: true }) allowedApplicationIds?: string[];
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(128, { each: true }) allowedObjectIds?: string[];
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(120) requiredRole?: string | null;
+  @Nullable() @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(120) requiredRole?: string | null;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(65_536) metadataCaBundle?: string | null;
+  @Nullable() @MultiLineText() @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(65_536) metadataCaBundle?: string | null;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(253, { each: true }) metadataHostAllowList?: string[];
   @ApiPropertyOptional() @IsOptional() @IsBoolean() allowHttpMetadata?: boolean;
 }

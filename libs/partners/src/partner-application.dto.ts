@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MultiLineText, Nullable } from '@s2s/http';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { type PartnerApplication, TRUST_LEVELS } from './partner-application.js';
 
@@ -10,16 +11,16 @@ export class CreatePartnerApplicationDto {
   @ApiPropertyOptional({ example: 'https://mail.contoso.com/autodiscover/metadata/json/1' }) @IsOptional() @IsString() @MaxLength(2048) metadataUrl?: string;
   @ApiPropertyOptional({ description: 'Principal id (GUID), with realm and certificates, when there is no metadata URL.' }) @IsOptional() @IsString() @MaxLength(64) applicationIdentifier?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(253) realm?: string;
-  @ApiPropertyOptional({ type: [String], description: 'Pinned certificates (PEM or base64 DER).' })
+  @MultiLineText() @ApiPropertyOptional({ type: [String], description: 'Pinned certificates (PEM or base64 DER).' })
   @IsOptional() @IsArray() @ArrayMaxSize(5) @IsString({ each: true }) @MaxLength(MAX_PEM, { each: true })
   certificates?: string[];
-  @ApiPropertyOptional({ nullable: true, type: String, example: 'mail.contoso.com', description: 'Host authority for the audience of tokens we send it.' })
+  @Nullable() @ApiPropertyOptional({ nullable: true, type: String, example: 'mail.contoso.com', description: 'Host authority for the audience of tokens we send it.' })
   @IsOptional() @IsString() @MaxLength(260)
   hostAuthority?: string | null;
   @ApiPropertyOptional({ enum: TRUST_LEVELS, default: 'Application' }) @IsOptional() @IsIn(TRUST_LEVELS) trustLevel?: PartnerApplication['trustLevel'];
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() acceptSecurityIdentifierInformation?: boolean;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'CA certificates (PEM) trusted for the metadata URL, in addition to the system store.' })
+  @Nullable() @MultiLineText() @ApiPropertyOptional({ nullable: true, type: String, description: 'CA certificates (PEM) trusted for the metadata URL, in addition to the system store.' })
   @IsOptional() @IsString() @MaxLength(MAX_PEM)
   metadataCaBundle?: string | null;
   @ApiPropertyOptional({ type: [String], description: 'Hosts the metadata may come from (default: the URL host). An IP literal also allows that loopback/link-local address.' })
@@ -33,12 +34,12 @@ export class UpdatePartnerApplicationDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2048) metadataUrl?: string;
   @ApiPropertyOptional({ description: 'Cannot change (remove and re-create); accepted only when equal.' }) @IsOptional() @IsString() @MaxLength(64) applicationIdentifier?: string;
   @ApiPropertyOptional({ description: 'Cannot change (remove and re-create); accepted only when equal.' }) @IsOptional() @IsString() @MaxLength(253) realm?: string;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(5) @IsString({ each: true }) @MaxLength(MAX_PEM, { each: true }) certificates?: string[];
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(260) hostAuthority?: string | null;
+  @MultiLineText() @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(5) @IsString({ each: true }) @MaxLength(MAX_PEM, { each: true }) certificates?: string[];
+  @Nullable() @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(260) hostAuthority?: string | null;
   @ApiPropertyOptional({ enum: TRUST_LEVELS }) @IsOptional() @IsIn(TRUST_LEVELS) trustLevel?: PartnerApplication['trustLevel'];
   @ApiPropertyOptional() @IsOptional() @IsBoolean() acceptSecurityIdentifierInformation?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(MAX_PEM) metadataCaBundle?: string | null;
+  @Nullable() @MultiLineText() @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(MAX_PEM) metadataCaBundle?: string | null;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(253, { each: true }) metadataHostAllowList?: string[];
   @ApiPropertyOptional() @IsOptional() @IsBoolean() allowHttpMetadata?: boolean;
 }

@@ -31,6 +31,8 @@ export interface StartOptions {
   /** Reuse a data directory (restart tests); a new temporary one otherwise. */
   dataDir?: string;
   timeoutMs?: number;
+  /** Another entry script than `npm start`'s launcher (a test fixture that starts the server itself). */
+  entry?: string;
 }
 
 /**
@@ -40,7 +42,7 @@ export interface StartOptions {
 export async function startServerProcess(options: StartOptions = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 's2s-e2e-')));
   const certsDir = join(dataDir, 'certs');
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
+  const child = spawn(process.execPath, [options.entry ?? SERVER_ENTRY], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CERTS_DIR: certsDir, LOG_LEVEL: 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
