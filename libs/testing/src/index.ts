@@ -11,3 +11,11 @@ export {
   type CliResult,
 } from './server-process.js';
 export { OpenSslToolkit } from './openssl.toolkit.js';
+export {
+  clientDirectoryOf,
+  testClient,
+  testSecret,
+  certificateRegistration,
+  secretRegistration,
+  type TestCertificate,
+} from './client-directory.fixture.js';
