@@ -19,3 +19,4 @@ export {
   secretRegistration,
   type TestCertificate,
 } from './client-directory.fixture.js';
+export { adminApi, configureTokenIssuer, clientWithRole, type AdminApi, type CreatedClient } from './admin-api.client.js';
