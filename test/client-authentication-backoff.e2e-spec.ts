@@ -1,16 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  adminApi,
-  clientWithRole,
-  configureTokenIssuer,
-  httpRequest,
-  removeDir,
-  startServerProcess,
-  type AdminApi,
-  type CreatedClient,
-  type HttpResponse,
-  type ServerProcess,
-} from '@s2s/testing';
+import { adminApi, clientWithRole, configureTokenIssuer, httpRequest, removeDir, startServerProcess, type AdminApi, type CreatedClient, type HttpResponse, type ServerProcess } from '@s2s/testing';
 
 const ISSUER = 'https://s2s.contoso.com';
 /** AUTH_BACKOFF_CLIENT_FAILURES: the third failure of a client makes it wait 1 s. */

@@ -1,17 +1,7 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { connect as connectTls } from 'node:tls';
-import {
-  adminApi,
-  clientWithRole,
-  configureTokenIssuer,
-  httpRequest,
-  removeDir,
-  startServerProcess,
-  type AdminApi,
-  type HttpResponse,
-  type ServerProcess,
-} from '@s2s/testing';
+import { adminApi, clientWithRole, configureTokenIssuer, httpRequest, removeDir, startServerProcess, type AdminApi, type HttpResponse, type ServerProcess } from '@s2s/testing';
 
 /**
  * Issue "Nothing a client sends makes the server answer 500 or hold a connection forever", end to

@@ -2,7 +2,7 @@ import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { type CachedClient, type ClientDirectory, type ClientRegistration, ClientSecretHasher } from '@s2s/clients';
 import { MasterKey } from '@s2s/config';
 import { FrozenClock } from '@s2s/core';
-import { clientDirectoryOf, secretRegistration, testClient, testSecret } from '@s2s/testing';
+import { caught, clientDirectoryOf, secretRegistration, testClient, testSecret } from '@s2s/testing';
 import type { ClientAssertionVerifier } from './client-assertion.verifier.js';
 import { ClientAuthenticator, decodeBasic, PresentedAuthorization } from './client.authenticator.js';
 import { InvalidClientError, InvalidRequestError, type OAuthError } from './oauth.errors.js';
@@ -18,15 +18,6 @@ const basic = (id: string, secret: string): string => `Basic ${Buffer.from(`${fo
 const basicRaw = (text: string): string => `Basic ${Buffer.from(text, 'utf8').toString('base64')}`;
 /** The Authorization header as the token endpoint reads it. */
 const header = (value?: string): PresentedAuthorization => new PresentedAuthorization(value);
-
-function caught(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}
 
 function expectOAuthError(error: unknown, type: new (...args: never[]) => OAuthError, reason: string, description: string): void {
   expect(error).toBeInstanceOf(type);

@@ -20,3 +20,4 @@ export {
   type TestCertificate,
 } from './client-directory.fixture.js';
 export { adminApi, configureTokenIssuer, clientWithRole, type AdminApi, type CreatedClient } from './admin-api.client.js';
+export { caught } from './caught.js';

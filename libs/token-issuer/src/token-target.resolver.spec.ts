@@ -1,7 +1,7 @@
 import type { Resource } from '@s2s/clients';
 import { InvalidRequestError, InvalidScopeError, InvalidTargetError, type OAuthError } from '@s2s/oauth-wire';
 import type { PartnerDirectory } from '@s2s/partners';
-import { clientDirectoryOf } from '@s2s/testing';
+import { caught, clientDirectoryOf } from '@s2s/testing';
 import { TokenTargetResolver } from './token-target.resolver.js';
 
 const CREATED = new Date('2026-11-01T08:00:00Z');
@@ -22,15 +22,6 @@ function resource(id: string, appIdUri: string, scopes: string[] = []): Resource
 const WEBAPI = resource('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'api://WebApi', ['Files.Read', 'user_impersonation']);
 const MAIL = resource('bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'https://mail.contoso.com/api', ['Mail.Send']);
 const URN = resource('cccccccc-cccc-4ccc-8ccc-cccccccccccc', 'urn:contoso:reports');
-
-function caught(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('TokenTargetResolver', () => {
   let resolver: TokenTargetResolver;
