@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { httpRequest, removeDir, startServerProcess, type HttpResponse, type ServerProcess } from '@s2s/testing';
+import { adminApi, clientWithRole, configureTokenIssuer, httpRequest, removeDir, startServerProcess, type AdminApi, type CreatedClient, type HttpResponse, type ServerProcess } from '@s2s/testing';
 
 const ISSUER = 'https://s2s.contoso.com';
 /** AUTH_BACKOFF_CLIENT_FAILURES: the third failure of a client makes it wait 1 s. */
 const FREE_CLIENT_FAILURES = 2;
 /** AUTH_BACKOFF_ADDRESS_FAILURES: the fifth failure from an address makes it wait 1 s. */
 const FREE_ADDRESS_FAILURES = 4;
-
-interface CreatedClient {
-  clientId: string;
-  clientSecret: string;
-}
 
 /** A refusal as the caller sees it, and as the server logged it. */
 interface Seen {
@@ -44,18 +39,8 @@ const INVALID_CLIENT: Seen = {
 describe('client authentication back-off shared by the token endpoint and introspection', () => {
   let server: ServerProcess;
   let ca: Buffer;
-  let adminKey: string;
+  let admin: AdminApi;
 
-  const admin = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const response = await httpRequest(`${server.url}/admin/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      ca,
-    });
-    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${response.text}`);
-    return response.json();
-  };
   const basic = (clientId: string, secret: string): Record<string, string> => ({ authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}` });
   const post = (path: string, form: Record<string, string>, headers: Record<string, string>, from: string): Promise<HttpResponse> =>
     httpRequest(`${server.url}${path}`, {
@@ -96,11 +81,7 @@ describe('client authentication back-off shared by the token endpoint and intros
     const match = new RegExp(`^s2s_token_requests_failed_total\\{error="temporarily_unavailable",reason="${reason}"\\} (\\d+)$`, 'm').exec(metrics);
     return match ? Number(match[1]) : 0;
   };
-  const newClient = async (displayName: string): Promise<CreatedClient> => {
-    const client: CreatedClient = await admin('POST', '/clients', { displayName });
-    await admin('POST', `/clients/${client.clientId}/role-grants`, { resource: 'api://webapi', role: 'Files.Read.All' });
-    return client;
-  };
+  const newClient = (displayName: string): Promise<CreatedClient> => clientWithRole(admin, displayName, 'api://webapi', 'Files.Read.All');
   const waitForTheBackoff = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1_100));
 
   beforeAll(async () => {
@@ -108,10 +89,8 @@ describe('client authentication back-off shared by the token endpoint and intros
       env: { PUBLIC_URL: ISSUER, AUTH_BACKOFF_CLIENT_FAILURES: String(FREE_CLIENT_FAILURES), AUTH_BACKOFF_ADDRESS_FAILURES: String(FREE_ADDRESS_FAILURES) },
     });
     ca = (await server.tlsCertificate())!;
-    adminKey = await server.bootstrapKey();
-    await admin('PUT', '/oauth-configuration', { realm: 'contoso.com' });
-    const issuerCertificate = await admin('POST', '/certificates/self-signed', { realms: ['contoso.com'] });
-    await admin('PUT', '/certificate-assignments/oauth-token-issuer', { thumbprint: issuerCertificate.thumbprint });
+    admin = adminApi(server, ca, await server.bootstrapKey());
+    await configureTokenIssuer(admin);
     await admin('POST', '/resources', { appIdUri: 'api://webapi', roles: [{ value: 'Files.Read.All' }] });
   });
 

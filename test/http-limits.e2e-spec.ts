@@ -1,7 +1,7 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { connect as connectTls } from 'node:tls';
-import { httpRequest, removeDir, startServerProcess, type HttpResponse, type ServerProcess } from '@s2s/testing';
+import { adminApi, clientWithRole, configureTokenIssuer, httpRequest, removeDir, startServerProcess, type AdminApi, type HttpResponse, type ServerProcess } from '@s2s/testing';
 
 /**
  * Issue "Nothing a client sends makes the server answer 500 or hold a connection forever", end to
@@ -68,19 +68,8 @@ const every = (ms: number, action: () => void): NodeJS.Timeout => setInterval(ac
 describe.each(['direct', 'fastify'] as const)('time limits (headers 1 s, request 2 s, keep-alive 1 s), TOKEN_ROUTE=%s', (tokenRoute) => {
   let server: ServerProcess;
   let ca: Buffer;
-  let adminKey: string;
   let basic: string;
 
-  const admin = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const response = await httpRequest(`${server.url}/admin/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      ca,
-    });
-    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${response.text}`);
-    return response.json();
-  };
   const token = (): Promise<HttpResponse> =>
     httpRequest(`${server.url}/oauth2/token`, {
       method: 'POST',
@@ -104,13 +93,10 @@ describe.each(['direct', 'fastify'] as const)('time limits (headers 1 s, request
       },
     });
     ca = (await server.tlsCertificate())!;
-    adminKey = await server.bootstrapKey();
-    await admin('PUT', '/oauth-configuration', { realm: 'contoso.com' });
-    const certificate = await admin('POST', '/certificates/self-signed', { realms: ['contoso.com'] });
-    await admin('PUT', '/certificate-assignments/oauth-token-issuer', { thumbprint: certificate.thumbprint });
+    const admin: AdminApi = adminApi(server, ca, await server.bootstrapKey());
+    await configureTokenIssuer(admin);
     await admin('POST', '/resources', { appIdUri: 'api://webapi', roles: [{ value: 'Files.Read.All' }] });
-    const client = await admin('POST', '/clients', { displayName: 'daemon' });
-    await admin('POST', `/clients/${client.clientId}/role-grants`, { resource: 'api://webapi', role: 'Files.Read.All' });
+    const client = await clientWithRole(admin, 'daemon', 'api://webapi', 'Files.Read.All');
     basic = `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64')}`;
     await expectServedNormally();
   });

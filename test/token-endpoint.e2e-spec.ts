@@ -1,12 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import {
+  adminApi,
+  clientWithRole,
+  configureTokenIssuer,
   createTestDatabase,
   httpRequest,
   OpenSslToolkit,
   removeDir,
   startServerProcess,
   testDatabaseKinds,
+  type AdminApi,
+  type CreatedClient,
   type HttpResponse,
   type ServerProcess,
   type TestDatabase,
@@ -15,11 +20,6 @@ import {
 const ISSUER = 'https://s2s.contoso.com';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-
-interface CreatedClient {
-  clientId: string;
-  clientSecret: string;
-}
 
 /**
  * The token endpoint end to end over HTTPS: client_credentials with a secret and with a
@@ -36,7 +36,7 @@ describe.each(TOKEN_ROUTE_RUNS)('token endpoint on %s, TOKEN_ROUTE=%s', (kind, t
   let database: TestDatabase;
   let server: ServerProcess;
   let ca: Buffer;
-  let adminKey: string;
+  let admin: AdminApi;
   let signingCertificatePem: string;
   let daemon: CreatedClient;
   let certified: { clientId: string; keyPem: string; x5t: string };
@@ -44,16 +44,6 @@ describe.each(TOKEN_ROUTE_RUNS)('token endpoint on %s, TOKEN_ROUTE=%s', (kind, t
   let middleTier: CreatedClient;
   const secretsSeen: string[] = [];
 
-  const admin = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const response = await httpRequest(`${server.url}/admin/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      ca,
-    });
-    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${response.text}`);
-    return response.json();
-  };
   const token = (form: Record<string, string | string[]>, headers: Record<string, string> = {}, method = 'POST', contentType = 'application/x-www-form-urlencoded'): Promise<HttpResponse> => {
     const body = new URLSearchParams();
     for (const [name, value] of Object.entries(form)) for (const one of [value].flat()) body.append(name, one);
@@ -77,11 +67,9 @@ describe.each(TOKEN_ROUTE_RUNS)('token endpoint on %s, TOKEN_ROUTE=%s', (kind, t
     database = await createTestDatabase(kind);
     server = await startServerProcess({ env: { PUBLIC_URL: ISSUER, AUTH_BACKOFF_ADDRESS_FAILURES: '1000', TOKEN_ROUTE: tokenRoute, ...(database.url ? { DATABASE_URL: database.url } : {}) } });
     ca = (await server.tlsCertificate())!;
-    adminKey = await server.bootstrapKey();
+    admin = adminApi(server, ca, await server.bootstrapKey());
 
-    await admin('PUT', '/oauth-configuration', { realm: 'contoso.com' });
-    const issuerCertificate = await admin('POST', '/certificates/self-signed', { realms: ['contoso.com'] });
-    await admin('PUT', '/certificate-assignments/oauth-token-issuer', { thumbprint: issuerCertificate.thumbprint });
+    await configureTokenIssuer(admin);
     // The verification key comes from what we publish, not from the admin API.
     const jwks = (await httpRequest(`${server.url}/.well-known/jwks.json`, { ca })).json();
     signingCertificatePem = `-----BEGIN CERTIFICATE-----\n${jwks.keys[0].x5c[0].match(/.{1,64}/g).join('\n')}\n-----END CERTIFICATE-----\n`;
@@ -93,8 +81,7 @@ describe.each(TOKEN_ROUTE_RUNS)('token endpoint on %s, TOKEN_ROUTE=%s', (kind, t
     });
     await admin('POST', '/resources', { appIdUri: 'api://downstream', scopes: [{ value: 'Files.Read' }, { value: 'Files.Write' }] });
 
-    daemon = await admin('POST', '/clients', { displayName: 'daemon' });
-    await admin('POST', `/clients/${daemon.clientId}/role-grants`, { resource: 'api://webapi', role: 'Files.Read.All' });
+    daemon = await clientWithRole(admin, 'daemon', 'api://webapi', 'Files.Read.All');
 
     const made = openssl.selfSigned({ cn: 'certified-client', days: 30 });
     const created = await admin('POST', '/clients', { displayName: 'certified', withSecret: false });

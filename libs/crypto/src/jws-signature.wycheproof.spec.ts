@@ -1,19 +1,10 @@
 import { constants, createHash, createPrivateKey, createPublicKey, type KeyObject, privateEncrypt, publicDecrypt, randomUUID, sign, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  AssertionReplayStore,
-  type Client,
-  type ClientCertificate,
-  ClientDirectory,
-  type ClientRegistration,
-  ClientRepository,
-  type Resource,
-  ResourceRepository,
-} from '@s2s/clients';
-import { ChangeFeed, FrozenClock } from '@s2s/core';
+import { AssertionReplayStore } from '@s2s/clients';
+import { FrozenClock } from '@s2s/core';
 import { JwtFormatError, parseCompactJwt } from '@s2s/jwt';
-import { OpenSslToolkit, REPO_ROOT } from '@s2s/testing';
+import { certificateRegistration, clientDirectoryOf, OpenSslToolkit, REPO_ROOT } from '@s2s/testing';
 // The client-assertion verifier through its library's public alias (it may move to another library).
 import { ClientAssertionVerifier, InvalidClientError, JWT_BEARER_ASSERTION_TYPE, type OAuthError } from '@s2s/oauth-wire';
 import { type JwsAlgorithm, verifyJws } from './jws-signature.js';
@@ -212,10 +203,6 @@ class RecordingReplayStore extends AssertionReplayStore {
   }
 }
 
-async function notUsed(): Promise<never> {
-  throw new Error('not used by this test');
-}
-
 /** One damaged (or intact) signature over a fresh assertion's signing input. */
 interface SignatureCase {
   name: string;
@@ -247,63 +234,10 @@ describe('the private_key_jwt client-assertion path delegates to verifyJws with 
     };
   }
 
-  function registration(clientId: string, c: Credential): ClientRegistration {
-    const client: Client = {
-      clientId,
-      displayName: clientId,
-      realm: 'contoso.com',
-      enabled: true,
-      actAsUsers: false,
-      grantTypes: ['client_credentials'],
-      allowTokenEndpointAudience: false,
-      createdAt: NOW,
-      updatedAt: NOW,
-    };
-    const certificate: ClientCertificate = {
-      clientId,
-      thumbprint: c.sha1Hex,
-      thumbprintSha256: Buffer.from(c.x5tS256, 'base64url').toString('hex').toUpperCase(),
-      certificatePem: c.certificatePem,
-      subject: `CN=${clientId}`,
-      notAfter: c.notAfter,
-      createdAt: NOW,
-    };
-    return { client, secrets: [], certificates: [certificate], roleGrants: [], scopeGrants: [] };
-  }
-
   beforeAll(async () => {
     rsa = credential('wycheproof-rsa');
     ec = credential('wycheproof-ec', 'ec');
-    const registrations = [registration(RSA_CLIENT, rsa), registration(EC_CLIENT, ec)];
-    class StubClientRepository extends ClientRepository {
-      listRegistrations = async (): Promise<ClientRegistration[]> => registrations;
-      findRegistration = notUsed;
-      insert = notUsed;
-      update = notUsed;
-      delete = notUsed;
-      insertSecret = notUsed;
-      deleteSecret = notUsed;
-      insertCertificate = notUsed;
-      deleteCertificate = notUsed;
-      insertRoleGrant = notUsed;
-      deleteRoleGrant = notUsed;
-      insertScopeGrant = notUsed;
-      deleteScopeGrant = notUsed;
-    }
-    class StubResourceRepository extends ResourceRepository {
-      list = async (): Promise<Resource[]> => [];
-      findById = notUsed;
-      findByAppIdUri = notUsed;
-      insert = notUsed;
-      update = notUsed;
-      delete = notUsed;
-    }
-    class StubChangeFeed extends ChangeFeed {
-      publish = notUsed;
-      subscribe(): void {}
-    }
-    const directory = new ClientDirectory(new StubClientRepository(), new StubResourceRepository(), new StubChangeFeed());
-    await directory.reload();
+    const directory = await clientDirectoryOf([certificateRegistration(RSA_CLIENT, [rsa], NOW), certificateRegistration(EC_CLIENT, [ec], NOW)]);
     verifier = new ClientAssertionVerifier(directory, new RecordingReplayStore(), new FrozenClock(NOW));
   });
 

@@ -1,16 +1,7 @@
 import { createHash, createPrivateKey, randomUUID, sign, X509Certificate } from 'node:crypto';
-import {
-  AssertionReplayStore,
-  type Client,
-  type ClientCertificate,
-  ClientDirectory,
-  type ClientRegistration,
-  ClientRepository,
-  type Resource,
-  ResourceRepository,
-} from '@s2s/clients';
-import { ChangeFeed, FrozenClock } from '@s2s/core';
-import { OpenSslToolkit } from '@s2s/testing';
+import { AssertionReplayStore, type Client, type ClientDirectory, type ClientRegistration } from '@s2s/clients';
+import { FrozenClock } from '@s2s/core';
+import { certificateRegistration, clientDirectoryOf, OpenSslToolkit } from '@s2s/testing';
 import jwt from 'jsonwebtoken';
 import { ClientAssertionVerifier, JWT_BEARER_ASSERTION_TYPE } from './client-assertion.verifier.js';
 import { InvalidClientError, type OAuthError, TemporarilyUnavailableError } from './oauth.errors.js';
@@ -67,10 +58,6 @@ class AssertionAccepted extends Error {
   }
 }
 
-async function notUsed(): Promise<never> {
-  throw new Error('not used by this test');
-}
-
 describe('ClientAssertionVerifier (private_key_jwt, RFC 7523 3)', () => {
   const openssl = new OpenSslToolkit();
   let one: Credential;
@@ -100,30 +87,8 @@ describe('ClientAssertionVerifier (private_key_jwt, RFC 7523 3)', () => {
     };
   }
 
-  function registration(clientId: string, credentials: Credential[], overrides: Partial<Client> = {}): ClientRegistration {
-    const client: Client = {
-      clientId,
-      displayName: clientId,
-      realm: 'contoso.com',
-      enabled: true,
-      actAsUsers: false,
-      grantTypes: ['client_credentials'],
-      allowTokenEndpointAudience: false,
-      createdAt: NOW,
-      updatedAt: NOW,
-      ...overrides,
-    };
-    const certificates: ClientCertificate[] = credentials.map((c) => ({
-      clientId,
-      thumbprint: c.sha1Hex,
-      thumbprintSha256: Buffer.from(c.x5tS256, 'base64url').toString('hex').toUpperCase(),
-      certificatePem: c.certificatePem,
-      subject: 'CN=test',
-      notAfter: c.notAfter,
-      createdAt: NOW,
-    }));
-    return { client, secrets: [], certificates, roleGrants: [], scopeGrants: [] };
-  }
+  const registration = (clientId: string, credentials: Credential[], overrides: Partial<Client> = {}): ClientRegistration =>
+    certificateRegistration(clientId, credentials, NOW, { subject: 'CN=test', client: overrides });
 
   beforeAll(async () => {
     one = credential('one');
@@ -143,35 +108,7 @@ describe('ClientAssertionVerifier (private_key_jwt, RFC 7523 3)', () => {
       registration(EC, [ec]),
       registration(EXPIRING, [expiring]),
     ];
-    class StubClientRepository extends ClientRepository {
-      listRegistrations = async (): Promise<ClientRegistration[]> => registrations;
-      findRegistration = notUsed;
-      insert = notUsed;
-      update = notUsed;
-      delete = notUsed;
-      insertSecret = notUsed;
-      deleteSecret = notUsed;
-      insertCertificate = notUsed;
-      deleteCertificate = notUsed;
-      insertRoleGrant = notUsed;
-      deleteRoleGrant = notUsed;
-      insertScopeGrant = notUsed;
-      deleteScopeGrant = notUsed;
-    }
-    class StubResourceRepository extends ResourceRepository {
-      list = async (): Promise<Resource[]> => [];
-      findById = notUsed;
-      findByAppIdUri = notUsed;
-      insert = notUsed;
-      update = notUsed;
-      delete = notUsed;
-    }
-    class StubChangeFeed extends ChangeFeed {
-      publish = notUsed;
-      subscribe(): void {}
-    }
-    directory = new ClientDirectory(new StubClientRepository(), new StubResourceRepository(), new StubChangeFeed());
-    await directory.reload();
+    directory = await clientDirectoryOf(registrations);
   });
 
   afterAll(() => openssl.dispose());

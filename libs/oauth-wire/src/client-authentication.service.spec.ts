@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { type CachedClient, type Client, type ClientRegistration, ClientDirectory, ClientRepository, ClientSecretHasher, type Resource, ResourceRepository } from '@s2s/clients';
+import { type CachedClient, type ClientDirectory, type ClientRegistration, ClientSecretHasher } from '@s2s/clients';
 import { AppConfig, MasterKey } from '@s2s/config';
-import { ChangeFeed, FrozenClock } from '@s2s/core';
+import { FrozenClock } from '@s2s/core';
+import { clientDirectoryOf, secretRegistration, testClient, testSecret } from '@s2s/testing';
 import { AuthenticationBackoff } from './authentication.backoff.js';
 import type { ClientAssertionVerifier } from './client-assertion.verifier.js';
 import { ClientAuthenticationService } from './client-authentication.service.js';
@@ -23,10 +24,6 @@ const FREE_ADDRESS_FAILURES = 4;
 
 const basic = (id: string, secret: string): string => `Basic ${Buffer.from(`${id}:${secret}`, 'utf8').toString('base64')}`;
 const form = (entries: Record<string, string> = {}): Map<string, string> => new Map(Object.entries(entries));
-
-async function notUsed(): Promise<never> {
-  throw new Error('not used by this test');
-}
 
 /** The rejection of `promise`, or a failure when it resolves. */
 async function refusal(promise: Promise<unknown>): Promise<OAuthError> {
@@ -75,52 +72,8 @@ const backedOff = (kind: 'address' | 'client', seconds: number): Record<string, 
 describe('ClientAuthenticationService', () => {
   const masterKey = new MasterKey(randomBytes(32));
   const hasher = new ClientSecretHasher(masterKey);
-  const client = (clientId: string): Client => ({
-    clientId,
-    displayName: clientId,
-    realm: 'contoso.com',
-    enabled: true,
-    actAsUsers: false,
-    grantTypes: ['client_credentials'],
-    allowTokenEndpointAudience: false,
-    createdAt: NOW,
-    updatedAt: NOW,
-  });
-  const registration = (clientId: string, secret: string): ClientRegistration => ({
-    client: client(clientId),
-    secrets: [{ id: randomBytes(8).toString('hex'), clientId, secretHash: hasher.hash(secret), hint: secret.slice(-4), description: null, createdAt: NOW, expiresAt: null }],
-    certificates: [],
-    roleGrants: [],
-    scopeGrants: [],
-  });
-
-  class StubClientRepository extends ClientRepository {
-    listRegistrations = async (): Promise<ClientRegistration[]> => [registration(CLIENT, SECRET), registration(OTHER_CLIENT, OTHER_SECRET)];
-    findRegistration = notUsed;
-    insert = notUsed;
-    update = notUsed;
-    delete = notUsed;
-    insertSecret = notUsed;
-    deleteSecret = notUsed;
-    insertCertificate = notUsed;
-    deleteCertificate = notUsed;
-    insertRoleGrant = notUsed;
-    deleteRoleGrant = notUsed;
-    insertScopeGrant = notUsed;
-    deleteScopeGrant = notUsed;
-  }
-  class StubResourceRepository extends ResourceRepository {
-    list = async (): Promise<Resource[]> => [];
-    findById = notUsed;
-    findByAppIdUri = notUsed;
-    insert = notUsed;
-    update = notUsed;
-    delete = notUsed;
-  }
-  class StubChangeFeed extends ChangeFeed {
-    publish = notUsed;
-    subscribe(): void {}
-  }
+  const registration = (clientId: string, secret: string): ClientRegistration =>
+    secretRegistration(testClient(clientId, NOW), [testSecret(clientId, secret, hasher.hash(secret), NOW)]);
 
   let directory: ClientDirectory;
   let clock: FrozenClock;
@@ -130,8 +83,7 @@ describe('ClientAuthenticationService', () => {
   let assertionOutcome: () => Promise<CachedClient>;
 
   beforeAll(async () => {
-    directory = new ClientDirectory(new StubClientRepository(), new StubResourceRepository(), new StubChangeFeed());
-    await directory.reload();
+    directory = await clientDirectoryOf([registration(CLIENT, SECRET), registration(OTHER_CLIENT, OTHER_SECRET)]);
   });
 
   beforeEach(() => {

@@ -1,7 +1,8 @@
 import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { type CachedClient, type Client, type ClientRegistration, ClientDirectory, ClientRepository, ClientSecretHasher, type Resource, ResourceRepository } from '@s2s/clients';
+import { type CachedClient, type ClientDirectory, type ClientRegistration, ClientSecretHasher } from '@s2s/clients';
 import { MasterKey } from '@s2s/config';
-import { ChangeFeed, FrozenClock } from '@s2s/core';
+import { FrozenClock } from '@s2s/core';
+import { caught, clientDirectoryOf, secretRegistration, testClient, testSecret } from '@s2s/testing';
 import type { ClientAssertionVerifier } from './client-assertion.verifier.js';
 import { ClientAuthenticator, decodeBasic, PresentedAuthorization } from './client.authenticator.js';
 import { InvalidClientError, InvalidRequestError, type OAuthError } from './oauth.errors.js';
@@ -17,15 +18,6 @@ const basic = (id: string, secret: string): string => `Basic ${Buffer.from(`${fo
 const basicRaw = (text: string): string => `Basic ${Buffer.from(text, 'utf8').toString('base64')}`;
 /** The Authorization header as the token endpoint reads it. */
 const header = (value?: string): PresentedAuthorization => new PresentedAuthorization(value);
-
-function caught(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}
 
 function expectOAuthError(error: unknown, type: new (...args: never[]) => OAuthError, reason: string, description: string): void {
   expect(error).toBeInstanceOf(type);
@@ -93,53 +85,17 @@ describe('ClientAuthenticator', () => {
   const EXPIRED_SECRET = 'expired-secret-expired-secret-expired-secr';
   const NEW_SECRET = 'new-secret-new-secret-new-secret-new-secre';
 
-  function client(clientId: string, enabled = true): Client {
-    return { clientId, displayName: clientId, realm: 'contoso.com', enabled, actAsUsers: false, grantTypes: ['client_credentials'], allowTokenEndpointAudience: false, createdAt: NOW, updatedAt: NOW };
-  }
-  function secret(clientId: string, value: string, expiresAt: Date | null = null) {
-    return { id: randomBytes(8).toString('hex'), clientId, secretHash: storedHash(value), hint: value.slice(-4), description: null, createdAt: NOW, expiresAt };
-  }
+  const secret = (clientId: string, value: string, expiresAt: Date | null = null) => testSecret(clientId, value, storedHash(value), NOW, expiresAt);
   const registrations: ClientRegistration[] = [
-    { client: client(ACTIVE), secrets: [secret(ACTIVE, SECRET)], certificates: [], roleGrants: [], scopeGrants: [] },
-    { client: client(DISABLED, false), secrets: [secret(DISABLED, SECRET)], certificates: [], roleGrants: [], scopeGrants: [] },
-    { client: client(NO_SECRET), secrets: [], certificates: [], roleGrants: [], scopeGrants: [] },
-    {
-      client: client(ROTATING),
+    secretRegistration(testClient(ACTIVE, NOW), [secret(ACTIVE, SECRET)]),
+    secretRegistration(testClient(DISABLED, NOW, { enabled: false }), [secret(DISABLED, SECRET)]),
+    secretRegistration(testClient(NO_SECRET, NOW), []),
+    secretRegistration(
+      testClient(ROTATING, NOW),
       // The old secret expired exactly now (expiry is exclusive); the new one is current.
-      secrets: [secret(ROTATING, EXPIRED_SECRET, NOW), secret(ROTATING, NEW_SECRET, new Date(NOW.getTime() + 86_400_000))],
-      certificates: [],
-      roleGrants: [],
-      scopeGrants: [],
-    },
+      [secret(ROTATING, EXPIRED_SECRET, NOW), secret(ROTATING, NEW_SECRET, new Date(NOW.getTime() + 86_400_000))],
+    ),
   ];
-
-  class StubClientRepository extends ClientRepository {
-    listRegistrations = async (): Promise<ClientRegistration[]> => registrations;
-    findRegistration = notUsed;
-    insert = notUsed;
-    update = notUsed;
-    delete = notUsed;
-    insertSecret = notUsed;
-    deleteSecret = notUsed;
-    insertCertificate = notUsed;
-    deleteCertificate = notUsed;
-    insertRoleGrant = notUsed;
-    deleteRoleGrant = notUsed;
-    insertScopeGrant = notUsed;
-    deleteScopeGrant = notUsed;
-  }
-  class StubResourceRepository extends ResourceRepository {
-    list = async (): Promise<Resource[]> => [];
-    findById = notUsed;
-    findByAppIdUri = notUsed;
-    insert = notUsed;
-    update = notUsed;
-    delete = notUsed;
-  }
-  class StubChangeFeed extends ChangeFeed {
-    publish = notUsed;
-    subscribe(): void {}
-  }
 
   let directory: ClientDirectory;
   let authenticator: ClientAuthenticator;
@@ -148,8 +104,7 @@ describe('ClientAuthenticator', () => {
   let assertionOutcome: () => Promise<CachedClient>;
 
   beforeAll(async () => {
-    directory = new ClientDirectory(new StubClientRepository(), new StubResourceRepository(), new StubChangeFeed());
-    await directory.reload();
+    directory = await clientDirectoryOf(registrations);
   });
 
   beforeEach(() => {
@@ -270,7 +225,3 @@ describe('PresentedAuthorization', () => {
     expect(new PresentedAuthorization(header).isBasic).toBe(expected);
   });
 });
-
-async function notUsed(): Promise<never> {
-  throw new Error('not used by this test');
-}

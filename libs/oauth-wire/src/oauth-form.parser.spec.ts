@@ -1,14 +1,6 @@
+import { caught } from '@s2s/testing';
 import { InvalidRequestError } from './oauth.errors.js';
 import { parseTokenRequestForm } from './oauth-form.parser.js';
-
-function caught(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('parseTokenRequestForm', () => {
   it('reads the parameters of an application/x-www-form-urlencoded body', () => {

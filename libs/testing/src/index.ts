@@ -11,3 +11,13 @@ export {
   type CliResult,
 } from './server-process.js';
 export { OpenSslToolkit } from './openssl.toolkit.js';
+export {
+  clientDirectoryOf,
+  testClient,
+  testSecret,
+  certificateRegistration,
+  secretRegistration,
+  type TestCertificate,
+} from './client-directory.fixture.js';
+export { adminApi, configureTokenIssuer, clientWithRole, type AdminApi, type CreatedClient } from './admin-api.client.js';
+export { caught } from './caught.js';

@@ -1,7 +1,7 @@
-import { type ClientRegistration, ClientDirectory, ClientRepository, type Resource, ResourceRepository } from '@s2s/clients';
-import { ChangeFeed } from '@s2s/core';
+import type { Resource } from '@s2s/clients';
 import { InvalidRequestError, InvalidScopeError, InvalidTargetError, type OAuthError } from '@s2s/oauth-wire';
 import type { PartnerDirectory } from '@s2s/partners';
+import { caught, clientDirectoryOf } from '@s2s/testing';
 import { TokenTargetResolver } from './token-target.resolver.js';
 
 const CREATED = new Date('2026-11-01T08:00:00Z');
@@ -23,55 +23,11 @@ const WEBAPI = resource('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'api://WebApi', 
 const MAIL = resource('bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'https://mail.contoso.com/api', ['Mail.Send']);
 const URN = resource('cccccccc-cccc-4ccc-8ccc-cccccccccccc', 'urn:contoso:reports');
 
-class StubClientRepository extends ClientRepository {
-  listRegistrations = async (): Promise<ClientRegistration[]> => [];
-  findRegistration = notUsed;
-  insert = notUsed;
-  update = notUsed;
-  delete = notUsed;
-  insertSecret = notUsed;
-  deleteSecret = notUsed;
-  insertCertificate = notUsed;
-  deleteCertificate = notUsed;
-  insertRoleGrant = notUsed;
-  deleteRoleGrant = notUsed;
-  insertScopeGrant = notUsed;
-  deleteScopeGrant = notUsed;
-}
-
-class StubResourceRepository extends ResourceRepository {
-  list = async (): Promise<Resource[]> => [WEBAPI, MAIL, URN];
-  findById = notUsed;
-  findByAppIdUri = notUsed;
-  insert = notUsed;
-  update = notUsed;
-  delete = notUsed;
-}
-
-class StubChangeFeed extends ChangeFeed {
-  publish = notUsed;
-  subscribe(): void {}
-}
-
-async function notUsed(): Promise<never> {
-  throw new Error('not used by this test');
-}
-
-function caught(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}
-
 describe('TokenTargetResolver', () => {
   let resolver: TokenTargetResolver;
 
   beforeAll(async () => {
-    const directory = new ClientDirectory(new StubClientRepository(), new StubResourceRepository(), new StubChangeFeed());
-    await directory.reload();
+    const directory = await clientDirectoryOf([], [WEBAPI, MAIL, URN]);
     // No partner application is registered: every target here is a resource.
     const noPartners = { find: () => undefined } as unknown as PartnerDirectory;
     resolver = new TokenTargetResolver(directory, noPartners);
