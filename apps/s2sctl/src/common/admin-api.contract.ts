@@ -12,7 +12,6 @@
  *
  * The API is the reference: fix the CLI type, or, when the server's behaviour is right and only its
  * document is wrong, the server's `@ApiProperty` decorators, then `npm run generate:api-types`.
- * Fields the document does not describe yet are listed in {@link DocumentGaps}.
  */
 import type { AdminErrorDto, RequestBodyOf, ResponseOf } from '../generated/admin-api.types.js';
 import type { AdminKey, AdminKeyList, CreatedAdminKey } from '../admin-key/admin-key.command.js';
@@ -92,33 +91,6 @@ type Reads<Read, Api extends Read & NoUnknownFields<Api, Read>> = Api;
 type IsTrue<T extends true> = T;
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
-/** `T` with the fields of `Patch` replaced. */
-type Patched<T, Patch> = Omit<T, keyof Patch> & Patch;
-
-/**
- * Response fields the server's document leaves undescribed (a bare `@ApiProperty()` on an inline
- * object type, which Swagger renders as `object` or as an array of strings), so that the contract
- * takes s2sctl's type for them unchecked. Each entry also asserts that the document still says
- * so: once the server documents the field, that line fails; delete the entry and its patch below.
- */
-export type DocumentGaps = [
-  // libs/validation, TokenValidationDto: trust, checks and key.
-  IsTrue<Equals<ResponseOf<'TokenValidationController_validate'>['trust'], { readonly [key: string]: unknown } | null>>,
-  IsTrue<Equals<ResponseOf<'TokenValidationController_validate'>['checks'], readonly string[]>>,
-  IsTrue<Equals<ResponseOf<'TokenValidationController_validate'>['key'], { readonly [key: string]: unknown } | null>>,
-  // libs/oauth-servers, OAuthServerDto: keys and metadataStatus.
-  IsTrue<Equals<ResponseOf<'OAuthServerController_get'>['keys'], readonly string[]>>,
-  IsTrue<Equals<ResponseOf<'OAuthServerController_get'>['metadataStatus'], { readonly [key: string]: unknown }>>,
-  // libs/partners, PartnerApplicationDto: metadataStatus.
-  IsTrue<Equals<ResponseOf<'PartnerApplicationController_get'>['metadataStatus'], { readonly [key: string]: unknown }>>,
-];
-
-type TokenValidationResponse = Patched<ResponseOf<'TokenValidationController_validate'>, Pick<TokenValidationResult, 'trust' | 'checks' | 'key'>>;
-type OAuthServerResponse = Patched<ResponseOf<'OAuthServerController_get'>, Pick<OAuthServer, 'keys' | 'metadataStatus'>>;
-type OAuthServerListResponse = Patched<ResponseOf<'OAuthServerController_list'>, { readonly items: readonly OAuthServerResponse[] }>;
-type PartnerApplicationResponse = Patched<ResponseOf<'PartnerApplicationController_get'>, Pick<PartnerApplication, 'metadataStatus'>>;
-type PartnerApplicationListResponse = Patched<ResponseOf<'PartnerApplicationController_list'>, { readonly items: readonly PartnerApplicationResponse[] }>;
-
 /** Every body s2sctl sends to the admin API, against the operation it sends it to. */
 export type RequestContract = [
   Sends<RequestBodyOf<'AdminApiKeyController_create'>, Pick<CreatedAdminKey, 'name' | 'role'>>,
@@ -182,11 +154,11 @@ export type ResponseContract = [
   Reads<Client, ResponseOf<'ClientController_revokeRole'>>,
   Reads<Client, ResponseOf<'ClientController_grantScope'>>,
   Reads<Client, ResponseOf<'ClientController_revokeScope'>>,
-  Reads<PartnerApplication, PartnerApplicationResponse>,
-  Reads<PartnerApplicationList, PartnerApplicationListResponse>,
-  Reads<OAuthServer, OAuthServerResponse>,
-  Reads<OAuthServerList, OAuthServerListResponse>,
-  Reads<TokenValidationResult, TokenValidationResponse>,
+  Reads<PartnerApplication, ResponseOf<'PartnerApplicationController_get'>>,
+  Reads<PartnerApplicationList, ResponseOf<'PartnerApplicationController_list'>>,
+  Reads<OAuthServer, ResponseOf<'OAuthServerController_get'>>,
+  Reads<OAuthServerList, ResponseOf<'OAuthServerController_list'>>,
+  Reads<TokenValidationResult, ResponseOf<'TokenValidationController_validate'>>,
   Reads<TokenResponse, ResponseOf<'POST /oauth2/token'>>,
   // Every admin error (AdminApiClient reads code, message, details and requestId).
   Reads<{ readonly code: string; readonly message: string; readonly details?: readonly AdminApiErrorDetail[]; readonly requestId?: string }, AdminErrorDto>,

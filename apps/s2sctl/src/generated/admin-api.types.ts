@@ -219,6 +219,13 @@ export interface CreateClientDto {
 }
 
 export interface CreateOAuthServerDto {
+  readonly enabled?: boolean;
+  /** CA certificates (PEM) trusted for the metadata URL, in addition to the system store. Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
+  readonly metadataCaBundle?: string | null;
+  /** Hosts the metadata may come from (default: the URL host). An IP literal also allows that loopback/link-local address. */
+  readonly metadataHostAllowList?: readonly string[];
+  /** Lab only: accept http:// metadata. */
+  readonly allowHttpMetadata?: boolean;
   readonly identity: string;
   /** ACS-style JSON metadata or OIDC discovery URL. */
   readonly metadataUrl: string;
@@ -232,14 +239,16 @@ export interface CreateOAuthServerDto {
   readonly allowedObjectIds?: readonly string[];
   /** Required app role (ServiceAuthRole). `null` clears it. */
   readonly requiredRole?: string | null;
-  readonly enabled?: boolean;
-  /** Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
-  readonly metadataCaBundle?: string | null;
-  readonly metadataHostAllowList?: readonly string[];
-  readonly allowHttpMetadata?: boolean;
 }
 
 export interface CreatePartnerApplicationDto {
+  readonly enabled?: boolean;
+  /** CA certificates (PEM) trusted for the metadata URL, in addition to the system store. Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
+  readonly metadataCaBundle?: string | null;
+  /** Hosts the metadata may come from (default: the URL host). An IP literal also allows that loopback/link-local address. */
+  readonly metadataHostAllowList?: readonly string[];
+  /** Lab only: accept http:// metadata. */
+  readonly allowHttpMetadata?: boolean;
   readonly identity: string;
   readonly metadataUrl?: string;
   /** Principal id (GUID), with realm and certificates, when there is no metadata URL. */
@@ -251,13 +260,6 @@ export interface CreatePartnerApplicationDto {
   readonly hostAuthority?: string | null;
   readonly trustLevel?: 'Full' | 'Application' | 'User';
   readonly acceptSecurityIdentifierInformation?: boolean;
-  readonly enabled?: boolean;
-  /** CA certificates (PEM) trusted for the metadata URL, in addition to the system store. Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
-  readonly metadataCaBundle?: string | null;
-  /** Hosts the metadata may come from (default: the URL host). An IP literal also allows that loopback/link-local address. */
-  readonly metadataHostAllowList?: readonly string[];
-  /** Lab only: accept http:// metadata. */
-  readonly allowHttpMetadata?: boolean;
 }
 
 export interface CreateResourceDto {
@@ -362,6 +364,15 @@ export interface ImportCertificateDto {
   readonly chain?: string;
 }
 
+export interface MetadataStatusDto {
+  readonly lastAttemptAt: string | null;
+  readonly lastSuccessAt: string | null;
+  /** Why the last download failed (the last known good keys were kept); null after a success. */
+  readonly lastError: string | null;
+  /** Set when the document now names another issuer (or realm): not applied until the issuer is re-created. */
+  readonly reviewReason: string | null;
+}
+
 export interface OAuthConfigurationDto {
   /** Principal id of this installation (lowercase GUID). */
   readonly serviceName: string;
@@ -383,6 +394,13 @@ export interface OAuthConfigurationDto {
 }
 
 export interface OAuthServerDto {
+  readonly enabled: boolean;
+  readonly hasMetadataCaBundle: boolean;
+  readonly metadataHostAllowList: readonly string[];
+  readonly allowHttpMetadata: boolean;
+  readonly metadataStatus: MetadataStatusDto;
+  readonly createdAt: string;
+  readonly updatedAt: string;
   readonly identity: string;
   readonly metadataUrl: string;
   readonly type: 'oidc' | 'acs';
@@ -393,16 +411,16 @@ export interface OAuthServerDto {
   readonly allowedApplicationIds: readonly string[];
   readonly allowedObjectIds: readonly string[];
   readonly requiredRole: string | null;
-  readonly enabled: boolean;
-  readonly hasMetadataCaBundle: boolean;
-  readonly metadataHostAllowList: readonly string[];
-  readonly allowHttpMetadata: boolean;
-  readonly keys: readonly string[];
-  readonly metadataStatus: {
-    readonly [key: string]: unknown;
-  };
-  readonly createdAt: string;
-  readonly updatedAt: string;
+  readonly keys: readonly OAuthServerKeyDto[];
+}
+
+export interface OAuthServerKeyDto {
+  readonly kid: string | null;
+  /** base64url SHA-1 thumbprint of the certificate, when the key came with one. */
+  readonly x5t: string | null;
+  /** `alg` the key declares, if any. */
+  readonly alg: string | null;
+  readonly kty: 'RSA' | 'EC';
 }
 
 export interface OAuthServerListDto {
@@ -410,6 +428,13 @@ export interface OAuthServerListDto {
 }
 
 export interface PartnerApplicationDto {
+  readonly enabled: boolean;
+  readonly hasMetadataCaBundle: boolean;
+  readonly metadataHostAllowList: readonly string[];
+  readonly allowHttpMetadata: boolean;
+  readonly metadataStatus: MetadataStatusDto;
+  readonly createdAt: string;
+  readonly updatedAt: string;
   readonly identity: string;
   readonly applicationIdentifier: string;
   readonly realm: string;
@@ -417,16 +442,7 @@ export interface PartnerApplicationDto {
   readonly hostAuthority: string | null;
   readonly trustLevel: 'Full' | 'Application' | 'User';
   readonly acceptSecurityIdentifierInformation: boolean;
-  readonly enabled: boolean;
-  readonly hasMetadataCaBundle: boolean;
-  readonly metadataHostAllowList: readonly string[];
-  readonly allowHttpMetadata: boolean;
   readonly keys: readonly PartnerKeyDto[];
-  readonly metadataStatus: {
-    readonly [key: string]: unknown;
-  };
-  readonly createdAt: string;
-  readonly updatedAt: string;
 }
 
 export interface PartnerApplicationListDto {
@@ -434,6 +450,7 @@ export interface PartnerApplicationListDto {
 }
 
 export interface PartnerKeyDto {
+  /** base64url SHA-1 thumbprint of the certificate (DER). */
   readonly x5t: string;
   readonly notBefore: string;
   readonly notAfter: string;
@@ -498,13 +515,24 @@ export interface TokenIssuerAssignmentDto {
   readonly previous: AssignedCertificateDto | null;
 }
 
+export interface TokenKeyDto {
+  /** The `kid` or `x5t` the token header names (`(none)` when it names neither). */
+  readonly id: string;
+  readonly found: boolean;
+  readonly source: string;
+}
+
+export interface TokenTrustDto {
+  readonly kind: 'self' | 'partner' | 'oauth-server';
+  /** This service's issuer, or the identity of the partner application or OAuth server. */
+  readonly id: string;
+}
+
 export interface TokenValidationDto {
   readonly valid: boolean;
   readonly reason: string | null;
   readonly message: string | null;
-  readonly trust: {
-    readonly [key: string]: unknown;
-  } | null;
+  readonly trust: TokenTrustDto | null;
   readonly appId: string | null;
   readonly roles: readonly string[];
   readonly scopes: readonly string[];
@@ -512,10 +540,8 @@ export interface TokenValidationDto {
     readonly [key: string]: unknown;
   } | null;
   /** Every check, in order, with its result. */
-  readonly checks: readonly string[];
-  readonly key: {
-    readonly [key: string]: unknown;
-  } | null;
+  readonly checks: readonly ValidationCheckDto[];
+  readonly key: TokenKeyDto | null;
   readonly issuerMetadataFetchedAt: string | null;
   readonly clockDifferenceSeconds: number | null;
   readonly header: {
@@ -549,6 +575,11 @@ export interface UpdateOAuthConfigurationDto {
 }
 
 export interface UpdateOAuthServerDto {
+  readonly enabled?: boolean;
+  /** Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
+  readonly metadataCaBundle?: string | null;
+  readonly metadataHostAllowList?: readonly string[];
+  readonly allowHttpMetadata?: boolean;
   readonly metadataUrl?: string;
   readonly audiences?: readonly string[];
   /** `null` clears it. */
@@ -557,14 +588,14 @@ export interface UpdateOAuthServerDto {
   readonly allowedObjectIds?: readonly string[];
   /** `null` clears it. */
   readonly requiredRole?: string | null;
+}
+
+export interface UpdatePartnerApplicationDto {
   readonly enabled?: boolean;
   /** Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
   readonly metadataCaBundle?: string | null;
   readonly metadataHostAllowList?: readonly string[];
   readonly allowHttpMetadata?: boolean;
-}
-
-export interface UpdatePartnerApplicationDto {
   readonly metadataUrl?: string;
   /** Cannot change (remove and re-create); accepted only when equal. */
   readonly applicationIdentifier?: string;
@@ -576,11 +607,6 @@ export interface UpdatePartnerApplicationDto {
   readonly hostAuthority?: string | null;
   readonly trustLevel?: 'Full' | 'Application' | 'User';
   readonly acceptSecurityIdentifierInformation?: boolean;
-  readonly enabled?: boolean;
-  /** Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
-  readonly metadataCaBundle?: string | null;
-  readonly metadataHostAllowList?: readonly string[];
-  readonly allowHttpMetadata?: boolean;
 }
 
 export interface UpdateResourceDto {
@@ -596,6 +622,13 @@ export interface ValidateTokenDto {
   readonly token: string;
   /** For this service's own tokens: the expected audience. */
   readonly audience?: string;
+}
+
+export interface ValidationCheckDto {
+  readonly check: string;
+  readonly passed: boolean;
+  /** What was found, or why the check failed. */
+  readonly detail: string | null;
 }
 
 /** Every operation of the API: its method, path, request body (`never`: none) and 200/201 response body (`unknown`: not JSON). */
