@@ -1,6 +1,7 @@
 export { StrictValidationPipe } from './strict-validation.pipe.js';
 export { MultiLineText, MULTI_LINE_NOTE, dateProblem, isMultiLineText, keyProblem, printableField, textProblem } from './text.rules.js';
 export { Nullable, NULLABLE_NOTE, isNullable } from './nullable.decorator.js';
+export { OwnPropertiesFirst } from './own-properties-first.decorator.js';
 export { AdminErrorFilter, describeError } from './admin-error.filter.js';
 export { AdminErrorDto, FieldProblemDto } from './admin-error.dto.js';
 export { ApiAdminErrors } from './api-admin-errors.decorator.js';

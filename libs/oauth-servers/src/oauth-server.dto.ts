@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Nullable } from '@s2s/http';
+import { Nullable, OwnPropertiesFirst } from '@s2s/http';
 import { CreateTrustedIssuerDto, MAX_METADATA_URL, TrustedIssuerDto, UpdateTrustedIssuerDto } from '@s2s/trusted-issuers';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { OAuthServer, OAuthServerKey } from './oauth-server.js';
 
 /** Body of `POST /admin/v1/oauth-servers` (New-CsOAuthServer); the download policy fields are {@link CreateTrustedIssuerDto}'s. */
+@OwnPropertiesFirst()
 export class CreateOAuthServerDto extends CreateTrustedIssuerDto {
   @ApiProperty({ example: 'microsoft.sts' }) @IsString() @MaxLength(128) identity!: string;
   @ApiProperty({ description: 'ACS-style JSON metadata or OIDC discovery URL.' }) @IsString() @MaxLength(MAX_METADATA_URL) metadataUrl!: string;
@@ -22,6 +23,7 @@ export class CreateOAuthServerDto extends CreateTrustedIssuerDto {
 }
 
 /** Body of `PATCH /admin/v1/oauth-servers/{identity}` (Set-CsOAuthServer); the download policy fields are {@link UpdateTrustedIssuerDto}'s. */
+@OwnPropertiesFirst()
 export class UpdateOAuthServerDto extends UpdateTrustedIssuerDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(MAX_METADATA_URL) metadataUrl?: string;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(512, { each: true }) audiences?: string[];
@@ -44,6 +46,7 @@ export class OAuthServerKeyDto {
 }
 
 /** An OAuth server with its keys and metadata status; the fields both kinds share are {@link TrustedIssuerDto}'s. */
+@OwnPropertiesFirst()
 export class OAuthServerDto extends TrustedIssuerDto {
   @ApiProperty() identity!: string;
   @ApiProperty() metadataUrl!: string;

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { MultiLineText, Nullable } from '@s2s/http';
+import { MultiLineText, Nullable, OwnPropertiesFirst } from '@s2s/http';
 import { CreateTrustedIssuerDto, MAX_METADATA_URL, MAX_PEM, TrustedIssuerDto, UpdateTrustedIssuerDto } from '@s2s/trusted-issuers';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { type PartnerApplication, type PartnerKey, TRUST_LEVELS } from './partner-application.js';
 
 /** Body of `POST /admin/v1/partner-applications` (New-CsPartnerApplication); the download policy fields are {@link CreateTrustedIssuerDto}'s. */
+@OwnPropertiesFirst()
 export class CreatePartnerApplicationDto extends CreateTrustedIssuerDto {
   @ApiProperty({ example: 'microsoft.exchange' }) @IsString() @MaxLength(128) identity!: string;
   @ApiPropertyOptional({ example: 'https://mail.contoso.com/autodiscover/metadata/json/1' }) @IsOptional() @IsString() @MaxLength(MAX_METADATA_URL) metadataUrl?: string;
@@ -21,6 +22,7 @@ export class CreatePartnerApplicationDto extends CreateTrustedIssuerDto {
 }
 
 /** Body of `PATCH /admin/v1/partner-applications/{identity}` (Set-CsPartnerApplication); the download policy fields are {@link UpdateTrustedIssuerDto}'s. */
+@OwnPropertiesFirst()
 export class UpdatePartnerApplicationDto extends UpdateTrustedIssuerDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(MAX_METADATA_URL) metadataUrl?: string;
   @ApiPropertyOptional({ description: 'Cannot change (remove and re-create); accepted only when equal.' }) @IsOptional() @IsString() @MaxLength(64) applicationIdentifier?: string;
@@ -43,6 +45,7 @@ export class PartnerKeyDto {
 }
 
 /** A partner application with its keys and metadata status; the fields both kinds share are {@link TrustedIssuerDto}'s. */
+@OwnPropertiesFirst()
 export class PartnerApplicationDto extends TrustedIssuerDto {
   @ApiProperty() identity!: string;
   @ApiProperty() applicationIdentifier!: string;

@@ -219,13 +219,6 @@ export interface CreateClientDto {
 }
 
 export interface CreateOAuthServerDto {
-  readonly enabled?: boolean;
-  /** CA certificates (PEM) trusted for the metadata URL, in addition to the system store. Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
-  readonly metadataCaBundle?: string | null;
-  /** Hosts the metadata may come from (default: the URL host). An IP literal also allows that loopback/link-local address. */
-  readonly metadataHostAllowList?: readonly string[];
-  /** Lab only: accept http:// metadata. */
-  readonly allowHttpMetadata?: boolean;
   readonly identity: string;
   /** ACS-style JSON metadata or OIDC discovery URL. */
   readonly metadataUrl: string;
@@ -239,9 +232,6 @@ export interface CreateOAuthServerDto {
   readonly allowedObjectIds?: readonly string[];
   /** Required app role (ServiceAuthRole). `null` clears it. */
   readonly requiredRole?: string | null;
-}
-
-export interface CreatePartnerApplicationDto {
   readonly enabled?: boolean;
   /** CA certificates (PEM) trusted for the metadata URL, in addition to the system store. Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
   readonly metadataCaBundle?: string | null;
@@ -249,6 +239,9 @@ export interface CreatePartnerApplicationDto {
   readonly metadataHostAllowList?: readonly string[];
   /** Lab only: accept http:// metadata. */
   readonly allowHttpMetadata?: boolean;
+}
+
+export interface CreatePartnerApplicationDto {
   readonly identity: string;
   readonly metadataUrl?: string;
   /** Principal id (GUID), with realm and certificates, when there is no metadata URL. */
@@ -260,6 +253,13 @@ export interface CreatePartnerApplicationDto {
   readonly hostAuthority?: string | null;
   readonly trustLevel?: 'Full' | 'Application' | 'User';
   readonly acceptSecurityIdentifierInformation?: boolean;
+  readonly enabled?: boolean;
+  /** CA certificates (PEM) trusted for the metadata URL, in addition to the system store. Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
+  readonly metadataCaBundle?: string | null;
+  /** Hosts the metadata may come from (default: the URL host). An IP literal also allows that loopback/link-local address. */
+  readonly metadataHostAllowList?: readonly string[];
+  /** Lab only: accept http:// metadata. */
+  readonly allowHttpMetadata?: boolean;
 }
 
 export interface CreateResourceDto {
@@ -394,13 +394,6 @@ export interface OAuthConfigurationDto {
 }
 
 export interface OAuthServerDto {
-  readonly enabled: boolean;
-  readonly hasMetadataCaBundle: boolean;
-  readonly metadataHostAllowList: readonly string[];
-  readonly allowHttpMetadata: boolean;
-  readonly metadataStatus: MetadataStatusDto;
-  readonly createdAt: string;
-  readonly updatedAt: string;
   readonly identity: string;
   readonly metadataUrl: string;
   readonly type: 'oidc' | 'acs';
@@ -412,6 +405,13 @@ export interface OAuthServerDto {
   readonly allowedObjectIds: readonly string[];
   readonly requiredRole: string | null;
   readonly keys: readonly OAuthServerKeyDto[];
+  readonly enabled: boolean;
+  readonly hasMetadataCaBundle: boolean;
+  readonly metadataHostAllowList: readonly string[];
+  readonly allowHttpMetadata: boolean;
+  readonly metadataStatus: MetadataStatusDto;
+  readonly createdAt: string;
+  readonly updatedAt: string;
 }
 
 export interface OAuthServerKeyDto {
@@ -428,13 +428,6 @@ export interface OAuthServerListDto {
 }
 
 export interface PartnerApplicationDto {
-  readonly enabled: boolean;
-  readonly hasMetadataCaBundle: boolean;
-  readonly metadataHostAllowList: readonly string[];
-  readonly allowHttpMetadata: boolean;
-  readonly metadataStatus: MetadataStatusDto;
-  readonly createdAt: string;
-  readonly updatedAt: string;
   readonly identity: string;
   readonly applicationIdentifier: string;
   readonly realm: string;
@@ -443,6 +436,13 @@ export interface PartnerApplicationDto {
   readonly trustLevel: 'Full' | 'Application' | 'User';
   readonly acceptSecurityIdentifierInformation: boolean;
   readonly keys: readonly PartnerKeyDto[];
+  readonly enabled: boolean;
+  readonly hasMetadataCaBundle: boolean;
+  readonly metadataHostAllowList: readonly string[];
+  readonly allowHttpMetadata: boolean;
+  readonly metadataStatus: MetadataStatusDto;
+  readonly createdAt: string;
+  readonly updatedAt: string;
 }
 
 export interface PartnerApplicationListDto {
@@ -575,11 +575,6 @@ export interface UpdateOAuthConfigurationDto {
 }
 
 export interface UpdateOAuthServerDto {
-  readonly enabled?: boolean;
-  /** Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
-  readonly metadataCaBundle?: string | null;
-  readonly metadataHostAllowList?: readonly string[];
-  readonly allowHttpMetadata?: boolean;
   readonly metadataUrl?: string;
   readonly audiences?: readonly string[];
   /** `null` clears it. */
@@ -588,14 +583,14 @@ export interface UpdateOAuthServerDto {
   readonly allowedObjectIds?: readonly string[];
   /** `null` clears it. */
   readonly requiredRole?: string | null;
-}
-
-export interface UpdatePartnerApplicationDto {
   readonly enabled?: boolean;
   /** Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
   readonly metadataCaBundle?: string | null;
   readonly metadataHostAllowList?: readonly string[];
   readonly allowHttpMetadata?: boolean;
+}
+
+export interface UpdatePartnerApplicationDto {
   readonly metadataUrl?: string;
   /** Cannot change (remove and re-create); accepted only when equal. */
   readonly applicationIdentifier?: string;
@@ -607,6 +602,11 @@ export interface UpdatePartnerApplicationDto {
   readonly hostAuthority?: string | null;
   readonly trustLevel?: 'Full' | 'Application' | 'User';
   readonly acceptSecurityIdentifierInformation?: boolean;
+  readonly enabled?: boolean;
+  /** Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
+  readonly metadataCaBundle?: string | null;
+  readonly metadataHostAllowList?: readonly string[];
+  readonly allowHttpMetadata?: boolean;
 }
 
 export interface UpdateResourceDto {
