@@ -27,7 +27,7 @@ export interface AdminApiKeyListDto {
 
 export interface AdminErrorDto {
   /** Stable machine-readable code */
-  readonly code: 'bad_request' | 'invalid_json' | 'unauthorized' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'force_required' | 'payload_too_large' | 'unsupported_media_type' | 'validation_failed' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
+  readonly code: 'bad_request' | 'invalid_json' | 'unauthorized' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'request_timeout' | 'conflict' | 'force_required' | 'payload_too_large' | 'uri_too_long' | 'unsupported_media_type' | 'validation_failed' | 'too_many_requests' | 'request_header_fields_too_large' | 'internal_error' | 'service_unavailable';
   /** Human-readable explanation */
   readonly message: string;
   readonly details?: readonly FieldProblemDto[];
