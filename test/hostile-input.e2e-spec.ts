@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { createTestDatabase, httpRequest, removeDir, startServerProcess, testDatabaseKinds, type HttpResponse, type ServerProcess, type TestDatabase } from '@s2s/testing';
 
 const CONTROL = 'must not contain control characters (U+0000-U+001F, U+007F)';
@@ -6,6 +7,27 @@ const SURROGATE = 'must be well-formed Unicode text (it contains an unpaired UTF
 const NULL = 'must not be null (leave the field out to keep its value)';
 const DATE_RANGE = 'must be a date-time between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z';
 const BAD_KEY = 'is not a valid field name (control characters or unpaired surrogates)';
+const BAD_URL = 'the request URL is not valid: a percent-encoded sequence does not decode to UTF-8 text';
+const HEADERS_TOO_LARGE = 'the request line or header block is too large';
+
+/** Writes `request` on a new connection as it is and reads the answer until the server closes it. */
+function rawExchange(url: string, request: string): Promise<{ status: number; headers: Record<string, string>; body: unknown }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    let received = '';
+    const socket = connect(Number(port), hostname, () => socket.write(request));
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+    socket.on('error', () => {}); // the server closes the connection after its answer
+    socket.on('close', () => {
+      const [head = '', body = ''] = received.split('\r\n\r\n');
+      const [statusLine = '', ...lines] = head.split('\r\n');
+      const status = Number(/^HTTP\/1\.1 (\d{3}) /.exec(statusLine)?.[1]);
+      if (!status) return reject(new Error(`no HTTP answer: ${JSON.stringify(received.slice(0, 200))}`));
+      const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      resolve({ status, headers, body: JSON.parse(body) });
+    });
+  });
+}
 
 /**
  * One explicit test per class of input that used to reach PostgreSQL or the stack and come back as
@@ -120,6 +142,36 @@ describe.each(testDatabaseKinds())('hostile text and nulls on %s', (kind) => {
     const named = await call(`/admin/v1/clients/${clientId}`, { method: 'PATCH', body: { displayName: 'two\tcolumns' } });
     expect(named.status).toBe(422);
     expect(named.json().details).toEqual([{ field: 'displayName', message: CONTROL }]);
+  });
+
+  it.each([
+    ['an admin route', '/admin/v1/clients/%ED%A0%80', { code: 'bad_request', message: BAD_URL, requestId: 'bad-url-1' }],
+    ['an operational route', '/metrics/%ED%A0%80', { code: 'bad_request', message: BAD_URL, requestId: 'bad-url-1' }],
+    ['an OAuth endpoint', '/oauth2/token%ED%A0%80', { error: 'invalid_request', error_description: BAD_URL }],
+  ])('answers an undecodable URL on %s with 400 in its error shape and X-Request-Id (not Fastify\'s FST_ERR_BAD_URL)', async (_name, path, body) => {
+    const response = await httpRequest(`${server.url}${path}`, { headers: { 'x-request-id': 'bad-url-1' } });
+    expect({ status: response.status, body: response.json(), requestId: response.headers['x-request-id'], cacheControl: response.headers['cache-control'] }).toEqual({
+      status: 400,
+      body,
+      requestId: 'bad-url-1',
+      cacheControl: 'no-store',
+    });
+  });
+
+  it.each([
+    ['a header block over the limit (admin route)', `GET /admin/v1/clients HTTP/1.1\r\nHost: s2s\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`, 'admin'],
+    ['a request line over the limit (admin route)', `GET /admin/v1/audit-events?action=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: s2s\r\n\r\n`, 'admin'],
+    ['a header block over the limit (OAuth endpoint)', `POST /oauth2/token HTTP/1.1\r\nHost: s2s\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`, 'oauth'],
+  ])('answers %s with 431 in its error shape and X-Request-Id (not Fastify\'s 431 body)', async (_name, request, family) => {
+    const response = await rawExchange(server.url, request);
+    const requestId = response.headers['x-request-id'];
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect({ status: response.status, body: response.body, cacheControl: response.headers['cache-control'], connection: response.headers.connection }).toEqual({
+      status: 431,
+      body: family === 'admin' ? { code: 'request_header_fields_too_large', message: HEADERS_TOO_LARGE, requestId } : { error: 'invalid_request', error_description: HEADERS_TOO_LARGE },
+      cacheControl: 'no-store',
+      connection: 'close',
+    });
   });
 
   it('documents the rules in the OpenAPI document', async () => {

@@ -1,11 +1,16 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, loadMasterKey, MasterKey } from '@s2s/config';
+import { SystemClock } from '@s2s/core';
 import {
   addExchangeHooks,
   AdminErrorFilter,
+  answerClientError,
+  answerFrameworkError,
   BodyTooLargeError,
   capConnectionsPerAddress,
   type ConnectionLimits,
@@ -54,14 +59,17 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = options.logger ?? createPinoLogger(config.logLevel);
   const masterKey = options.masterKey ?? new MasterKey((await loadMasterKey(config.masterKey)).key);
+  // One clock for the whole server: TLS provisioning at start reads the one the application gets.
+  const clock = options.clock ?? new SystemClock();
   const https = await resolveHttpsOptions(
-    { ...config.tls, certsDir: config.certsDir, now: new Date(), hostNames: [new URL(config.publicUrl).hostname] },
+    { ...config.tls, certsDir: config.certsDir, now: clock.now(), hostNames: [new URL(config.publicUrl).hostname] },
     { info: (msg, fields) => logger.info(fields ?? {}, msg), warn: (msg, fields) => logger.warn(fields ?? {}, msg) },
   );
 
   const lifecycle = new ServerLifecycle();
   // TOKEN_ROUTE=direct (the default): the hot path (SPEC 7) is answered by a plain Node handler ahead of Fastify.
   const directRoutes = config.tokenRoute === 'direct' ? new DirectRoutes(lifecycle) : null;
+  const frameworkLogger = new Logger('FrameworkErrors');
   const adapter = new FastifyAdapter({
     ...(https ? { https } : {}),
     serverFactory: (fastifyHandler: (request: IncomingMessage, response: ServerResponse) => void) =>
@@ -75,9 +83,14 @@ export async function startServer(
     forceCloseConnections: 'idle',
     // Once shutdown begins, the onRequest hook below refuses requests in our error shapes (Fastify's own 503 has neither).
     return503OnClosing: false,
+    // What the router (an undecodable URL) and Node's HTTP parser (an oversized request line or
+    // header block, a malformed or late request) refuse before any hook runs: in our error shapes
+    // with a request id too, not Fastify's `{statusCode, error, message}`.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => answerFrameworkError(error, request, reply, frameworkLogger),
+    clientErrorHandler: (error: Error, socket: Socket) => answerClientError(error, socket, (fields, message) => logger.info(fields, message)),
   } as ConstructorParameters<typeof FastifyAdapter>[0]);
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { clock: options.clock, masterKey }), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { clock, masterKey }), adapter, {
     logger: new PinoNestLogger(logger),
     bodyParser: false,
     abortOnError: false,

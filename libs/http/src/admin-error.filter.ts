@@ -31,13 +31,21 @@ const CODE_OF_STATUS: Record<number, string> = {
   403: 'forbidden',
   404: 'not_found',
   405: 'method_not_allowed',
+  408: 'request_timeout',
   409: 'conflict',
   413: 'payload_too_large',
+  414: 'uri_too_long',
   415: 'unsupported_media_type',
   422: 'validation_failed',
   429: 'too_many_requests',
+  431: 'request_header_fields_too_large',
   503: 'service_unavailable',
 };
+
+/** The stable `code` of an admin error answered with `status` (a 4xx without its own code is `bad_request`). */
+export function adminErrorCode(status: number): string {
+  return CODE_OF_STATUS[status] ?? 'bad_request';
+}
 
 /** Errors from the database driver that mean "unreachable", not "bad query". */
 const UNAVAILABLE =
@@ -56,7 +64,7 @@ export function describeError(error: unknown, requestId: string, logger: Logger)
   }
   const status = httpStatusOf(error);
   if (status !== undefined && status < 500) {
-    return { status, body: { code: CODE_OF_STATUS[status] ?? 'bad_request', message: publicMessage(error, status), requestId } };
+    return { status, body: { code: adminErrorCode(status), message: publicMessage(error, status), requestId } };
   }
   const message = error instanceof Error ? error.message : String(error);
   if (UNAVAILABLE.test(message)) {
@@ -88,6 +96,24 @@ function publicMessage(error: unknown, status: number): string {
   return error instanceof Error ? error.message : 'bad request';
 }
 
+/**
+ * The body of an error in the shape of the route family of `url`: RFC 6749 5.2
+ * `{error, error_description}` on the OAuth endpoints (`/oauth2/`), else the admin body.
+ */
+export function errorBodyFor(url: string, status: number, body: AdminErrorDto): AdminErrorDto | { error: string; error_description: string } {
+  // Errors raised before an OAuth endpoint's own filter (body too large, unparsable body, a URL
+  // the router refuses) still answer in the RFC 6749 5.2 shape there.
+  if (url.startsWith(FORM_ENDPOINT_PREFIX)) return { error: status >= 500 ? 'server_error' : 'invalid_request', error_description: body.message };
+  return body;
+}
+
+/** Sends `error` as {@link describeError} renders it, in the shape of the request's route family. */
+export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
+  const { status, body } = describeError(error, String(request.id), logger);
+  if (status === 401 && !request.url.startsWith(FORM_ENDPOINT_PREFIX)) reply.header('WWW-Authenticate', 'Bearer realm="s2s-trust-admin"');
+  void reply.status(status).header('Cache-Control', 'no-store').send(errorBodyFor(request.url, status, body));
+}
+
 /** Renders every error outside the OAuth endpoints as `{code, message, details?, requestId}`. */
 @Catch()
 export class AdminErrorFilter implements ExceptionFilter {
@@ -95,19 +121,6 @@ export class AdminErrorFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
-    const { status, body } = describeError(error, String(request.id), this.logger);
-    if (request.url.startsWith(FORM_ENDPOINT_PREFIX)) {
-      // Errors raised before an OAuth endpoint's own filter (body too large, unparsable body) still
-      // answer in the RFC 6749 5.2 shape there.
-      void reply
-        .status(status)
-        .header('Cache-Control', 'no-store')
-        .send({ error: status >= 500 ? 'server_error' : 'invalid_request', error_description: body.message });
-      return;
-    }
-    if (status === 401) reply.header('WWW-Authenticate', 'Bearer realm="s2s-trust-admin"');
-    void reply.status(status).header('Cache-Control', 'no-store').send(body);
+    sendError(error, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), this.logger);
   }
 }

@@ -1,7 +1,9 @@
 export { StrictValidationPipe } from './strict-validation.pipe.js';
 export { MultiLineText, MULTI_LINE_NOTE, dateProblem, isMultiLineText, keyProblem, printableField, textProblem } from './text.rules.js';
 export { Nullable, NULLABLE_NOTE, isNullable } from './nullable.decorator.js';
-export { AdminErrorFilter, describeError } from './admin-error.filter.js';
+export { OwnPropertiesFirst } from './own-properties-first.decorator.js';
+export { AdminErrorFilter, adminErrorCode, describeError, errorBodyFor, sendError } from './admin-error.filter.js';
+export { answerClientError, answerFrameworkError, BAD_URL_MESSAGE, type ClientError } from './framework-errors.js';
 export { AdminErrorDto, FieldProblemDto } from './admin-error.dto.js';
 export { ApiAdminErrors } from './api-admin-errors.decorator.js';
 export { FORM_ENDPOINT_PREFIX } from './form-endpoints.js';

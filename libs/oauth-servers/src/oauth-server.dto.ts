@@ -1,12 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { MultiLineText, Nullable } from '@s2s/http';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
-import type { OAuthServer } from './oauth-server.js';
+import { Nullable, OwnPropertiesFirst } from '@s2s/http';
+import { CreateTrustedIssuerDto, MAX_METADATA_URL, TrustedIssuerDto, UpdateTrustedIssuerDto } from '@s2s/trusted-issuers';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
+import type { OAuthServer, OAuthServerKey } from './oauth-server.js';
 
-/** Body of `POST /admin/v1/oauth-servers` (New-CsOAuthServer). */
-export class CreateOAuthServerDto {
+/** Body of `POST /admin/v1/oauth-servers` (New-CsOAuthServer); the download policy fields are {@link CreateTrustedIssuerDto}'s. */
+@OwnPropertiesFirst()
+export class CreateOAuthServerDto extends CreateTrustedIssuerDto {
   @ApiProperty({ example: 'microsoft.sts' }) @IsString() @MaxLength(128) identity!: string;
-  @ApiProperty({ description: 'ACS-style JSON metadata or OIDC discovery URL.' }) @IsString() @MaxLength(2048) metadataUrl!: string;
+  @ApiProperty({ description: 'ACS-style JSON metadata or OIDC discovery URL.' }) @IsString() @MaxLength(MAX_METADATA_URL) metadataUrl!: string;
   @ApiProperty({ type: [String], description: 'Accepted `aud` values (ServiceAuthAudience).' })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(512, { each: true })
   audiences!: string[];
@@ -18,26 +20,34 @@ export class CreateOAuthServerDto {
   @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(128, { each: true })
   allowedObjectIds?: string[];
   @Nullable() @ApiPropertyOptional({ nullable: true, type: String, description: 'Required app role (ServiceAuthRole).' }) @IsOptional() @IsString() @MaxLength(120) requiredRole?: string | null;
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
-  @Nullable() @MultiLineText() @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(65_536) metadataCaBundle?: string | null;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(253, { each: true }) metadataHostAllowList?: string[];
-  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() allowHttpMetadata?: boolean;
 }
 
-export class UpdateOAuthServerDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2048) metadataUrl?: string;
+/** Body of `PATCH /admin/v1/oauth-servers/{identity}` (Set-CsOAuthServer); the download policy fields are {@link UpdateTrustedIssuerDto}'s. */
+@OwnPropertiesFirst()
+export class UpdateOAuthServerDto extends UpdateTrustedIssuerDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(MAX_METADATA_URL) metadataUrl?: string;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(512, { each: true }) audiences?: string[];
   @Nullable() @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(128) tenantId?: string | null;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(128, { each: true }) allowedApplicationIds?: string[];
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(128, { each: true }) allowedObjectIds?: string[];
   @Nullable() @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(120) requiredRole?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
-  @Nullable() @MultiLineText() @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(65_536) metadataCaBundle?: string | null;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(253, { each: true }) metadataHostAllowList?: string[];
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() allowHttpMetadata?: boolean;
 }
 
-export class OAuthServerDto {
+/** A signing key from the OAuth server's JWKS or metadata (the public key itself is not returned). */
+export class OAuthServerKeyDto {
+  @ApiProperty({ nullable: true, type: String }) kid!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'base64url SHA-1 thumbprint of the certificate, when the key came with one.' }) x5t!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: '`alg` the key declares, if any.' }) alg!: string | null;
+  @ApiProperty({ enum: ['RSA', 'EC'] }) kty!: string;
+
+  static from(key: OAuthServerKey): OAuthServerKeyDto {
+    return { kid: key.kid, x5t: key.x5t, alg: key.alg, kty: key.kty };
+  }
+}
+
+/** An OAuth server with its keys and metadata status; the fields both kinds share are {@link TrustedIssuerDto}'s. */
+@OwnPropertiesFirst()
+export class OAuthServerDto extends TrustedIssuerDto {
   @ApiProperty() identity!: string;
   @ApiProperty() metadataUrl!: string;
   @ApiProperty({ enum: ['oidc', 'acs'] }) type!: string;
@@ -48,17 +58,9 @@ export class OAuthServerDto {
   @ApiProperty({ type: [String] }) allowedApplicationIds!: string[];
   @ApiProperty({ type: [String] }) allowedObjectIds!: string[];
   @ApiProperty({ nullable: true, type: String }) requiredRole!: string | null;
-  @ApiProperty() enabled!: boolean;
-  @ApiProperty() hasMetadataCaBundle!: boolean;
-  @ApiProperty({ type: [String] }) metadataHostAllowList!: string[];
-  @ApiProperty() allowHttpMetadata!: boolean;
-  @ApiProperty() keys!: { kid: string | null; x5t: string | null; alg: string | null; kty: string }[];
-  @ApiProperty() metadataStatus!: { lastAttemptAt: string | null; lastSuccessAt: string | null; lastError: string | null; reviewReason: string | null };
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ type: [OAuthServerKeyDto] }) keys!: OAuthServerKeyDto[];
 
   static from(server: OAuthServer): OAuthServerDto {
-    const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
     return {
       identity: server.identity,
       metadataUrl: server.metadataUrl,
@@ -70,19 +72,7 @@ export class OAuthServerDto {
       allowedApplicationIds: server.allowedApplicationIds,
       allowedObjectIds: server.allowedObjectIds,
       requiredRole: server.requiredRole,
-      enabled: server.enabled,
-      hasMetadataCaBundle: server.metadataCaBundle !== null,
-      metadataHostAllowList: server.metadataHostAllowList,
-      allowHttpMetadata: server.allowHttpMetadata,
-      keys: server.keys.map(({ kid, x5t, alg, kty }) => ({ kid, x5t, alg, kty })),
-      metadataStatus: {
-        lastAttemptAt: iso(server.metadataStatus.lastAttemptAt),
-        lastSuccessAt: iso(server.metadataStatus.lastSuccessAt),
-        lastError: server.metadataStatus.lastError,
-        reviewReason: server.metadataStatus.reviewReason,
-      },
-      createdAt: server.createdAt.toISOString(),
-      updatedAt: server.updatedAt.toISOString(),
+      ...TrustedIssuerDto.fieldsOf(server, server.keys.map((key) => OAuthServerKeyDto.from(key))),
     };
   }
 }

@@ -1,14 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { MultiLineText, Nullable } from '@s2s/http';
+import { MultiLineText, Nullable, OwnPropertiesFirst } from '@s2s/http';
+import { CreateTrustedIssuerDto, MAX_METADATA_URL, MAX_PEM, TrustedIssuerDto, UpdateTrustedIssuerDto } from '@s2s/trusted-issuers';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { type PartnerApplication, TRUST_LEVELS } from './partner-application.js';
+import { type PartnerApplication, type PartnerKey, TRUST_LEVELS } from './partner-application.js';
 
-const MAX_PEM = 65_536;
-
-/** Body of `POST /admin/v1/partner-applications` (New-CsPartnerApplication). */
-export class CreatePartnerApplicationDto {
+/** Body of `POST /admin/v1/partner-applications` (New-CsPartnerApplication); the download policy fields are {@link CreateTrustedIssuerDto}'s. */
+@OwnPropertiesFirst()
+export class CreatePartnerApplicationDto extends CreateTrustedIssuerDto {
   @ApiProperty({ example: 'microsoft.exchange' }) @IsString() @MaxLength(128) identity!: string;
-  @ApiPropertyOptional({ example: 'https://mail.contoso.com/autodiscover/metadata/json/1' }) @IsOptional() @IsString() @MaxLength(2048) metadataUrl?: string;
+  @ApiPropertyOptional({ example: 'https://mail.contoso.com/autodiscover/metadata/json/1' }) @IsOptional() @IsString() @MaxLength(MAX_METADATA_URL) metadataUrl?: string;
   @ApiPropertyOptional({ description: 'Principal id (GUID), with realm and certificates, when there is no metadata URL.' }) @IsOptional() @IsString() @MaxLength(64) applicationIdentifier?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(253) realm?: string;
   @MultiLineText() @ApiPropertyOptional({ type: [String], description: 'Pinned certificates (PEM or base64 DER).' })
@@ -19,39 +19,34 @@ export class CreatePartnerApplicationDto {
   hostAuthority?: string | null;
   @ApiPropertyOptional({ enum: TRUST_LEVELS, default: 'Application' }) @IsOptional() @IsIn(TRUST_LEVELS) trustLevel?: PartnerApplication['trustLevel'];
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() acceptSecurityIdentifierInformation?: boolean;
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
-  @Nullable() @MultiLineText() @ApiPropertyOptional({ nullable: true, type: String, description: 'CA certificates (PEM) trusted for the metadata URL, in addition to the system store.' })
-  @IsOptional() @IsString() @MaxLength(MAX_PEM)
-  metadataCaBundle?: string | null;
-  @ApiPropertyOptional({ type: [String], description: 'Hosts the metadata may come from (default: the URL host). An IP literal also allows that loopback/link-local address.' })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(253, { each: true })
-  metadataHostAllowList?: string[];
-  @ApiPropertyOptional({ default: false, description: 'Lab only: accept http:// metadata.' }) @IsOptional() @IsBoolean() allowHttpMetadata?: boolean;
 }
 
-/** Body of `PATCH /admin/v1/partner-applications/{identity}` (Set-CsPartnerApplication). */
-export class UpdatePartnerApplicationDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2048) metadataUrl?: string;
+/** Body of `PATCH /admin/v1/partner-applications/{identity}` (Set-CsPartnerApplication); the download policy fields are {@link UpdateTrustedIssuerDto}'s. */
+@OwnPropertiesFirst()
+export class UpdatePartnerApplicationDto extends UpdateTrustedIssuerDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(MAX_METADATA_URL) metadataUrl?: string;
   @ApiPropertyOptional({ description: 'Cannot change (remove and re-create); accepted only when equal.' }) @IsOptional() @IsString() @MaxLength(64) applicationIdentifier?: string;
   @ApiPropertyOptional({ description: 'Cannot change (remove and re-create); accepted only when equal.' }) @IsOptional() @IsString() @MaxLength(253) realm?: string;
   @MultiLineText() @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(5) @IsString({ each: true }) @MaxLength(MAX_PEM, { each: true }) certificates?: string[];
   @Nullable() @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(260) hostAuthority?: string | null;
   @ApiPropertyOptional({ enum: TRUST_LEVELS }) @IsOptional() @IsIn(TRUST_LEVELS) trustLevel?: PartnerApplication['trustLevel'];
   @ApiPropertyOptional() @IsOptional() @IsBoolean() acceptSecurityIdentifierInformation?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
-  @Nullable() @MultiLineText() @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(MAX_PEM) metadataCaBundle?: string | null;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(253, { each: true }) metadataHostAllowList?: string[];
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() allowHttpMetadata?: boolean;
 }
 
+/** A signing key of a partner: a certificate from its metadata, or pinned. */
 export class PartnerKeyDto {
-  @ApiProperty() x5t!: string;
+  @ApiProperty({ description: 'base64url SHA-1 thumbprint of the certificate (DER).' }) x5t!: string;
   @ApiProperty({ format: 'date-time' }) notBefore!: string;
   @ApiProperty({ format: 'date-time' }) notAfter!: string;
+
+  static from(key: PartnerKey): PartnerKeyDto {
+    return { x5t: key.x5t, notBefore: key.notBefore.toISOString(), notAfter: key.notAfter.toISOString() };
+  }
 }
 
-/** A partner application with its keys and metadata status. */
-export class PartnerApplicationDto {
+/** A partner application with its keys and metadata status; the fields both kinds share are {@link TrustedIssuerDto}'s. */
+@OwnPropertiesFirst()
+export class PartnerApplicationDto extends TrustedIssuerDto {
   @ApiProperty() identity!: string;
   @ApiProperty() applicationIdentifier!: string;
   @ApiProperty() realm!: string;
@@ -59,17 +54,9 @@ export class PartnerApplicationDto {
   @ApiProperty({ nullable: true, type: String }) hostAuthority!: string | null;
   @ApiProperty({ enum: TRUST_LEVELS }) trustLevel!: string;
   @ApiProperty() acceptSecurityIdentifierInformation!: boolean;
-  @ApiProperty() enabled!: boolean;
-  @ApiProperty() hasMetadataCaBundle!: boolean;
-  @ApiProperty({ type: [String] }) metadataHostAllowList!: string[];
-  @ApiProperty() allowHttpMetadata!: boolean;
   @ApiProperty({ type: [PartnerKeyDto] }) keys!: PartnerKeyDto[];
-  @ApiProperty() metadataStatus!: { lastAttemptAt: string | null; lastSuccessAt: string | null; lastError: string | null; reviewReason: string | null };
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 
   static from(partner: PartnerApplication): PartnerApplicationDto {
-    const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
     return {
       identity: partner.identity,
       applicationIdentifier: partner.applicationIdentifier,
@@ -78,19 +65,7 @@ export class PartnerApplicationDto {
       hostAuthority: partner.hostAuthority,
       trustLevel: partner.trustLevel,
       acceptSecurityIdentifierInformation: partner.acceptSecurityIdentifierInformation,
-      enabled: partner.enabled,
-      hasMetadataCaBundle: partner.metadataCaBundle !== null,
-      metadataHostAllowList: partner.metadataHostAllowList,
-      allowHttpMetadata: partner.allowHttpMetadata,
-      keys: partner.keys.map((key) => ({ x5t: key.x5t, notBefore: key.notBefore.toISOString(), notAfter: key.notAfter.toISOString() })),
-      metadataStatus: {
-        lastAttemptAt: iso(partner.metadataStatus.lastAttemptAt),
-        lastSuccessAt: iso(partner.metadataStatus.lastSuccessAt),
-        lastError: partner.metadataStatus.lastError,
-        reviewReason: partner.metadataStatus.reviewReason,
-      },
-      createdAt: partner.createdAt.toISOString(),
-      updatedAt: partner.updatedAt.toISOString(),
+      ...TrustedIssuerDto.fieldsOf(partner, partner.keys.map((key) => PartnerKeyDto.from(key))),
     };
   }
 }

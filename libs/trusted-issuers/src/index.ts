@@ -10,3 +10,4 @@ export { TrustedIssuerRegistry, type TrustedIssuerKind, type MetadataRefetch } f
 export { TrustedIssuerDirectory, type TrustedIssuerSource, UNKNOWN_KEY_REFRESH_COOLDOWN_MS } from './trusted-issuer.directory.js';
 export { trustedIssuerModule } from './trusted-issuer.module.js';
 export { TrustedIssuerController, trustedIssuerRoutes, type TrustedIssuerAdminService, type TrustedIssuerRoutesOptions } from './trusted-issuer.controller.js';
+export { CreateTrustedIssuerDto, UpdateTrustedIssuerDto, MetadataStatusDto, TrustedIssuerDto, type TrustedIssuerFields, MAX_PEM, MAX_METADATA_URL } from './trusted-issuer.dto.js';

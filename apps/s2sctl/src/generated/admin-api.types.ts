@@ -2,11 +2,12 @@
 // Do not edit: regenerate with `npm run generate:api-types` (a test fails while this file differs from the API).
 
 export interface AddClientCertificateDto {
-  /** PEM or base64 DER certificate whose key signs private_key_jwt assertions. */
+  /** PEM or base64 DER certificate whose key signs private_key_jwt assertions. Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. */
   readonly certificate: string;
 }
 
 export interface AddClientSecretDto {
+  /** Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. */
   readonly description?: string;
   readonly expiresAt?: string;
 }
@@ -26,7 +27,7 @@ export interface AdminApiKeyListDto {
 
 export interface AdminErrorDto {
   /** Stable machine-readable code */
-  readonly code: 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'force_required' | 'payload_too_large' | 'unsupported_media_type' | 'validation_failed' | 'too_many_requests' | 'internal_error' | 'service_unavailable';
+  readonly code: 'bad_request' | 'invalid_json' | 'unauthorized' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'request_timeout' | 'conflict' | 'force_required' | 'payload_too_large' | 'uri_too_long' | 'unsupported_media_type' | 'validation_failed' | 'too_many_requests' | 'request_header_fields_too_large' | 'internal_error' | 'service_unavailable';
   /** Human-readable explanation */
   readonly message: string;
   readonly details?: readonly FieldProblemDto[];
@@ -36,6 +37,7 @@ export interface AdminErrorDto {
 
 export interface AppRoleDto {
   readonly value: string;
+  /** Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. */
   readonly description?: string;
   readonly allowedMemberTypes?: readonly ('Application' | 'User')[];
 }
@@ -177,9 +179,9 @@ export interface ClientSecretDto {
 }
 
 export interface CompleteCertificateRequestDto {
-  /** The CA-issued certificate: PEM or base64 DER (.cer). */
+  /** The CA-issued certificate: PEM or base64 DER (.cer). Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. */
   readonly certificate: string;
-  /** Intermediate/root certificates (PEM). */
+  /** Intermediate/root certificates (PEM). Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. */
   readonly chain?: string;
 }
 
@@ -222,17 +224,20 @@ export interface CreateOAuthServerDto {
   readonly metadataUrl: string;
   /** Accepted `aud` values (ServiceAuthAudience). */
   readonly audiences: readonly string[];
-  /** Required `tid` (ServiceAuthTenantId). */
+  /** Required `tid` (ServiceAuthTenantId). `null` clears it. */
   readonly tenantId?: string | null;
   /** Allowed calling applications (ServiceApplicationIds). */
   readonly allowedApplicationIds?: readonly string[];
   /** Allowed `oid` values (ServiceObjectIds). */
   readonly allowedObjectIds?: readonly string[];
-  /** Required app role (ServiceAuthRole). */
+  /** Required app role (ServiceAuthRole). `null` clears it. */
   readonly requiredRole?: string | null;
   readonly enabled?: boolean;
+  /** CA certificates (PEM) trusted for the metadata URL, in addition to the system store. Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
   readonly metadataCaBundle?: string | null;
+  /** Hosts the metadata may come from (default: the URL host). An IP literal also allows that loopback/link-local address. */
   readonly metadataHostAllowList?: readonly string[];
+  /** Lab only: accept http:// metadata. */
   readonly allowHttpMetadata?: boolean;
 }
 
@@ -242,14 +247,14 @@ export interface CreatePartnerApplicationDto {
   /** Principal id (GUID), with realm and certificates, when there is no metadata URL. */
   readonly applicationIdentifier?: string;
   readonly realm?: string;
-  /** Pinned certificates (PEM or base64 DER). */
+  /** Pinned certificates (PEM or base64 DER). Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. */
   readonly certificates?: readonly string[];
-  /** Host authority for the audience of tokens we send it. */
+  /** Host authority for the audience of tokens we send it. `null` clears it. */
   readonly hostAuthority?: string | null;
   readonly trustLevel?: 'Full' | 'Application' | 'User';
   readonly acceptSecurityIdentifierInformation?: boolean;
   readonly enabled?: boolean;
-  /** CA certificates (PEM) trusted for the metadata URL, in addition to the system store. */
+  /** CA certificates (PEM) trusted for the metadata URL, in addition to the system store. Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
   readonly metadataCaBundle?: string | null;
   /** Hosts the metadata may come from (default: the URL host). An IP literal also allows that loopback/link-local address. */
   readonly metadataHostAllowList?: readonly string[];
@@ -263,7 +268,7 @@ export interface CreateResourceDto {
   readonly displayName?: string;
   readonly roles?: readonly AppRoleDto[];
   readonly scopes?: readonly DelegatedScopeDto[];
-  /** The client this API calls downstream APIs as (on-behalf-of). */
+  /** The client this API calls downstream APIs as (on-behalf-of). `null` clears it. */
   readonly clientId?: string | null;
 }
 
@@ -323,6 +328,7 @@ export interface CreatedClientSecretDto {
 
 export interface DelegatedScopeDto {
   readonly value: string;
+  /** Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. */
   readonly description?: string;
 }
 
@@ -346,16 +352,25 @@ export interface GrantedScopeDto {
 }
 
 export interface ImportCertificateDto {
-  /** Base64 of a PKCS#12 (.pfx/.p12) file. Give `password` with it. */
+  /** Base64 of a PKCS#12 (.pfx/.p12) file. Give `password` with it. Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. */
   readonly pfx?: string;
   /** Password of the PFX (may be empty). Never stored, logged or echoed. */
   readonly password?: string;
-  /** The certificate: PEM (leaf first; more blocks count as chain) or base64 DER (.cer). */
+  /** The certificate: PEM (leaf first; more blocks count as chain) or base64 DER (.cer). Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. */
   readonly certificate?: string;
-  /** Unencrypted PEM private key of the certificate (PKCS#8, PKCS#1 or SEC 1). */
+  /** Unencrypted PEM private key of the certificate (PKCS#8, PKCS#1 or SEC 1). Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. */
   readonly privateKey?: string;
-  /** Intermediate/root certificates (PEM), published in `x5c` after the certificate. */
+  /** Intermediate/root certificates (PEM), published in `x5c` after the certificate. Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. */
   readonly chain?: string;
+}
+
+export interface MetadataStatusDto {
+  readonly lastAttemptAt: string | null;
+  readonly lastSuccessAt: string | null;
+  /** Why the last download failed (the last known good keys were kept); null after a success. */
+  readonly lastError: string | null;
+  /** Set when the document now names another issuer (or realm): not applied until the issuer is re-created. */
+  readonly reviewReason: string | null;
 }
 
 export interface OAuthConfigurationDto {
@@ -389,16 +404,23 @@ export interface OAuthServerDto {
   readonly allowedApplicationIds: readonly string[];
   readonly allowedObjectIds: readonly string[];
   readonly requiredRole: string | null;
+  readonly keys: readonly OAuthServerKeyDto[];
   readonly enabled: boolean;
   readonly hasMetadataCaBundle: boolean;
   readonly metadataHostAllowList: readonly string[];
   readonly allowHttpMetadata: boolean;
-  readonly keys: readonly string[];
-  readonly metadataStatus: {
-    readonly [key: string]: unknown;
-  };
+  readonly metadataStatus: MetadataStatusDto;
   readonly createdAt: string;
   readonly updatedAt: string;
+}
+
+export interface OAuthServerKeyDto {
+  readonly kid: string | null;
+  /** base64url SHA-1 thumbprint of the certificate, when the key came with one. */
+  readonly x5t: string | null;
+  /** `alg` the key declares, if any. */
+  readonly alg: string | null;
+  readonly kty: 'RSA' | 'EC';
 }
 
 export interface OAuthServerListDto {
@@ -413,14 +435,12 @@ export interface PartnerApplicationDto {
   readonly hostAuthority: string | null;
   readonly trustLevel: 'Full' | 'Application' | 'User';
   readonly acceptSecurityIdentifierInformation: boolean;
+  readonly keys: readonly PartnerKeyDto[];
   readonly enabled: boolean;
   readonly hasMetadataCaBundle: boolean;
   readonly metadataHostAllowList: readonly string[];
   readonly allowHttpMetadata: boolean;
-  readonly keys: readonly PartnerKeyDto[];
-  readonly metadataStatus: {
-    readonly [key: string]: unknown;
-  };
+  readonly metadataStatus: MetadataStatusDto;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -430,6 +450,7 @@ export interface PartnerApplicationListDto {
 }
 
 export interface PartnerKeyDto {
+  /** base64url SHA-1 thumbprint of the certificate (DER). */
   readonly x5t: string;
   readonly notBefore: string;
   readonly notAfter: string;
@@ -494,13 +515,24 @@ export interface TokenIssuerAssignmentDto {
   readonly previous: AssignedCertificateDto | null;
 }
 
+export interface TokenKeyDto {
+  /** The `kid` or `x5t` the token header names (`(none)` when it names neither). */
+  readonly id: string;
+  readonly found: boolean;
+  readonly source: string;
+}
+
+export interface TokenTrustDto {
+  readonly kind: 'self' | 'partner' | 'oauth-server';
+  /** This service's issuer, or the identity of the partner application or OAuth server. */
+  readonly id: string;
+}
+
 export interface TokenValidationDto {
   readonly valid: boolean;
   readonly reason: string | null;
   readonly message: string | null;
-  readonly trust: {
-    readonly [key: string]: unknown;
-  } | null;
+  readonly trust: TokenTrustDto | null;
   readonly appId: string | null;
   readonly roles: readonly string[];
   readonly scopes: readonly string[];
@@ -508,10 +540,8 @@ export interface TokenValidationDto {
     readonly [key: string]: unknown;
   } | null;
   /** Every check, in order, with its result. */
-  readonly checks: readonly string[];
-  readonly key: {
-    readonly [key: string]: unknown;
-  } | null;
+  readonly checks: readonly ValidationCheckDto[];
+  readonly key: TokenKeyDto | null;
   readonly issuerMetadataFetchedAt: string | null;
   readonly clockDifferenceSeconds: number | null;
   readonly header: {
@@ -533,7 +563,9 @@ export interface UpdateClientDto {
 
 export interface UpdateOAuthConfigurationDto {
   readonly serviceName?: string;
+  /** `null` clears it. */
   readonly realm?: string | null;
+  /** `null` clears it. */
   readonly publicHost?: string | null;
   readonly actorTokenLifetimeSeconds?: number;
   readonly outerTokenLifetimeSeconds?: number;
@@ -545,11 +577,14 @@ export interface UpdateOAuthConfigurationDto {
 export interface UpdateOAuthServerDto {
   readonly metadataUrl?: string;
   readonly audiences?: readonly string[];
+  /** `null` clears it. */
   readonly tenantId?: string | null;
   readonly allowedApplicationIds?: readonly string[];
   readonly allowedObjectIds?: readonly string[];
+  /** `null` clears it. */
   readonly requiredRole?: string | null;
   readonly enabled?: boolean;
+  /** Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
   readonly metadataCaBundle?: string | null;
   readonly metadataHostAllowList?: readonly string[];
   readonly allowHttpMetadata?: boolean;
@@ -561,11 +596,14 @@ export interface UpdatePartnerApplicationDto {
   readonly applicationIdentifier?: string;
   /** Cannot change (remove and re-create); accepted only when equal. */
   readonly realm?: string;
+  /** Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. */
   readonly certificates?: readonly string[];
+  /** `null` clears it. */
   readonly hostAuthority?: string | null;
   readonly trustLevel?: 'Full' | 'Application' | 'User';
   readonly acceptSecurityIdentifierInformation?: boolean;
   readonly enabled?: boolean;
+  /** Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
   readonly metadataCaBundle?: string | null;
   readonly metadataHostAllowList?: readonly string[];
   readonly allowHttpMetadata?: boolean;
@@ -575,6 +613,7 @@ export interface UpdateResourceDto {
   readonly displayName?: string;
   readonly roles?: readonly AppRoleDto[];
   readonly scopes?: readonly DelegatedScopeDto[];
+  /** `null` clears it. */
   readonly clientId?: string | null;
 }
 
@@ -583,6 +622,13 @@ export interface ValidateTokenDto {
   readonly token: string;
   /** For this service's own tokens: the expected audience. */
   readonly audience?: string;
+}
+
+export interface ValidationCheckDto {
+  readonly check: string;
+  readonly passed: boolean;
+  /** What was found, or why the check failed. */
+  readonly detail: string | null;
 }
 
 /** Every operation of the API: its method, path, request body (`never`: none) and 200/201 response body (`unknown`: not JSON). */

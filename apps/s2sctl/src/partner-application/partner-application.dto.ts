@@ -3,88 +3,43 @@
  * servers, as `New-/Get-/Set-/Remove-CsPartnerApplication` manage them (SPEC 5.5, 5.7). A partner is
  * registered by metadata URL (the server downloads its signing keys from there, and again on
  * refresh) or by application identifier, realm and pinned certificates.
+ *
+ * The request and response shapes are the ones the server's OpenAPI document gives
+ * (`../generated/admin-api.types.ts`, `npm run generate:api-types`): s2sctl names them, it does
+ * not restate them. The bodies s2sctl builds carry only the fields whose options were given.
  */
+import type {
+  CreatePartnerApplicationDto,
+  PartnerApplicationDto,
+  PartnerApplicationListDto,
+  PartnerKeyDto,
+  UpdatePartnerApplicationDto,
+} from '../generated/admin-api.types.js';
 
 /** `-ApplicationTrustLevel`, in the API's canonical spelling. */
-export const TRUST_LEVELS = ['Full', 'Application', 'User'] as const;
-export type TrustLevel = (typeof TRUST_LEVELS)[number];
+export type TrustLevel = PartnerApplicationDto['trustLevel'];
+/** The trust levels `--trust-level` accepts (the contract checks that these are all of the API's). */
+export const TRUST_LEVELS = ['Full', 'Application', 'User'] as const satisfies readonly TrustLevel[];
 /** What `partner-application new` asks for when `--trust-level` is not given (least privilege; Microsoft's cmdlet defaults to Full). */
 export const DEFAULT_TRUST_LEVEL: TrustLevel = 'Application';
 
 /** A signing key of the partner (a certificate from its metadata, or pinned). */
-export interface PartnerKey {
-  /** base64url SHA-1 of the certificate (DER). */
-  readonly x5t: string;
-  readonly notBefore: string;
-  readonly notAfter: string;
-}
-
-/** What the last metadata download said, and when. */
-export interface PartnerMetadataStatus {
-  readonly lastAttemptAt: string | null;
-  readonly lastSuccessAt: string | null;
-  /** Why the last download failed (the last known good keys were kept); null after a success. */
-  readonly lastError: string | null;
-  /** Set when the document now names another issuer or realm: not applied until the partner is re-created. */
-  readonly reviewReason: string | null;
-}
+export type PartnerKey = PartnerKeyDto;
 
 /** Body of GET /partner-applications/{identity} and of every change, refresh and removal. */
-export interface PartnerApplication {
-  readonly identity: string;
-  readonly applicationIdentifier: string;
-  readonly realm: string;
-  readonly metadataUrl: string | null;
-  readonly hostAuthority: string | null;
-  readonly trustLevel: TrustLevel;
-  readonly acceptSecurityIdentifierInformation: boolean;
-  readonly enabled: boolean;
-  /** A CA bundle of its own is trusted for the metadata URL (the bundle itself is never returned). */
-  readonly hasMetadataCaBundle: boolean;
-  readonly metadataHostAllowList: readonly string[];
-  readonly allowHttpMetadata: boolean;
-  readonly keys: readonly PartnerKey[];
-  readonly metadataStatus: PartnerMetadataStatus;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+export type PartnerApplication = PartnerApplicationDto;
 
-export interface PartnerApplicationList {
-  readonly items: readonly PartnerApplication[];
-}
-
-/** Settings both POST and PATCH take; only the fields whose options were given are sent. */
-interface PartnerSettingsBody {
-  readonly hostAuthority?: string;
-  readonly trustLevel?: TrustLevel;
-  readonly acceptSecurityIdentifierInformation?: boolean;
-  readonly enabled?: boolean;
-  /** PEM text: CA certificates trusted for the metadata URL besides the system store. */
-  readonly metadataCaBundle?: string;
-  readonly metadataHostAllowList?: readonly string[];
-  readonly allowHttpMetadata?: boolean;
-}
+export type PartnerApplicationList = PartnerApplicationListDto;
 
 /**
  * POST /partner-applications, in one of the two parameter sets of New-CsPartnerApplication:
  * `metadataUrl`, or `applicationIdentifier` + `realm` + `certificates` (PEM text or base64 DER).
  */
-export interface PartnerApplicationCreateBody extends PartnerSettingsBody {
-  readonly identity: string;
-  readonly metadataUrl?: string;
-  readonly applicationIdentifier?: string;
-  readonly realm?: string;
-  readonly certificates?: readonly string[];
-}
+export type PartnerApplicationCreateBody = CreatePartnerApplicationDto;
 
 /**
  * PATCH /partner-applications/{identity}. `applicationIdentifier` and `realm` cannot change (the
  * server accepts them only when equal to the current values); `certificates` replaces the pinned
  * ones; `metadataHostAllowList` replaces the list.
  */
-export interface PartnerApplicationChangeBody extends PartnerSettingsBody {
-  readonly metadataUrl?: string;
-  readonly applicationIdentifier?: string;
-  readonly realm?: string;
-  readonly certificates?: readonly string[];
-}
+export type PartnerApplicationChangeBody = UpdatePartnerApplicationDto;

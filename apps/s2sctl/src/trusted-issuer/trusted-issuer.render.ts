@@ -1,5 +1,6 @@
 import { toSingleLine } from '../common/cli-errors.js';
 import { type CellValue, indentLines, type OutputFormatter } from '../common/output.formatter.js';
+import type { MetadataStatusDto } from '../generated/admin-api.types.js';
 
 /**
  * Human renderings both trusted-issuer kinds share (partner applications, OAuth servers): the
@@ -7,13 +8,8 @@ import { type CellValue, indentLines, type OutputFormatter } from '../common/out
  * outcome line of `refresh` and its stderr warning. `-o json` prints the API body instead.
  */
 
-/** The status of the last metadata download, as the admin API returns it. */
-export interface MetadataStatusView {
-  readonly lastAttemptAt: string | null;
-  readonly lastSuccessAt: string | null;
-  readonly lastError: string | null;
-  readonly reviewReason: string | null;
-}
+/** The status of the last metadata download, as the admin API returns it (both kinds). */
+export type MetadataStatusView = MetadataStatusDto;
 
 /** What every trusted issuer's API body has that these renderings read. */
 export interface TrustedIssuerView {
