@@ -135,6 +135,19 @@ describe.each(testDatabaseKinds())('hostile text and nulls on %s', (kind) => {
     expect(event.after[field]).toBeNull();
   });
 
+  it('routes a path parameter as long as the longest valid identity (128 characters; the router allows 100 by default)', async () => {
+    const identity = `long.${'p'.repeat(123)}`;
+    expect(identity).toHaveLength(128);
+    const certificate = await ok('/admin/v1/certificates/self-signed', { method: 'POST', body: { realms: ['northwind.com'] } });
+    await ok('/admin/v1/partner-applications', {
+      method: 'POST',
+      body: { identity, applicationIdentifier: '00000003-0000-0ff1-ce00-000000000000', realm: 'northwind.com', certificates: [certificate.certificatePem] },
+    });
+    const got = await call(`/admin/v1/partner-applications/${identity}`);
+    expect({ status: got.status, identity: got.json().identity }).toEqual({ status: 200, identity });
+    expect((await call(`/admin/v1/partner-applications/${identity}`, { method: 'DELETE' })).status).toBe(200);
+  });
+
   it('accepts tab, CR and LF in multi-line fields and refuses them in single-line ones', async () => {
     const secret = await call(`/admin/v1/clients/${clientId}/secrets`, { method: 'POST', body: { description: 'rotated by ops\r\n\tticket 42' } });
     expect(secret.status).toBe(201);

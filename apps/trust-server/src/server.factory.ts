@@ -38,6 +38,9 @@ import type { Logger as PinoLogger } from 'pino';
 import { type AppModuleOptions, AppModule } from './app.module.js';
 import { setUpOpenApi } from './openapi.js';
 
+
+/** Longest path parameter the router matches (encoded): identities are ≤ 128 characters, App ID URIs percent-encoded. */
+const MAX_PATH_PARAMETER_LENGTH = 1024;
 /** A started server. */
 export interface RunningServer {
   app: NestFastifyApplication;
@@ -78,6 +81,9 @@ export async function startServer(
     // One "request completed" line per request, from HttpExchangeObserver (onResponse below), as for the direct route.
     logController: new SharedRequestLogController(),
     bodyLimit: config.bodyLimitBytes,
+    // A path parameter may be a 128-character identity or a percent-encoded App ID URI: the router's
+    // default of 100 characters would answer such a valid route 414.
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
     genReqId: (request) => requestIdOf(request.headers),
     // Keep-alive connections would otherwise hold graceful shutdown open until they time out.
     forceCloseConnections: 'idle',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 
 /*
@@ -97,16 +98,17 @@ export class UnsupportedCharsetError extends Error {
   }
 }
 
-/** Fatal: invalid bytes throw instead of becoming U+FFFD; a BOM is kept (and then refused by the parsers). */
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/** `bytes` as UTF-8 text. @throws BodyNotUtf8Error on any invalid sequence. */
+/**
+ * `bytes` as UTF-8 text: invalid bytes (overlong forms, surrogates, truncated sequences) throw
+ * instead of becoming U+FFFD; a BOM is kept (and then refused by the parsers). Validated by
+ * `isUtf8` (simdutf) and then decoded by `Buffer#toString`, which cannot meet an invalid sequence
+ * any more: on the token endpoint's hot path this is cheaper than a fatal `TextDecoder`.
+ *
+ * @throws BodyNotUtf8Error on any invalid sequence.
+ */
 export function decodeUtf8(bytes: Uint8Array): string {
-  try {
-    return UTF8.decode(bytes);
-  } catch {
-    throw new BodyNotUtf8Error();
-  }
+  if (!isUtf8(bytes)) throw new BodyNotUtf8Error();
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 /**
