@@ -20,8 +20,6 @@ import { admin, basicCredentials, call, formHeaders, gcDelta, REPO_ROOT, SERVER_
 import { tlsStats } from './lib/verified-tls.mjs';
 
 const TARGET_PERCENT = 70;
-/** The direct token route is kept only if it issues at least this many per cent more tokens than the Fastify route. */
-const DIRECT_ROUTE_MUST_PAY = 10;
 const REALM = 'contoso.com';
 const RESOURCE = 'api://bench';
 const ROLE = 'Bench.Read';
@@ -37,23 +35,8 @@ function readSettings() {
     signInFlight: intFromEnv('BENCH_SIGN_IN_FLIGHT', 64, 1, 100_000),
     sliceSeconds: intFromEnv('BENCH_SLICE_SECONDS', 2, 1, 600),
     modes: listFromEnv('BENCH_MODES', 'https,http', ['https', 'http']),
-    tokenRoutes: tokenRoutesFromEnv(),
     loadGenerator: loadGeneratorFromEnv(),
   };
-}
-
-/**
- * Which token routes to measure (the servers' TOKEN_ROUTE): BENCH_TOKEN_ROUTES, or
- * BENCH_COMPARE_TOKEN_ROUTES=1 for both (`direct,fastify`): one server per route, alternating slices.
- */
-function tokenRoutesFromEnv() {
-  const compare = (process.env.BENCH_COMPARE_TOKEN_ROUTES ?? '').trim();
-  if (compare !== '' && compare !== '0' && compare !== '1') throw new UsageError(`BENCH_COMPARE_TOKEN_ROUTES must be 0 or 1 (got "${compare}")`);
-  if (compare === '1') {
-    if ((process.env.BENCH_TOKEN_ROUTES ?? '').trim() !== '') throw new UsageError('set BENCH_COMPARE_TOKEN_ROUTES=1 or BENCH_TOKEN_ROUTES, not both');
-    return ['direct', 'fastify'];
-  }
-  return listFromEnv('BENCH_TOKEN_ROUTES', 'direct', ['direct', 'fastify']);
 }
 
 /** BENCH_LOAD_GENERATOR: wrk when it is installed (the default), else autocannon. */
@@ -151,122 +134,75 @@ function tokenCannon(server, authorization, settings, duration) {
 }
 
 /**
- * One mode (HTTPS or HTTP): one server per token route (BENCH_TOKEN_ROUTES, the servers'
- * TOKEN_ROUTE; all of the same build, all up at once, the idle ones doing nothing), each set up and
- * pre-flighted, a warm-up, then `rounds` rounds of `BENCH_SLICE_SECONDS` of raw async signing
- * (every server idle) followed by the same time of token load on each server in turn (the order
- * reversed every round), so that the raw limit and every server see the same machine even when
- * other processes come and go. Per server, the ratio is (tokens ÷ load time) ÷ (signatures ÷ raw
- * time) over all rounds; with two routes, their rates are compared slice by slice too.
+ * One server (HTTPS or HTTP): set up, pre-flight, warm-up, then `rounds` rounds of
+ * `BENCH_SLICE_SECONDS` of raw async signing (the server idle) followed by the same time of token
+ * load, so that the raw limit and the server see the same machine even when other processes come
+ * and go; the ratio is (tokens ÷ load time) ÷ (signatures ÷ raw time) over all rounds.
  */
-async function measureMode(mode, settings, signerFor) {
-  const routes = settings.tokenRoutes;
-  const labelled = routes.length > 1 || routes[0] !== 'direct';
-  const servers = [];
+async function measureServer(mode, settings, signerFor) {
+  process.stderr.write(`[${mode}] starting the server...\n`);
+  const server = await startServer(mode, settings);
   try {
-    for (const route of routes) {
-      process.stderr.write(`[${mode}] starting the server (TOKEN_ROUTE=${route})...\n`);
-      const server = await startServer(mode, settings, { TOKEN_ROUTE: route });
-      servers.push({ route, server, label: labelled ? `${mode}/${route}` : mode });
-    }
-    let signer = null;
-    for (const entry of servers) {
-      entry.authorization = (await setUp(entry.server)).authorization;
-      entry.token = await preflight(entry.server, entry.authorization);
-      process.stderr.write(`[${entry.label}] ${entry.server.url}: pre-flight token OK (${entry.token.alg}, signing input ${entry.token.signingInputBytes} bytes)\n`);
-      signer ??= signerFor(entry.token);
-      entry.loads = [];
-      entry.loadCpu = [];
-      entry.gcWindows = [];
-    }
+    const { authorization } = await setUp(server);
+    const token = await preflight(server, authorization);
+    process.stderr.write(`[${mode}] ${server.url}: pre-flight token OK (${token.alg}, signing input ${token.signingInputBytes} bytes)\n`);
+    const signer = signerFor(token);
     const verifiedBefore = tlsStats.verified;
     if (settings.warmupSeconds > 0) {
-      process.stderr.write(`[${mode}] warm-up ${settings.warmupSeconds} s (load, per server), ${Math.min(settings.warmupSeconds, 2)} s (raw signing)...\n`);
-      for (const entry of servers) await tokenLoad(entry.server, entry.authorization, settings, settings.warmupSeconds);
+      process.stderr.write(`[${mode}] warm-up ${settings.warmupSeconds} s (load), ${Math.min(settings.warmupSeconds, 2)} s (raw signing)...\n`);
+      await tokenLoad(server, authorization, settings, settings.warmupSeconds);
       await asyncSignRate(signer.key, signer.data, Math.min(settings.warmupSeconds, 2), settings.signInFlight);
     }
     const slice = settings.sliceSeconds;
     const rounds = Math.max(1, Math.ceil(settings.durationSeconds / slice));
     process.stderr.write(
-      `[${mode}] measuring ${rounds} rounds of ${slice} s raw async signing (${settings.signInFlight} in flight) then ${slice} s of load on ${servers.map((e) => e.route).join(', then ')} ` +
-        `with ${settings.connections} keep-alive connections (${settings.loadGenerator.name})...\n`,
+      `[${mode}] measuring ${rounds} rounds of ${slice} s raw async signing (${settings.signInFlight} in flight) then ${slice} s of load with ${settings.connections} keep-alive connections (${settings.loadGenerator.name})...\n`,
     );
     const raws = [];
     const rawCpu = [];
+    const loads = [];
+    const loadCpu = [];
+    const gcWindows = [];
     for (let round = 0; round < rounds; round++) {
       if (state.interrupted) throw new Error('interrupted');
       const rawWatch = startCpuWatch(null);
       const raw = await asyncSignRate(signer.key, signer.data, slice, settings.signInFlight);
       rawCpu.push({ cpu: stopCpuWatch(rawWatch, raw.signatures), units: raw.signatures });
       raws.push(raw);
-      const order = round % 2 === 0 ? servers : [...servers].reverse();
-      for (const entry of order) {
-        const gcBefore = await serverGcTotals(entry.server);
-        const watch = startCpuWatch(entry.server.pid);
-        const load = await tokenLoad(entry.server, entry.authorization, settings, slice);
-        const tokens = load.requestsPerSecond * load.durationSeconds;
-        entry.loadCpu.push({ cpu: stopCpuWatch(watch, tokens), units: tokens });
-        entry.gcWindows.push({ gc: gcDelta(gcBefore, await serverGcTotals(entry.server)), tokens: load.totalResponses });
-        entry.loads.push(load);
-      }
+      const gcBefore = await serverGcTotals(server);
+      const watch = startCpuWatch(server.pid);
+      const load = await tokenLoad(server, authorization, settings, slice);
+      const tokens = load.requestsPerSecond * load.durationSeconds;
+      loadCpu.push({ cpu: stopCpuWatch(watch, tokens), units: tokens });
+      gcWindows.push({ gc: gcDelta(gcBefore, await serverGcTotals(server)), tokens: load.totalResponses });
+      loads.push(load);
     }
     const rawSeconds = raws.reduce((sum, r) => sum + r.seconds, 0);
     const rawRate = raws.reduce((sum, r) => sum + r.signatures, 0) / rawSeconds;
     const sliceRates = raws.map((r) => r.perSecond);
-    const rawCpuMerged = mergeCpuWindows(rawCpu);
-    return servers.map((entry) => ({
+    return {
       mode,
-      route: entry.route,
-      label: entry.label,
-      url: entry.server.url,
-      token: entry.token,
+      url: server.url,
+      token,
       rounds,
       // wrk does not verify certificates; the pre-flight request (node:https with the server CA) did.
       tlsConnectionsVerified: mode === 'https' ? tlsStats.verified - verifiedBefore : null,
-      ...mergeLoads(entry.loads),
-      sliceRequestsPerSecond: entry.loads.map((load) => load.requestsPerSecond),
-      cpu: mergeCpuWindows(entry.loadCpu),
-      gc: mergeGcWindows(entry.gcWindows),
+      ...mergeLoads(loads),
+      cpu: mergeCpuWindows(loadCpu),
+      gc: mergeGcWindows(gcWindows),
       raw: {
         perSecond: rawRate,
         seconds: rawSeconds,
         signatures: raws.reduce((sum, r) => sum + r.signatures, 0),
         sliceRates,
         spreadPercent: ((Math.max(...sliceRates) - Math.min(...sliceRates)) / rawRate) * 100,
-        roundRatiosPercent: entry.loads.map((load, i) => (load.requestsPerSecond / sliceRates[i]) * 100),
-        cpu: rawCpuMerged,
+        roundRatiosPercent: loads.map((load, i) => (load.requestsPerSecond / sliceRates[i]) * 100),
+        cpu: mergeCpuWindows(rawCpu),
       },
-    }));
+    };
   } finally {
-    for (const entry of servers) await entry.server.stop();
+    await server.stop();
   }
-}
-
-/**
- * The direct route against the Fastify route, per mode, when both were measured: the ratio of their
- * rates over all slices and slice by slice (each round's two slices ran back to back), and of their
- * event-loop CPU per token. The direct route is kept only if it pays at least DIRECT_ROUTE_MUST_PAY.
- */
-function compareTokenRoutes(runs) {
-  const comparisons = [];
-  for (const mode of [...new Set(runs.map((run) => run.mode))]) {
-    const direct = runs.find((run) => run.mode === mode && run.route === 'direct');
-    const fastify = runs.find((run) => run.mode === mode && run.route === 'fastify');
-    if (!direct || !fastify) continue;
-    const perRound = direct.sliceRequestsPerSecond.map((rate, i) => rate / fastify.sliceRequestsPerSecond[i]).sort((x, y) => x - y);
-    const loopCpu = (run) => run.cpu.server?.eventLoopCpuMicrosPerToken ?? null;
-    comparisons.push({
-      mode,
-      directPerSecond: direct.requestsPerSecond,
-      fastifyPerSecond: fastify.requestsPerSecond,
-      ratio: direct.requestsPerSecond / fastify.requestsPerSecond,
-      roundRatios: perRound,
-      medianRoundRatio: perRound[Math.floor(perRound.length / 2)],
-      eventLoopMicrosPerToken: { direct: loopCpu(direct), fastify: loopCpu(fastify) },
-      directPays: direct.requestsPerSecond / fastify.requestsPerSecond >= 1 + DIRECT_ROUTE_MUST_PAY / 100,
-    });
-  }
-  return comparisons;
 }
 
 /**
@@ -380,16 +316,14 @@ function measureRawSync(settings, signer) {
 // ---------------------------------------------------------------------------------------------
 
 
-function report(machine, settings, runs, raw, comparisons) {
-  // Runs of one mode (one per token route) share the raw slices.
-  const rawRuns = runs.filter((run, i) => runs.findIndex((other) => other.mode === run.mode) === i);
+function report(machine, settings, runs, raw) {
   const out = [];
   out.push('');
   out.push('Token issuance benchmark (SPEC 7): POST /oauth2/token, client_credentials, client_secret_basic, RS256');
   out.push(`machine: ${machine.cpuModel}, ${machine.cores} cores (os.cpus()), ${machine.totalMemoryGiB} GiB, ${machine.platform}`);
   out.push(`node ${machine.node}, OpenSSL ${machine.openssl}, UV_THREADPOOL_SIZE ${machine.uvThreadpoolSize} (${machine.uvThreadpoolSizeSource}), load average at start ${machine.loadAverageAtStart.join(' ')}`);
   const generator = settings.loadGenerator;
-  out.push(`load: ${generator.name} ${generator.version}, ${settings.connections} keep-alive connections, pipelining 1, ${settings.durationSeconds} s after ${settings.warmupSeconds} s warm-up, loopback 127.0.0.1; server LOG_LEVEL=${settings.serverLogLevel}; TOKEN_ROUTE ${settings.tokenRoutes.join(' and ')}${settings.tokenRoutes.length > 1 ? ' (one server each, slices alternating)' : ''}`);
+  out.push(`load: ${generator.name} ${generator.version}, ${settings.connections} keep-alive connections, pipelining 1, ${settings.durationSeconds} s after ${settings.warmupSeconds} s warm-up, loopback 127.0.0.1; server LOG_LEVEL=${settings.serverLogLevel}`);
   if (generator.note) out.push(`!! ${generator.note}`);
   out.push('');
   const header = ['', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'vs raw async sign', `target ≥ ${TARGET_PERCENT} %`];
@@ -399,7 +333,7 @@ function report(machine, settings, runs, raw, comparisons) {
     run.ratioPercent = ratio;
     run.verdict = run.non2xx > 0 || run.errors > 0 || run.mismatches > 0 ? 'INVALID' : ratio >= TARGET_PERCENT ? 'PASS' : 'BELOW';
     rows.push([
-      `${run.mode === 'https' ? 'HTTPS keep-alive' : 'plain HTTP keep-alive'}${run.label === run.mode ? '' : ` (${run.route} route)`}`,
+      run.mode === 'https' ? 'HTTPS keep-alive' : 'plain HTTP keep-alive',
       fmt(run.requestsPerSecond),
       fmt(run.latencyMs.p50, 1),
       fmt(run.latencyMs.p99, 1),
@@ -409,8 +343,8 @@ function report(machine, settings, runs, raw, comparisons) {
       run.verdict,
     ]);
   }
-  for (const run of rawRuns) rows.push([`raw async sign, with ${run.mode === 'https' ? 'HTTPS' : 'HTTP'} (${raw.inFlight} in flight)`, fmt(run.raw.perSecond), '', '', '', '', '100.0 %', '']);
-  const meanRaw = rawRuns.reduce((sum, run) => sum + run.raw.perSecond, 0) / rawRuns.length;
+  for (const run of runs) rows.push([`raw async sign, with ${run.mode === 'https' ? 'HTTPS' : 'HTTP'} (${raw.inFlight} in flight)`, fmt(run.raw.perSecond), '', '', '', '', '100.0 %', '']);
+  const meanRaw = runs.reduce((sum, run) => sum + run.raw.perSecond, 0) / runs.length;
   rows.push(['raw sync sign (1 thread, reference)', fmt(raw.sync.perSecond), '', '', '', '', `${fmt((raw.sync.perSecond / meanRaw) * 100, 1)} %`, '']);
   out.push(table(rows));
   out.push('');
@@ -419,12 +353,12 @@ function report(machine, settings, runs, raw, comparisons) {
   for (const run of runs) {
     const ratios = [...run.raw.roundRatiosPercent].sort((x, y) => x - y);
     out.push(
-      `     ${run.label.padEnd(5)}: ${run.rounds} rounds, raw ${fmt(Math.min(...run.raw.sliceRates))}–${fmt(Math.max(...run.raw.sliceRates))}/s (spread ${fmt(run.raw.spreadPercent, 1)} %), ` +
+      `     ${run.mode.padEnd(5)}: ${run.rounds} rounds, raw ${fmt(Math.min(...run.raw.sliceRates))}–${fmt(Math.max(...run.raw.sliceRates))}/s (spread ${fmt(run.raw.spreadPercent, 1)} %), ` +
         `per-round ratio ${fmt(ratios[0], 1)}–${fmt(ratios.at(-1), 1)} % (median ${fmt(ratios[Math.floor(ratios.length / 2)], 1)} %)`,
     );
   }
   for (const run of runs) {
-    const parts = [`${run.label}: ${fmt(run.totalResponses)} responses in ${fmt(run.durationSeconds, 1)} s, status ${JSON.stringify(run.statusCodes)}`];
+    const parts = [`${run.mode}: ${fmt(run.totalResponses)} responses in ${fmt(run.durationSeconds, 1)} s, status ${JSON.stringify(run.statusCodes)}`];
     if (run.tlsConnectionsVerified !== null) {
       parts.push(
         generator.name === 'wrk'
@@ -435,12 +369,12 @@ function report(machine, settings, runs, raw, comparisons) {
     if (run.timeouts) parts.push(`${run.timeouts} timeouts`);
     if (run.mismatches) parts.push(`${run.mismatches} 2xx responses without an access_token`);
     out.push(parts.join('; '));
-    if (run.verdict === 'INVALID') out.push(`  !! ${run.label}: ${run.non2xx} non-2xx responses, ${run.errors} errors, ${run.mismatches} bad bodies: the throughput figure is not a clean token-issuance rate`);
+    if (run.verdict === 'INVALID') out.push(`  !! ${run.mode}: ${run.non2xx} non-2xx responses, ${run.errors} errors, ${run.mismatches} bad bodies: the throughput figure is not a clean token-issuance rate`);
   }
 
   // Where the CPU went, and whether something else on the machine took part of it.
   const warnings = [];
-  for (const run of rawRuns) {
+  for (const run of runs) {
     if (run.raw.sliceRates.length > 1 && run.raw.spreadPercent > 15) {
       warnings.push(`the raw async rate moved by ${fmt(run.raw.spreadPercent, 0)} % between its slices during the ${run.mode} run: the machine's load changed (the alternation keeps the ratio fair; absolute rates are unreliable)`);
     }
@@ -452,7 +386,7 @@ function report(machine, settings, runs, raw, comparisons) {
     const s = cpu.server;
     const others = busyOthers(cpu, s.eventLoopThreadOnCpuPercent + s.otherThreadsOnCpuPercent + cpu.benchProcessCpuPercent);
     cpuLines.push(
-      `${run.label.padEnd(5)}: server event loop ${fmt(s.eventLoopCpuMicrosPerToken)} µs CPU/token (on a CPU ${fmt(s.eventLoopThreadOnCpuPercent)} % of the time, runnable but waiting for one ${fmt(s.eventLoopThreadWaitingForCpuPercent)} %); ` +
+      `${run.mode.padEnd(5)}: server event loop ${fmt(s.eventLoopCpuMicrosPerToken)} µs CPU/token (on a CPU ${fmt(s.eventLoopThreadOnCpuPercent)} % of the time, runnable but waiting for one ${fmt(s.eventLoopThreadWaitingForCpuPercent)} %); ` +
         `other server threads (libuv pool: signing; V8) ${fmt(s.otherThreadsCpuMicrosPerToken)} µs/token; load generator ${fmt(cpu.benchProcessCpuMicrosPerUnit)} µs/request; ` +
         (cpu.machineBusyPercent === undefined ? '' : `machine ${fmt(cpu.machineBusyPercent)} % busy`),
     );
@@ -465,7 +399,7 @@ function report(machine, settings, runs, raw, comparisons) {
           '; the server\'s own s2s_nodejs_gc_duration_seconds)',
       );
     }
-    if (others !== null && others > 10) warnings.push(`other processes used about ${fmt(others)} % of the machine's CPU during the ${run.label} run`);
+    if (others !== null && others > 10) warnings.push(`other processes used about ${fmt(others)} % of the machine's CPU during the ${run.mode} run`);
     // Ceilings for the ratio from CPU costs alone (independent of how much CPU other processes
     // left): raw async rate = min(pool, cores) / sign CPU; the server is bounded by its one event
     // loop (1 / event-loop CPU), its pool (pool / pool CPU) and the cores (cores / all CPU per token).
@@ -503,24 +437,11 @@ function report(machine, settings, runs, raw, comparisons) {
       }
     }
   }
-  for (const run of rawRuns) {
+  for (const run of runs) {
     const r = run.raw;
     const others = busyOthers(r.cpu, r.cpu.benchProcessCpuPercent);
     cpuLines.push(`raw  : ${fmt(r.cpu.benchProcessCpuMicrosPerUnit)} µs CPU/signature (slices of the ${run.mode} run); machine ${r.cpu.machineBusyPercent === undefined ? '?' : fmt(r.cpu.machineBusyPercent)} % busy`);
     if (others !== null && others > 10) warnings.push(`other processes used about ${fmt(others)} % of the machine's CPU during the raw slices of the ${run.mode} run`);
-  }
-  if (comparisons.length) {
-    out.push('');
-    out.push(`token route: direct (ahead of Fastify) ÷ Fastify route, same build, slices alternating; the direct route stays only if it pays ≥ ${DIRECT_ROUTE_MUST_PAY} %:`);
-    for (const c of comparisons) {
-      const loop = c.eventLoopMicrosPerToken;
-      out.push(
-        `  ${c.mode.padEnd(5)}: direct ${fmt(c.directPerSecond)} req/s, fastify ${fmt(c.fastifyPerSecond)} req/s, ratio direct/fastify ${fmt(c.ratio, 3)} ` +
-          `(per round ${fmt(c.roundRatios[0], 3)}–${fmt(c.roundRatios.at(-1), 3)}, median ${fmt(c.medianRoundRatio, 3)})` +
-          (loop.direct !== null && loop.fastify !== null ? `; event loop ${fmt(loop.direct)} vs ${fmt(loop.fastify)} µs CPU/token` : '') +
-          ` → ${c.directPays ? `direct pays ≥ ${DIRECT_ROUTE_MUST_PAY} %` : `direct pays < ${DIRECT_ROUTE_MUST_PAY} %`}`,
-      );
-    }
   }
   if (cpuLines.length) {
     out.push('');
@@ -553,7 +474,7 @@ async function main() {
   const runs = [];
   for (const mode of settings.modes) {
     if (state.interrupted) return 130;
-    runs.push(...(await measureMode(mode, settings, (token) => (signer ??= rawSigner(token.signingInputBytes)))));
+    runs.push(await measureServer(mode, settings, (token) => (signer ??= rawSigner(token.signingInputBytes))));
   }
   if (state.interrupted) return 130;
   const raw = {
@@ -564,8 +485,7 @@ async function main() {
     sync: measureRawSync(settings, signer),
   };
 
-  const comparisons = compareTokenRoutes(runs);
-  const text = report(machine, settings, runs, raw, comparisons);
+  const text = report(machine, settings, runs, raw);
   process.stdout.write(`${text}\n`);
 
   await mkdir(settings.resultsDir, { recursive: true });
@@ -579,7 +499,6 @@ async function main() {
     settings: { ...settings, serverNodeArgs: settings.serverNodeArgs },
     runs,
     raw,
-    tokenRouteComparisons: comparisons,
   };
   await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`\nresults: ${file}\n`);

@@ -41,7 +41,7 @@ const CASES: Array<[string, string, string | null]> = [
   ['apps/s2sctl/src/common/probe.spec.ts', "import { imported } from '../../test/tls-stub.server.js';", null],
   ['apps/s2sctl/src/common/probe.ts', "import { imported } from '../../../trust-server/src/openapi.js';", LEAVES],
   ['apps/s2sctl/test/probe.spec.ts', "import { imported } from '../../../libs/core/src/clock.js';", LEAVES],
-  ['apps/trust-server/src/probe.ts', "import { imported } from '@s2s/http/direct-route.js';", DEEP],
+  ['apps/trust-server/src/probe.ts', "import { imported } from '@s2s/http/fastify-route.js';", DEEP],
 ];
 
 describe('eslint: libraries import each other through @s2s/<lib> only', () => {

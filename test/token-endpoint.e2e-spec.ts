@@ -26,12 +26,8 @@ const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
  * certificate made by openssl (private_key_jwt), tokens checked with a second JWT implementation
  * (jsonwebtoken) against the certificate published in our JWKS; every RFC 6749 error with its exact
  * status and body; single-use assertions; act-as users; on-behalf-of with the actor chain; back-off.
- * The whole suite runs with the endpoint served ahead of Fastify (TOKEN_ROUTE=direct, the default)
- * and once more on Fastify (TOKEN_ROUTE=fastify): the HTTP contract must not depend on the stack.
  */
-const TOKEN_ROUTE_RUNS: ['pglite' | 'postgres', 'direct' | 'fastify'][] = [...testDatabaseKinds().map((kind) => [kind, 'direct'] as ['pglite' | 'postgres', 'direct']), ['pglite', 'fastify']];
-
-describe.each(TOKEN_ROUTE_RUNS)('token endpoint on %s, TOKEN_ROUTE=%s', (kind, tokenRoute) => {
+describe.each(testDatabaseKinds())('token endpoint on %s', (kind) => {
   const openssl = new OpenSslToolkit();
   let database: TestDatabase;
   let server: ServerProcess;
@@ -65,7 +61,7 @@ describe.each(TOKEN_ROUTE_RUNS)('token endpoint on %s, TOKEN_ROUTE=%s', (kind, t
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    server = await startServerProcess({ env: { PUBLIC_URL: ISSUER, AUTH_BACKOFF_ADDRESS_FAILURES: '1000', TOKEN_ROUTE: tokenRoute, ...(database.url ? { DATABASE_URL: database.url } : {}) } });
+    server = await startServerProcess({ env: { PUBLIC_URL: ISSUER, AUTH_BACKOFF_ADDRESS_FAILURES: '1000', ...(database.url ? { DATABASE_URL: database.url } : {}) } });
     ca = (await server.tlsCertificate())!;
     admin = adminApi(server, ca, await server.bootstrapKey());
 
@@ -288,18 +284,18 @@ describe.each(TOKEN_ROUTE_RUNS)('token endpoint on %s, TOKEN_ROUTE=%s', (kind, t
     expect((await token({ grant_type: 'client_credentials', resource: 'api://webapi' }, basic(target.clientId, target.clientSecret))).status).toBe(200);
   });
 
-  it('keeps the HTTP contract as a direct route: query ignored, request id echoed, other methods refused, answers in the HTTP metrics', async () => {
+  it('keeps its HTTP contract: query ignored, request id echoed, other methods refused, answers in the HTTP metrics', async () => {
     const body = new URLSearchParams({ grant_type: 'client_credentials', resource: 'api://webapi' }).toString();
     const auth = basic(daemon.clientId, daemon.clientSecret);
     const withQuery = await httpRequest(`${server.url}/oauth2/token?resource=api://other`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', 'x-request-id': 'e2e-direct-1', ...auth },
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', 'x-request-id': 'e2e-token-1', ...auth },
       body,
       ca,
     });
     expect({ status: withQuery.status, requestId: withQuery.headers['x-request-id'], aud: jwt.decode(withQuery.json().access_token, { json: true })?.aud }).toEqual({
       status: 200,
-      requestId: 'e2e-direct-1',
+      requestId: 'e2e-token-1',
       aud: 'api://webapi',
     });
     for (const method of ['PUT', 'DELETE', 'PATCH']) {

@@ -35,7 +35,7 @@ const VERBOSE_LEVELS = new Set(['info', 'debug', 'trace']);
  * chosen up front and the server is polled until /health/live answers. The server output is kept
  * (last 64 KiB) for error messages, never printed.
  */
-export async function startServer(mode, settings, extraEnv = {}) {
+export async function startServer(mode, settings) {
   const dataDir = await makeTempDir('s2s-bench-');
   const certsDir = join(dataDir, 'certs');
   const announcesUrl = VERBOSE_LEVELS.has(settings.serverLogLevel);
@@ -52,7 +52,6 @@ export async function startServer(mode, settings, extraEnv = {}) {
     // Every load connection comes from 127.0.0.1: keep the per-address cap (default 256) above them.
     MAX_CONNECTIONS_PER_ADDRESS: String(Math.max(256, settings.connections + 64)),
     ...(settings.uvThreadpoolSizeEnv !== undefined ? { UV_THREADPOOL_SIZE: settings.uvThreadpoolSizeEnv } : {}),
-    ...extraEnv,
   };
   const child = spawn(process.execPath, [...settings.serverNodeArgs, SERVER_LAUNCHER], { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);

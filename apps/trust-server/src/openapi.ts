@@ -26,7 +26,7 @@ export function setUpOpenApi(app: INestApplication, publicUrl: string): void {
       .build(),
     { extraModels: [AdminErrorDto, FieldProblemDto] },
   );
-  // The token endpoint is a direct route (server.factory.ts), not a controller Swagger can read.
+  // The token endpoint is a Fastify route (server.factory.ts), not a controller Swagger can read.
   document.paths[app.get(TokenHttpRoute).path] = TOKEN_ENDPOINT_OPENAPI;
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json', yamlDocumentUrl: 'docs/openapi.yaml' });
 }

@@ -15,7 +15,6 @@ import {
   capConnectionsPerAddress,
   type ConnectionLimits,
   contentTypeVerdict,
-  DirectRoutes,
   FORM_ENDPOINT_PREFIX,
   FormRefusedError,
   HttpExchangeObserver,
@@ -51,10 +50,10 @@ export interface RunningServer {
 
 /**
  * Builds and starts the trust server: TLS, time limits and the per-address connection cap, the
- * token endpoint (a direct route ahead of Fastify, or a Fastify route: `TOKEN_ROUTE`), Fastify
- * with a strict JSON parser and body cap, request ids, metrics, validation, error rendering,
- * OpenAPI, graceful shutdown. The rules both HTTP paths share are in `@s2s/http`'s
- * http-exchange.ts. Used by `main.ts` and by tests that need a server in-process.
+ * token endpoint (a Fastify route that reads its own body), Fastify with a strict JSON parser and
+ * body cap, request ids, metrics, validation, error rendering, OpenAPI, graceful shutdown. The
+ * rules the token endpoint and the body parsers share are in `@s2s/http`'s http-exchange.ts.
+ * Used by `main.ts` and by tests that need a server in-process.
  */
 export async function startServer(
   config: AppConfig,
@@ -70,15 +69,13 @@ export async function startServer(
   );
 
   const lifecycle = new ServerLifecycle();
-  // TOKEN_ROUTE=direct (the default): the hot path (SPEC 7) is answered by a plain Node handler ahead of Fastify.
-  const directRoutes = config.tokenRoute === 'direct' ? new DirectRoutes(lifecycle) : null;
   const frameworkLogger = new Logger('FrameworkErrors');
   const adapter = new FastifyAdapter({
     ...(https ? { https } : {}),
     serverFactory: (fastifyHandler: (request: IncomingMessage, response: ServerResponse) => void) =>
-      createNodeServer(https, config.http, directRoutes ? directRoutes.listener(fastifyHandler) : fastifyHandler),
+      createNodeServer(https, config.http, fastifyHandler),
     loggerInstance: logger,
-    // One "request completed" line per request, from HttpExchangeObserver (onResponse below), as for the direct route.
+    // One "request completed" line per request, from HttpExchangeObserver (onResponse below).
     logController: new SharedRequestLogController(),
     bodyLimit: config.bodyLimitBytes,
     // A path parameter may be a 128-character identity or a percent-encoded App ID URI: the router's
@@ -106,12 +103,7 @@ export async function startServer(
 
   const observer = new HttpExchangeObserver(app.get(MetricsRegistry), logger);
   addExchangeHooks(fastify, lifecycle, observer);
-  const tokenRoute = app.get(TokenHttpRoute);
-  if (directRoutes) {
-    directRoutes.serve([tokenRoute], (request, response, route, requestId, seconds) => observer.completed(request, route.path, response.statusCode, requestId, seconds));
-  } else {
-    serveOnFastify(fastify, [tokenRoute], lifecycle);
-  }
+  serveOnFastify(fastify, app.get(TokenHttpRoute), lifecycle);
   fastify.addHook('preClose', (done) => {
     lifecycle.closing = true;
     done();
@@ -130,8 +122,8 @@ export async function startServer(
 
 /**
  * Fastify's per-request lines ("incoming request", "request completed") are replaced by the one
- * line of {@link HttpExchangeObserver}, which the direct route writes too; a response that fails
- * while being sent is still logged by Fastify.
+ * line of {@link HttpExchangeObserver} (the `onResponse` hook of `addExchangeHooks`); a response
+ * that fails while being sent is still logged by Fastify.
  */
 class SharedRequestLogController extends LogController {
   override incomingRequest(): void {}
@@ -146,7 +138,7 @@ class SharedRequestLogController extends LogController {
  * answer other types themselves with an OAuth error; anything else is a 415 (Fastify's default
  * text/plain parser removed). Every body is read by the shared reader (`BODY_LIMIT_BYTES`, fatal
  * UTF-8) under the shared content-type and charset rule. The token endpoint reads its own body
- * (with the same rules) whichever stack serves it.
+ * (with the same rules) in its own plugin scope (`serveOnFastify`).
  */
 function addBodyParsers(fastify: FastifyInstance, limitBytes: number): void {
   const unsupportedMediaType = (): Error => Object.assign(new Error('unsupported media type'), { statusCode: 415 });
@@ -192,7 +184,7 @@ function addBodyParsers(fastify: FastifyInstance, limitBytes: number): void {
 
 /**
  * The HTTP(S) server (Fastify's `serverFactory` option), with the time limits and the per-address
- * connection cap of `limits`, and `listener` in front (direct routes, then Fastify). No socket
+ * connection cap of `limits`, and `listener` (Fastify's request handler). No socket
  * inactivity timeout: the limits bound every phase of a request and the keep-alive wait.
  */
 function createNodeServer(https: Awaited<ReturnType<typeof resolveHttpsOptions>>, limits: ConnectionLimits, listener: (request: IncomingMessage, response: ServerResponse) => void): Server {

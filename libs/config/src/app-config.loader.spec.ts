@@ -97,27 +97,19 @@ describe('loadAppConfig', () => {
     expect((thrown as ConfigurationError).message).toBe(message);
   });
 
-  it('defaults the HTTP time limits, the per-address cap and the token route', () => {
+  it('defaults the HTTP time limits and the per-address cap', () => {
     expect(loadAppConfig({}, CWD)).toMatchObject({
       http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 72_000, maxConnectionsPerAddress: 256 },
-      tokenRoute: 'direct',
     });
   });
 
-  it('reads the HTTP time limits, the per-address cap and the token route', () => {
-    const config = loadAppConfig(
-      { HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '2000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '5000', MAX_CONNECTIONS_PER_ADDRESS: '4', TOKEN_ROUTE: 'Fastify' },
-      CWD,
-    );
-    expect({ http: config.http, tokenRoute: config.tokenRoute }).toEqual({
-      http: { headersTimeoutMs: 1000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 5000, maxConnectionsPerAddress: 4 },
-      tokenRoute: 'fastify',
-    });
+  it('reads the HTTP time limits and the per-address cap', () => {
+    const config = loadAppConfig({ HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '2000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '5000', MAX_CONNECTIONS_PER_ADDRESS: '4' }, CWD);
+    expect(config.http).toEqual({ headersTimeoutMs: 1000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 5000, maxConnectionsPerAddress: 4 });
     expect(loadAppConfig({ HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_REQUEST_TIMEOUT_MS: '2000' }, CWD).http).toMatchObject({ headersTimeoutMs: 2000, requestTimeoutMs: 2000 });
   });
 
   it.each([
-    [{ TOKEN_ROUTE: 'express' }, 'TOKEN_ROUTE', 'TOKEN_ROUTE must be one of direct, fastify (got "express")'],
     [{ HTTP_HEADERS_TIMEOUT_MS: '0' }, 'HTTP_HEADERS_TIMEOUT_MS', 'HTTP_HEADERS_TIMEOUT_MS must be an integer between 100 and 600000 (got "0")'],
     [{ HTTP_HEADERS_TIMEOUT_MS: '10s' }, 'HTTP_HEADERS_TIMEOUT_MS', 'HTTP_HEADERS_TIMEOUT_MS must be an integer between 100 and 600000 (got "10s")'],
     [{ HTTP_REQUEST_TIMEOUT_MS: '0' }, 'HTTP_REQUEST_TIMEOUT_MS', 'HTTP_REQUEST_TIMEOUT_MS must be an integer between 100 and 3600000 (got "0")'],

@@ -1,12 +1,11 @@
 import { isAbsolute, resolve } from 'node:path';
-import { AppConfig, type HttpLimits, type LogLevel, type MasterKeySource, type TlsSettings, type TokenRouteMode } from './app-config.js';
+import { AppConfig, type HttpLimits, type LogLevel, type MasterKeySource, type TlsSettings } from './app-config.js';
 import { ConfigurationError } from './configuration.error.js';
 
 /** The environment as a plain map; passed in so tests never touch `process.env`. */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const TOKEN_ROUTES: readonly TokenRouteMode[] = ['direct', 'fastify'];
 
 /** Every variable the server reads, for documentation and for `--help`-style listings. */
 export const CONFIGURATION_VARIABLES = [
@@ -29,7 +28,6 @@ export const CONFIGURATION_VARIABLES = [
   'HTTP_REQUEST_TIMEOUT_MS',
   'HTTP_KEEP_ALIVE_TIMEOUT_MS',
   'MAX_CONNECTIONS_PER_ADDRESS',
-  'TOKEN_ROUTE',
   'SHUTDOWN_TIMEOUT_MS',
   'AUTH_BACKOFF_CLIENT_FAILURES',
   'AUTH_BACKOFF_ADDRESS_FAILURES',
@@ -64,11 +62,6 @@ export function loadAppConfig(env: Environment, cwd: string = process.cwd()): Ap
     throw new ConfigurationError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${read('LOG_LEVEL')}")`);
   }
 
-  const tokenRoute = (read('TOKEN_ROUTE') ?? 'direct').toLowerCase() as TokenRouteMode;
-  if (!TOKEN_ROUTES.includes(tokenRoute)) {
-    throw new ConfigurationError('TOKEN_ROUTE', `must be one of ${TOKEN_ROUTES.join(', ')} (got "${read('TOKEN_ROUTE')}")`);
-  }
-
   const defaultScheme = tls.mode === 'off' ? 'http' : 'https';
   const publicUrl = publicBaseUrl(read('PUBLIC_URL') ?? `${defaultScheme}://localhost:${port === 0 ? 8443 : port}`);
 
@@ -85,7 +78,6 @@ export function loadAppConfig(env: Environment, cwd: string = process.cwd()): Ap
     logLevel,
     bodyLimitBytes: integer(read('BODY_LIMIT_BYTES'), 'BODY_LIMIT_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
     http: httpLimits(read),
-    tokenRoute,
     shutdownTimeoutMs: integer(read('SHUTDOWN_TIMEOUT_MS'), 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     // Read by libuv itself (the launcher sets it before anything starts); here it is only checked
     // and reported. Unset means libuv's own default of 4 (a server started without the launcher).

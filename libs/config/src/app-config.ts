@@ -15,9 +15,6 @@ export type MasterKeySource =
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
-/** Which HTTP stack answers `POST /oauth2/token` (`TOKEN_ROUTE`). */
-export type TokenRouteMode = 'direct' | 'fastify';
-
 /**
  * What a client may hold of the server: time limits and the per-address connection cap
  * (`HTTP_HEADERS_TIMEOUT_MS`, `HTTP_REQUEST_TIMEOUT_MS`, `HTTP_KEEP_ALIVE_TIMEOUT_MS`,
@@ -52,11 +49,6 @@ export class AppConfig {
   bodyLimitBytes!: number;
   /** Time limits and the per-address connection cap of the HTTP(S) listener. */
   http!: HttpLimits;
-  /**
-   * `direct`: the token endpoint is answered by a plain Node handler ahead of Fastify (the
-   * default); `fastify`: by a Fastify route, with the same HTTP contract.
-   */
-  tokenRoute!: TokenRouteMode;
   /** Threads that sign tokens (libuv's pool, UV_THREADPOOL_SIZE; `npm start` defaults it to one per core). */
   signingThreads!: number;
   /** How long graceful shutdown waits for in-flight requests, in milliseconds. */

@@ -1,9 +1,8 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fastify as createFastify, type FastifyInstance } from 'fastify';
-import { addExchangeHooks, serveOnFastify } from './fastify-route.js';
+import { addExchangeHooks, type JsonAnswer, type JsonRoute, type RouteContext, serveOnFastify } from './fastify-route.js';
 import { HttpExchangeObserver, readFormText, requestIdOf, ServerLifecycle } from './http-exchange.js';
-import type { JsonAnswer, JsonRoute, RouteContext } from './json-route.js';
 
 interface Answer {
   status: number;
@@ -57,7 +56,7 @@ describe('serveOnFastify and addExchangeHooks', () => {
     );
     fastify.get('/admin/v1/thing', async () => ({ thing: true }));
     fastify.post('/oauth2/introspect', async () => ({ active: false }));
-    serveOnFastify(fastify, [owned], lifecycle);
+    serveOnFastify(fastify, owned, lifecycle);
     await fastify.listen({ port: 0, host: '127.0.0.1' });
     port = (fastify.server.address() as AddressInfo).port;
   });

@@ -3,11 +3,12 @@ import { isUtf8 } from 'node:buffer';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 
 /*
- * The HTTP concerns every request shares, whichever stack answers it: the direct routes ahead of
- * Fastify (direct-route.ts) or Fastify itself (server.factory.ts, fastify-route.ts). The request id
- * rule, the body limit and its UTF-8 decoding, the content-type and charset rule, the refusal
- * while shutting down, and the "request completed" observation (HTTP metrics and the log line)
- * are written once, here, so the two paths cannot drift apart.
+ * The HTTP concerns every request shares, whichever route answers it: the token endpoint, which
+ * reads its own body (fastify-route.ts), or the Nest controllers with the server's body parsers
+ * (server.factory.ts). The request id rule, the body limit and its UTF-8 decoding, the
+ * content-type and charset rule, the refusal while shutting down, and the "request completed"
+ * observation (HTTP metrics and the log line) are written once, here, so the two paths cannot
+ * drift apart.
  */
 
 // ---------------------------------------------------------------------------------------------

@@ -28,7 +28,5 @@ export {
   type HttpMetricsSink,
   type RequestLogSink,
 } from './http-exchange.js';
-export { JSON_CONTENT_TYPE, type JsonAnswer, type JsonRoute, type RouteContext } from './json-route.js';
-export { DirectRoutes, sendJson, type DirectRequestContext, type DirectRoute, type DirectRouteObserver } from './direct-route.js';
-export { addExchangeHooks, serveOnFastify, type OwnRouteConfig } from './fastify-route.js';
+export { addExchangeHooks, serveOnFastify, type JsonAnswer, type JsonRoute, type OwnRouteConfig, type RouteContext } from './fastify-route.js';
 export { capConnectionsPerAddress, serverOptionsFor, type ConnectionLimits } from './connection.limits.js';

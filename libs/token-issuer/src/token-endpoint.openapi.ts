@@ -18,7 +18,7 @@ const oauthError = {
 const parameter = (description: string) => ({ type: 'string', description });
 
 /**
- * The OpenAPI description of `POST /oauth2/token`. The endpoint is a direct route (no Nest
+ * The OpenAPI description of `POST /oauth2/token`. The endpoint is a Fastify route (no Nest
  * controller for Swagger to read), so the document gets this path item added by hand.
  */
 export const TOKEN_ENDPOINT_OPENAPI: PathItemObject = {

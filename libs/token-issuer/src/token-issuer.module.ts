@@ -16,7 +16,7 @@ import { ReplayStorePurger } from './replay-store.purger.js';
 
 /**
  * The built-in token issuer (SPEC 5.4): the token endpoint and its grants. The endpoint is a
- * {@link TokenHttpRoute} that the server mounts ahead of Fastify (no controller). Client
+ * {@link TokenHttpRoute} that the server mounts as a Fastify route (no controller). Client
  * authentication and its back-off come from {@link OAuthWireModule}, shared with introspection.
  */
 @Module({

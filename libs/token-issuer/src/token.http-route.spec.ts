@@ -1,7 +1,7 @@
-import { createServer, request } from 'node:http';
+import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppConfig } from '@s2s/config';
-import { addExchangeHooks, DirectRoutes, HttpExchangeObserver, requestIdOf, serveOnFastify, ServerLifecycle } from '@s2s/http';
+import { addExchangeHooks, HttpExchangeObserver, requestIdOf, serveOnFastify, ServerLifecycle } from '@s2s/http';
 import { fastify as createFastify } from 'fastify';
 import { type OAuthError, type TokenRequestParameters } from '@s2s/oauth-wire';
 import type { TokenEndpointService, TokenRequestContext } from './token-endpoint.service.js';
@@ -34,27 +34,19 @@ class RecordingEndpoint {
 }
 
 /**
- * The same route on both HTTP stacks (TOKEN_ROUTE): ahead of Fastify (`direct`), and as a Fastify
- * route (`fastify`) on a Fastify instance with the server's request id rule and exchange hooks.
- * Every assertion holds for both: the HTTP contract does not depend on the stack.
+ * The route as the server serves it: a Fastify route on a Fastify instance with the server's
+ * request id rule and exchange hooks.
  */
-async function listen(stack: 'direct' | 'fastify', route: TokenHttpRoute, lifecycle: ServerLifecycle): Promise<{ port: number; close: () => Promise<unknown> }> {
-  if (stack === 'direct') {
-    const routes = new DirectRoutes(lifecycle);
-    routes.serve([route], () => {});
-    const server = createServer(routes.listener((_req, res) => res.writeHead(404).end('{}')));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return { port: (server.address() as AddressInfo).port, close: () => new Promise((resolve) => server.close(resolve)) };
-  }
+async function listen(route: TokenHttpRoute, lifecycle: ServerLifecycle): Promise<{ port: number; close: () => Promise<unknown> }> {
   const fastify = createFastify({ genReqId: (req) => requestIdOf(req.headers) });
   addExchangeHooks(fastify, lifecycle, new HttpExchangeObserver({ observeHttp: () => {} }, { isLevelEnabled: () => false, info: () => {} }));
   fastify.setNotFoundHandler((_req, reply) => void reply.code(404).send({}));
-  serveOnFastify(fastify, [route], lifecycle);
+  serveOnFastify(fastify, route, lifecycle);
   await fastify.listen({ port: 0, host: '127.0.0.1' });
   return { port: (fastify.server.address() as AddressInfo).port, close: () => fastify.close() };
 }
 
-describe.each(['direct', 'fastify'] as const)('TokenHttpRoute (POST /oauth2/token, TOKEN_ROUTE=%s)', (stack) => {
+describe('TokenHttpRoute (POST /oauth2/token)', () => {
   let server: { port: number; close: () => Promise<unknown> };
   let port: number;
   let endpoint: RecordingEndpoint;
@@ -78,7 +70,7 @@ describe.each(['direct', 'fastify'] as const)('TokenHttpRoute (POST /oauth2/toke
   beforeAll(async () => {
     endpoint = new RecordingEndpoint();
     const config = Object.assign(new AppConfig(), { bodyLimitBytes: 1024 });
-    server = await listen(stack, new TokenHttpRoute(endpoint as unknown as TokenEndpointService, config), routes);
+    server = await listen(new TokenHttpRoute(endpoint as unknown as TokenEndpointService, config), routes);
     port = server.port;
   });
 

@@ -1,7 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@s2s/config';
-import { type DirectRoute, FormRefusedError, type JsonAnswer, type JsonRoute, readFormText, type RouteContext, sendJson, SHUTTING_DOWN_MESSAGE } from '@s2s/http';
+import { FormRefusedError, type JsonAnswer, type JsonRoute, readFormText, type RouteContext, SHUTTING_DOWN_MESSAGE } from '@s2s/http';
 import { PUBLISHED_PATHS } from '@s2s/metadata';
 import { InvalidRequestError, noStoreHeaders, OAuthError, oauthErrorResponse, parseTokenRequestForm, RequestTooLargeError, ServerError, TemporarilyUnavailableError } from '@s2s/oauth-wire';
 import { TokenEndpointService } from './token-endpoint.service.js';
@@ -9,15 +9,14 @@ import { tokenResponseJson } from './token-response.js';
 
 /**
  * `POST /oauth2/token` (RFC 6749 3.2, SPEC 5.4): the hot path of issuance (SPEC 7). The whole
- * HTTP contract is here, whichever stack serves it (`TOKEN_ROUTE`): POST only, a UTF-8 form body
- * of at most `BODY_LIMIT_BYTES` (the shared rules of `@s2s/http`'s http-exchange.ts),
- * `Cache-Control: no-store` on every answer, errors in the RFC 6749 5.2 shape. As a
- * {@link DirectRoute} (the default, `direct`) Node's HTTP server answers it without Fastify's or
- * Nest's per-request machinery; as a {@link JsonRoute} Fastify can serve it (`fastify`) with the
- * same answers. Clients authenticate themselves; the admin layer does not apply.
+ * HTTP contract is here: POST only, a UTF-8 form body of at most `BODY_LIMIT_BYTES` (the shared
+ * rules of `@s2s/http`'s http-exchange.ts), `Cache-Control: no-store` on every answer, errors in
+ * the RFC 6749 5.2 shape. The server serves it as a Fastify route ({@link JsonRoute},
+ * `serveOnFastify`), without Nest's per-request machinery (no controller, guards or pipes).
+ * Clients authenticate themselves; the admin layer does not apply.
  */
 @Injectable()
-export class TokenHttpRoute implements DirectRoute, JsonRoute {
+export class TokenHttpRoute implements JsonRoute {
   readonly path = PUBLISHED_PATHS.token;
   private readonly logger = new Logger('TokenEndpoint');
   private readonly bodyLimitBytes: number;
@@ -27,13 +26,6 @@ export class TokenHttpRoute implements DirectRoute, JsonRoute {
     config: AppConfig,
   ) {
     this.bodyLimitBytes = config.bodyLimitBytes;
-  }
-
-  /** As a direct route: the answer, written to Node's response. */
-  handle(request: IncomingMessage, response: ServerResponse, context: RouteContext): Promise<void> {
-    return this.answer(request, context).then((answer) => {
-      if (answer !== null) sendJson(response, answer.status, answer.json, answer.headers);
-    });
   }
 
   answer(request: IncomingMessage, context: RouteContext): Promise<JsonAnswer | null> {

@@ -183,7 +183,12 @@ const b64u = (bytes: Buffer | string): string => Buffer.from(bytes).toString('ba
 const pem = (der: string): string => `-----BEGIN CERTIFICATE-----\n${der.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
 
 async function issueThroughTokenEndpoint(route: TokenHttpRoute, form: Record<string, string>): Promise<string> {
-  const server = createServer((req, res) => void route.handle(req, res, { requestId: 'differential', closing: false }));
+  const server = createServer((req, res) => {
+    void route.answer(req, { requestId: 'differential', closing: false }).then((answer) => {
+      if (answer === null) res.destroy();
+      else res.writeHead(answer.status, { ...answer.headers, 'content-type': 'application/json' }).end(answer.json);
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     const body = new URLSearchParams(form).toString();
