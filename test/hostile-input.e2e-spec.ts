@@ -138,7 +138,7 @@ describe.each(testDatabaseKinds())('hostile text and nulls on %s', (kind) => {
   it('routes a path parameter as long as the longest valid identity (128 characters; the router allows 100 by default)', async () => {
     const identity = `long.${'p'.repeat(123)}`;
     expect(identity).toHaveLength(128);
-    const certificate = await ok('/admin/v1/certificates/self-signed', { method: 'POST', body: { realms: ['northwind.com'] } });
+    const certificate = await ok('/admin/v1/certificates/self-signed', { method: 'POST', body: { realms: ['contoso.com', 'northwind.com'] } });
     await ok('/admin/v1/partner-applications', {
       method: 'POST',
       body: { identity, applicationIdentifier: '00000003-0000-0ff1-ce00-000000000000', realm: 'northwind.com', certificates: [certificate.certificatePem] },
