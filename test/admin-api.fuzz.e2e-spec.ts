@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Agent, request } from 'node:http';
 import fc from 'fast-check';
@@ -222,6 +223,7 @@ describe.each(kinds)('admin API and OAuth endpoints fuzzed from the OpenAPI docu
     for (const operation of operations) if (operation.template === '/oauth2/introspect') operation.form = introspectForm;
     expect(operations.length).toBeGreaterThan(40);
 
+    const foreignKeyPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
     const hints: Hints = {
       identity: fc.stringMatching(/^fuzz-[a-z0-9]{1,8}$/),
       realm: fc.constantFrom('contoso.com', 'fabrikam.com'),
@@ -234,7 +236,8 @@ describe.each(kinds)('admin API and OAuth endpoints fuzzed from the OpenAPI docu
       certificates: fc.constant([spare.certificatePem]),
       certificate: fc.constantFrom(spare.certificatePem, signing.certificatePem),
       chain: fc.constant(spare.certificatePem),
-      privateKey: fc.constant('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n'),
+      // Made here, never committed: a real key that matches no certificate, and the same PEM cut short.
+      privateKey: fc.constantFrom(foreignKeyPem, `${foreignKeyPem.slice(0, 60)}\n${foreignKeyPem.slice(-30)}`),
       pfx: fc.base64String({ maxLength: 64 }),
       password: fc.string({ maxLength: 12 }),
       hostAuthority: fc.constantFrom('mail.contoso.com', 'mail.contoso.com:8443'),
