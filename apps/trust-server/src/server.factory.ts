@@ -18,6 +18,7 @@ import {
   FORM_ENDPOINT_PREFIX,
   FormRefusedError,
   HttpExchangeObserver,
+  lazyRequestLogger,
   readBodyText,
   readFormText,
   requestIdOf,
@@ -77,6 +78,11 @@ export async function startServer(
     loggerInstance: logger,
     // One "request completed" line per request, from HttpExchangeObserver (onResponse below).
     logController: new SharedRequestLogController(),
+    // request.log is made on first use: most requests never log through it (see lazyRequestLogger).
+    childLoggerFactory: lazyRequestLogger,
+    // No Nest middleware (the shared HTTP concerns are Fastify hooks): without this, middie's
+    // onRequest hook would still run on every request.
+    skipMiddie: true,
     bodyLimit: config.bodyLimitBytes,
     // A path parameter may be a 128-character identity or a percent-encoded App ID URI: the router's
     // default of 100 characters would answer such a valid route 414.

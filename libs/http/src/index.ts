@@ -29,4 +29,5 @@ export {
   type RequestLogSink,
 } from './http-exchange.js';
 export { addExchangeHooks, serveOnFastify, type JsonAnswer, type JsonRoute, type OwnRouteConfig, type RouteContext } from './fastify-route.js';
+export { lazyRequestLogger } from './request-logger.js';
 export { capConnectionsPerAddress, serverOptionsFor, type ConnectionLimits } from './connection.limits.js';
