@@ -16,7 +16,7 @@ import { runMain, state } from './lib/lifecycle.mjs';
 import { runCannon, summarizeCannon } from './lib/load.mjs';
 import { findWrk, runWrk } from './lib/wrk.mjs';
 import { fmt, machineInfo, table } from './lib/report.mjs';
-import { admin, basicCredentials, call, formHeaders, gcDelta, REPO_ROOT, SERVER_ENTRY, serverGcTotals, startServer } from './lib/server.mjs';
+import { admin, basicCredentials, call, formHeaders, gcDelta, REPO_ROOT, SERVER_ENTRY, memoryLine, serverGcTotals, serverMemory, startServer } from './lib/server.mjs';
 import { tlsStats } from './lib/verified-tls.mjs';
 
 const TARGET_PERCENT = 70;
@@ -142,6 +142,7 @@ function tokenCannon(server, authorization, settings, duration) {
 async function measureServer(mode, settings, signerFor) {
   process.stderr.write(`[${mode}] starting the server...\n`);
   const server = await startServer(mode, settings);
+  const memoryAtStart = serverMemory(server);
   try {
     const { authorization } = await setUp(server);
     const token = await preflight(server, authorization);
@@ -190,6 +191,7 @@ async function measureServer(mode, settings, signerFor) {
       ...mergeLoads(loads),
       cpu: mergeCpuWindows(loadCpu),
       gc: mergeGcWindows(gcWindows),
+      memory: { atStart: memoryAtStart, afterLoad: serverMemory(server) },
       raw: {
         perSecond: rawRate,
         seconds: rawSeconds,
@@ -448,6 +450,9 @@ function report(machine, settings, runs, raw) {
     out.push('where the CPU went (Linux /proc):');
     for (const line of cpuLines) out.push(`  ${line}`);
   }
+  out.push('');
+  out.push('memory (Linux /proc):');
+  for (const run of runs) out.push(`  ${memoryLine(run.mode, run.memory.atStart, run.memory.afterLoad)}`);
   if (warnings.length) {
     out.push('');
     for (const warning of warnings) out.push(`!! ${warning}`);

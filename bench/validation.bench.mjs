@@ -18,7 +18,7 @@ import { commonSettings, intFromEnv, listFromEnv, rerunWithServerThreadPool, Usa
 import { cleanupHooks, makeTempDir, removeTempDir, runMain, sleep, state } from './lib/lifecycle.mjs';
 import { runCannon, summarizeCannon } from './lib/load.mjs';
 import { fmt, machineInfo, table } from './lib/report.mjs';
-import { admin, basicCredentials, call, formHeaders, REPO_ROOT, SERVER_ENTRY, startServer } from './lib/server.mjs';
+import { admin, basicCredentials, call, formHeaders, memoryLine, REPO_ROOT, SERVER_ENTRY, serverMemory, startServer } from './lib/server.mjs';
 import { tlsStats } from './lib/verified-tls.mjs';
 
 const TARGET_PERCENT = 80;
@@ -427,6 +427,7 @@ function introspectionCannon(server, authorization, bodies, settings, duration) 
 async function measureServer(mode, settings, partner, pool) {
   process.stderr.write(`[${mode}] starting the server...\n`);
   const server = await startServer(mode, settings);
+  const memoryAtStart = serverMemory(server);
   try {
     const authorization = await setUp(server, partner);
     const check = await preflight(server, authorization, pool);
@@ -450,6 +451,7 @@ async function measureServer(mode, settings, partner, pool) {
       tlsConnectionsVerified: mode === 'https' ? tlsStats.verified - verifiedBefore : null,
       ...summarizeCannon(result),
       cpu,
+      memory: { atStart: memoryAtStart, afterLoad: serverMemory(server) },
     };
   } finally {
     await server.stop();
@@ -568,6 +570,11 @@ function report(machine, settings, raw, inProcess, runs) {
     out.push('');
     out.push('where the CPU went (Linux /proc):');
     for (const line of cpuLines) out.push(`  ${line}`);
+  }
+  if (runs.length) {
+    out.push('');
+    out.push('memory (Linux /proc):');
+    for (const run of runs) out.push(`  ${memoryLine(run.mode, run.memory.atStart, run.memory.afterLoad)}`);
   }
   if (warnings.length) {
     out.push('');

@@ -1,6 +1,7 @@
 // The real trust server as a child process, and small HTTP helpers to set it up. See bench/README.md.
 
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { Agent, request as httpsRequest } from 'node:https';
@@ -191,4 +192,27 @@ export function gcDelta(before, after) {
     delta[kind] = { count: count - (before[kind]?.count ?? 0), seconds: seconds - (before[kind]?.seconds ?? 0) };
   }
   return delta;
+}
+
+/**
+ * The server process's memory from Linux /proc (`VmRSS`, `VmHWM`): `{ rssMiB, peakMiB }`, or null
+ * elsewhere. The server is the launcher's own process (it imports the server, no child).
+ */
+export function serverMemory(server) {
+  try {
+    const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
+    const kib = (field) => Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1]);
+    const rss = kib('VmRSS');
+    const peak = kib('VmHWM');
+    return Number.isFinite(rss) && Number.isFinite(peak) ? { rssMiB: rss / 1024, peakMiB: peak / 1024 } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One report line of serverMemory figures taken when the server was ready and after the load. */
+export function memoryLine(mode, atStart, afterLoad) {
+  if (!atStart || !afterLoad) return `${mode}: server memory not available (Linux /proc only)`;
+  const mib = (value) => Math.round(value).toLocaleString('en-US');
+  return `${mode}: server RSS ${mib(atStart.rssMiB)} MiB when ready (first start on an empty data directory, embedded database), ${mib(afterLoad.rssMiB)} MiB after the load, peak ${mib(afterLoad.peakMiB)} MiB`;
 }

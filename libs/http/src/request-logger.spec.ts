@@ -13,11 +13,13 @@ function capturingLogger(lines: Record<string, unknown>[]): { logger: FastifyBas
   });
   const logger = pino({ level: 'info', redact: { paths: ['*.authorization'], censor: '[redacted]' } }, stream);
   let children = 0;
-  const child = logger.child.bind(logger);
-  (logger as unknown as { child: typeof child }).child = (...args: Parameters<typeof child>) => {
-    children += 1;
-    return child(...args);
-  };
+  const child = logger.child as (...args: unknown[]) => unknown;
+  Object.assign(logger, {
+    child: (...args: unknown[]) => {
+      children += 1;
+      return child.apply(logger, args);
+    },
+  });
   return { logger: logger as unknown as FastifyBaseLogger, children: () => children };
 }
 
