@@ -21,6 +21,7 @@ export { CertificateRejectedError, type CertificateRejection } from './certifica
 export { checkCertificateUsable, checkRealmCovered, coversRealm, MIN_RSA_KEY_BITS } from './certificate-acceptance.rules.js';
 export { CertificateStoreService, type CertificateView, type CertificateImport, parseThumbprint } from './certificate-store.service.js';
 export { CertificateRequestService } from './certificate-request.service.js';
+export { TokenIssuerAssignmentDto } from './certificate.dto.js';
 export {
   TokenIssuerAssignmentService,
   TOKEN_ISSUER_ASSIGNMENT_TOPIC,

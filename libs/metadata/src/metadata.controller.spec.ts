@@ -2,6 +2,7 @@ import type { TokenIssuerKeyRing } from '@s2s/certificates';
 import type { AppConfig } from '@s2s/config';
 import type { Clock } from '@s2s/core';
 import type { OAuthConfigurationService } from '@s2s/oauth-configuration';
+import type { MetadataDownloadLog } from '@s2s/rollover';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { cacheControl, METADATA_MAX_AGE_SECONDS, MetadataController } from './metadata.controller.js';
 
@@ -78,7 +79,7 @@ describe('MetadataController headers', () => {
     const oauthConfiguration = { cached: () => ({ serviceName: 'svc', realm: 'contoso.com' }) } as unknown as OAuthConfigurationService;
     const config = { publicUrl: 'https://s2s.contoso.com' } as AppConfig;
     const clock = { now: () => NOW } as Clock;
-    return new MetadataController(keyRing, oauthConfiguration, config, clock);
+    return new MetadataController(keyRing, oauthConfiguration, config, clock, { record: () => undefined } as unknown as MetadataDownloadLog);
   }
 
   it('sends the JWKS with the cache-control of the next scheduled change and an ETag', () => {
