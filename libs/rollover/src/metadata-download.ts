@@ -58,6 +58,5 @@ export const MAX_USER_AGENT = 200;
 /** The user agent as stored: at most {@link MAX_USER_AGENT} characters, control characters as `?`. */
 export function normaliseUserAgent(userAgent: string | string[] | undefined): string {
   const value = Array.isArray(userAgent) ? (userAgent[0] ?? '') : (userAgent ?? '');
-  // eslint-disable-next-line no-control-regex
   return value.slice(0, MAX_USER_AGENT).replace(/[\u0000-\u001f\u007f]/g, '?');
 }

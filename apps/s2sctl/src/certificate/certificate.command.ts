@@ -26,6 +26,7 @@ import {
   type CertificateList,
   type CertificateRequest,
   type ImportBody,
+  type RolloverStatus,
   type RsaKeySize,
 } from './certificate.dto.js';
 import {
@@ -40,7 +41,7 @@ import {
   type InputFile,
   type NewKeyOptions,
 } from './certificate.input.js';
-import { renderAssignment, renderCertificate, renderCertificateList, renderCertificateRequest, withFinalNewline } from './certificate.render.js';
+import { renderAssignment, renderCertificate, renderCertificateList, renderCertificateRequest, renderRolloverStatus, withFinalNewline } from './certificate.render.js';
 
 /**
  * `s2sctl certificate ...`: the OAuth token-issuer certificate, like the Skype for Business
@@ -401,7 +402,17 @@ export class CertificateRemoveCommand extends AdminCommandRunner {
 export class CertificateAssignCommand extends AdminCommandRunner {
   async run(
     _params: string[],
-    options: { readonly type: AssignmentType; readonly thumbprint: string; readonly roll?: boolean; readonly effectiveDate?: string },
+    options: {
+      readonly type: AssignmentType;
+      readonly thumbprint: string;
+      readonly roll?: boolean;
+      readonly effectiveDate?: string;
+      readonly force?: boolean;
+      readonly reason?: string;
+      readonly activateWhenFetched?: boolean;
+      readonly deadline?: string;
+      readonly keepPrevious?: boolean;
+    },
   ): Promise<void> {
     const body = buildAssignmentBody(options);
     const { settings, client } = this.openSession();
@@ -418,6 +429,11 @@ export class CertificateAssignCommand extends AdminCommandRunner {
       'Examples:',
       '  s2sctl certificate assign --type OAuthTokenIssuer --thumbprint 9A3F...41',
       '  s2sctl certificate assign --type OAuthTokenIssuer --thumbprint 9A3F...41 --roll --effective-date 2025-03-01T09:00:00+01:00',
+      '  s2sctl certificate assign --type OAuthTokenIssuer --thumbprint 9A3F...41 --roll --effective-date 2025-03-01T09:00:00Z \\',
+      '      --activate-when-fetched --deadline 2025-03-08T09:00:00Z',
+      '',
+      'The effective date must be at least the minimum roll lead ahead (oauth-configuration --minimum-roll-lead, default 24h);',
+      'earlier only with --force --reason TEXT (recorded in the audit log). Refused with code roll_lead_too_short otherwise.',
     ].join('\n');
   }
 
@@ -440,12 +456,51 @@ export class CertificateAssignCommand extends AdminCommandRunner {
   parseEffectiveDate(value: string): string {
     return zonedTimestampArgument(value);
   }
+
+  @Option({ flags: '--force', description: 'allow an effective date closer than the minimum roll lead (needs --reason)' })
+  parseForce(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--reason <text>', description: 'why the minimum roll lead is overridden; recorded in the audit log (with --force)' })
+  parseReason(value: string): string {
+    return nonEmptyArgument(value);
+  }
+
+  @Option({ flags: '--activate-when-fetched', description: 'activation gate: at the effective date become current only once every enabled partner fetched our metadata since publication' })
+  parseActivateWhenFetched(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--deadline <time>', description: 'with --activate-when-fetched: become current at this time anyway (default: 7 days after the effective date)' })
+  parseDeadline(value: string): string {
+    return zonedTimestampArgument(value);
+  }
+
+  @Option({ flags: '--keep-previous', description: 'keep the certificate this retires in the previous slot (default: removed once every token it signed has expired)' })
+  parseKeepPrevious(): boolean {
+    return true;
+  }
+}
+
+/** `s2sctl certificate status`: GET /admin/v1/certificate-assignments/oauth-token-issuer/status. */
+@SubCommand({
+  name: 'status',
+  description:
+    'Show the slots and, for a staged next certificate, which enabled partners downloaded our metadata since it was published ' +
+    '(and unknown fetchers), the activation gate and automatic renewal',
+})
+export class CertificateStatusCommand extends AdminCommandRunner {
+  async run(): Promise<void> {
+    const { settings, client } = this.openSession();
+    const status = await client.get<RolloverStatus>(`${ASSIGNMENT_PATHS[DEFAULT_TYPE]}/status`);
+    this.print(settings, status, (body) => renderRolloverStatus(this.formatter, body));
+  }
 }
 
 /** `s2sctl certificate get`: GET /admin/v1/certificate-assignments/oauth-token-issuer. */
 @SubCommand({
   name: 'get',
-  aliases: ['status'],
   description: 'Show the current, next (with its effective date) and previous OAuth token-issuer certificates',
 })
 export class CertificateGetCommand extends AdminCommandRunner {
@@ -475,6 +530,7 @@ export class CertificateGetCommand extends AdminCommandRunner {
     CertificateRemoveCommand,
     CertificateAssignCommand,
     CertificateGetCommand,
+    CertificateStatusCommand,
   ],
 })
 export class CertificateCommand extends CommandGroupRunner {}

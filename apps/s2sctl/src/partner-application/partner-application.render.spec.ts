@@ -24,6 +24,7 @@ const EXCHANGE: PartnerApplication = {
   hostAuthority: 'mail.contoso.com',
   trustLevel: 'Full',
   acceptSecurityIdentifierInformation: false,
+  sourceAddresses: [],
   enabled: true,
   hasMetadataCaBundle: false,
   metadataHostAllowList: ['mail.contoso.com'],
