@@ -11,7 +11,8 @@ export class PartnerFetchEvidenceDto {
   @ApiProperty({ nullable: true, type: String, description: 'Why addresses may be missing (host name did not resolve; none known).' }) addressProblem!: string | null;
   @ApiProperty({ description: 'A download of the metadata, discovery document or JWKS from one of its addresses since publication.' }) fetched!: boolean;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastFetchAt!: string | null;
-  @ApiProperty() downloads!: number;
+  @ApiProperty({ description: 'Downloads counted in the hourly records that have one after publication (the hour of publication may also count earlier ones).' })
+  downloads!: number;
   @ApiProperty({ type: [String] }) userAgents!: string[];
 
   static from(evidence: PartnerFetchEvidence): PartnerFetchEvidenceDto {
