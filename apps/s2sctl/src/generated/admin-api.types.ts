@@ -478,6 +478,7 @@ export interface PartnerFetchEvidenceDto {
   /** A download of the metadata, discovery document or JWKS from one of its addresses since publication. */
   readonly fetched: boolean;
   readonly lastFetchAt: string | null;
+  /** Downloads counted in the hourly records that have one after publication (the hour of publication may also count earlier ones). */
   readonly downloads: number;
   readonly userAgents: readonly string[];
 }

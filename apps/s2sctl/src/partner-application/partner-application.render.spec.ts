@@ -96,6 +96,7 @@ describe('partner application rendering', () => {
       'host-authority  mail.contoso.com',
       'trust-level     Full',
       'accept-sid      no',
+      'source-address  -',
       'enabled         yes',
       'metadata-ca     system store',
       'metadata-hosts  mail.contoso.com',
