@@ -483,6 +483,45 @@ export class CertificateAssignCommand extends AdminCommandRunner {
   }
 }
 
+/** `s2sctl certificate show-request`: GET /admin/v1/certificate-requests/{id}, e.g. the CSR automatic renewal created. */
+@SubCommand({
+  name: 'show-request',
+  description: 'Show a certificate request and its CSR (PEM), e.g. the one automatic renewal (autoRenew csr) created; --out writes the CSR to a file',
+})
+export class CertificateShowRequestCommand extends AdminCommandRunner {
+  async run(_params: string[], options: { readonly requestId: string; readonly out?: string; readonly force?: boolean }): Promise<void> {
+    const { out } = options;
+    if (out !== undefined && !options.force && (await exists(out))) throw new UsageError(`${out} already exists; give --force to overwrite it`);
+    const { settings, client } = this.openSession();
+    const request = await client.get<CertificateRequest>(`/certificate-requests/${encodeURIComponent(options.requestId)}`);
+    if (out === undefined) {
+      this.print(settings, request, (shown) => renderCertificateRequest(this.formatter, shown, { csr: true }));
+      return;
+    }
+    try {
+      await writeCsrFile(out, request.csr, options.force === true);
+    } catch (error) {
+      throw new CliError(`${out} could not be written: ${describeFsError(error)}`);
+    }
+    this.print(settings, request, (shown) => this.formatter.keyValue([['id', shown.id], ['status', shown.status], ['csr-file', out]]));
+  }
+
+  @Option({ flags: '--request-id <id>', description: 'ID of the request (s2sctl certificate status shows the one automatic renewal made)', required: true })
+  parseRequestId(value: string): string {
+    return nonEmptyArgument(value);
+  }
+
+  @Option({ flags: '--out <file>', description: 'write the CSR (PEM) to this file instead of printing it' })
+  parseOut(value: string): string {
+    return nonEmptyArgument(value);
+  }
+
+  @Option({ flags: '--force', description: 'overwrite the --out file if it exists' })
+  parseForce(): boolean {
+    return true;
+  }
+}
+
 /** `s2sctl certificate status`: GET /admin/v1/certificate-assignments/oauth-token-issuer/status. */
 @SubCommand({
   name: 'status',
@@ -531,6 +570,7 @@ export class CertificateGetCommand extends AdminCommandRunner {
     CertificateAssignCommand,
     CertificateGetCommand,
     CertificateStatusCommand,
+    CertificateShowRequestCommand,
   ],
 })
 export class CertificateCommand extends CommandGroupRunner {}
