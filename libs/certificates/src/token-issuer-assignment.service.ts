@@ -302,7 +302,10 @@ export class TokenIssuerAssignmentService {
       targetType: 'certificate-assignment',
       targetId: 'OAuthTokenIssuer',
       before: auditSlots(stored),
-      after: auditSlots(settled),
+      after: {
+        ...auditSlots(settled),
+        activation: stored.roll?.activateWhenFetched ? 'deadline reached (not every enabled partner had fetched the metadata)' : 'effective date reached',
+      },
     });
     return true;
   }

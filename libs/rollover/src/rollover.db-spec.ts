@@ -1,15 +1,17 @@
 import 'reflect-metadata';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { AuditLogService, AuditModule } from '@s2s/audit';
-import { CertificateRequestService, CertificateStoreService, CertificatesModule, TokenIssuerAssignmentService } from '@s2s/certificates';
+import { CertificateRequestService, CertificateStoreService, CertificatesModule, TokenIssuerAssignmentService, TokenIssuerKeyRing } from '@s2s/certificates';
 import { AppConfig, AppConfigModule, MasterKey } from '@s2s/config';
 import { type AdminActor, CoreModule, FrozenClock } from '@s2s/core';
 import { OAuthConfigurationModule, OAuthConfigurationService } from '@s2s/oauth-configuration';
 import { MetricsRegistry, OperationsModule } from '@s2s/operations';
+import { PartnerApplicationService } from '@s2s/partners';
 import { PersistenceModule } from '@s2s/persistence';
 import { createTestDatabase, OpenSslToolkit, testDatabaseKinds, type TestDatabase } from '@s2s/testing';
 import { randomBytes } from 'node:crypto';
 import { RolloverModule } from './rollover.module.js';
+import { RolloverEvidenceService } from './rollover-evidence.service.js';
 import { RolloverScheduler } from './rollover.scheduler.js';
 import { TokenIssuerRenewalService } from './token-issuer-renewal.service.js';
 
@@ -21,7 +23,7 @@ const DAY = 86_400_000;
  * successor is staged as a gated roll with the minimum lead. Driven through the scheduler with a
  * frozen clock, on both databases.
  */
-describe.each(testDatabaseKinds())('automatic renewal with a CA (csr) on %s', (kind) => {
+describe.each(testDatabaseKinds())('rollover work of the scheduler (csr renewal, gate deadline) on %s', (kind) => {
   const openssl = new OpenSslToolkit();
   const operator: AdminActor = { keyId: null, name: 'operator', requestId: 'req-1' };
   let database: TestDatabase;
@@ -104,5 +106,45 @@ describe.each(testDatabaseKinds())('automatic renewal with a CA (csr) on %s', (k
     clock.advance(DAY + 61_000);
     await scheduler.check();
     expect((await module.get(TokenIssuerAssignmentService).view()).current?.thumbprint).toBe(completed.thumbprint);
+  });
+
+  it('a gated roll waits for a partner that never fetched (alert once), and activates at its deadline by the clock', async () => {
+    const partnerCertificate = openssl.selfSigned({ cn: 'pinned.fabrikam.com', days: 90 });
+    await module.get(PartnerApplicationService).create(
+      { identity: 'pinned.app', applicationIdentifier: '2e8fe2ca-8b21-4d1a-9c7e-7f2b3c4d5e6f', realm: 'fabrikam.com', certificates: [partnerCertificate.certificatePem] },
+      operator,
+    );
+    const assignments = module.get(TokenIssuerAssignmentService);
+    const scheduler = module.get(RolloverScheduler);
+    const before = (await assignments.view()).current!.thumbprint;
+    const successor = (await module.get(CertificateStoreService).createSelfSigned({ realms: ['contoso.com'], days: 30 }, operator)).certificate;
+    const effective = new Date(clock.now().getTime() + DAY + 120_000);
+    const deadline = new Date(effective.getTime() + 2 * 3_600_000);
+    await assignments.assign({ thumbprint: successor.thumbprint, roll: true, effectiveDate: effective, activateWhenFetched: true, deadline }, operator);
+
+    const evidence = await module.get(RolloverEvidenceService).since(clock.now());
+    expect(evidence.partners).toEqual([
+      expect.objectContaining({ identity: 'pinned.app', fetched: false, addresses: [], addressProblem: expect.stringMatching(/no metadata URL and no source address/) }),
+    ]);
+
+    clock.set(new Date(effective.getTime() + 60_000));
+    await scheduler.check();
+    await scheduler.check();
+    expect((await assignments.view()).current?.thumbprint).toBe(before);
+    expect(await metric('s2s_token_issuer_activation_waiting')).toBe(1);
+    expect(await audit('certificate-assignment.activation-waiting')).toEqual([
+      expect.objectContaining({ actorName: 'system', after: expect.objectContaining({ next: successor.thumbprint, waitingFor: ['pinned.app'], deadline: deadline.toISOString() }) }),
+    ]);
+
+    // At the deadline every instance signs with the successor by its clock; the row follows.
+    clock.set(deadline);
+    expect(module.get(TokenIssuerKeyRing).signingKey(clock.now())?.thumbprint).toBe(successor.thumbprint);
+    expect(await assignments.activateDueRoll()).toBe(true);
+    expect((await audit('certificate-assignment.roll-activated'))[0]).toMatchObject({
+      actorName: 'system',
+      after: { current: successor.thumbprint, previous: before, activation: 'deadline reached (not every enabled partner had fetched the metadata)' },
+    });
+    await scheduler.check();
+    expect(await metric('s2s_token_issuer_activation_waiting')).toBe(0);
   });
 });
