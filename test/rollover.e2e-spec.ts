@@ -210,6 +210,17 @@ describe('certificate rollover that never breaks a partner', () => {
     expect(before.evidence.partners).toEqual([expect.objectContaining({ identity: 'mail', fetched: false, lastFetchAt: null, addresses: ['127.0.0.1'] })]);
     expect(before.evidence.allPartnersFetched).toBe(false);
     expect(before.evidence.unknownFetchers).toEqual([expect.objectContaining({ sourceAddress: '127.0.0.2', userAgent: TEST_AGENT, documents: ['metadata'] })]);
+    // Extra source addresses of a partner count too; anything but an IP address is refused.
+    const refused = await adminResponse(conferencing, 'PATCH', '/partner-applications/mail', { sourceAddresses: ['mail.contoso.com'] });
+    expect(refused.status).toBe(422);
+    expect(refused.json()).toMatchObject({ code: 'validation_failed', details: [{ field: 'sourceAddresses', message: 'mail.contoso.com is not an IPv4 or IPv6 address' }] });
+    expect((await cliJson(conferencing, ['partner-application', 'set', 'mail', '--source-address', '127.0.0.2'])).sourceAddresses).toEqual(['127.0.0.2']);
+    const withTestAddress = await status();
+    expect(withTestAddress.evidence.partners[0]).toMatchObject({ fetched: true, addresses: ['127.0.0.2', '127.0.0.1'], userAgents: [TEST_AGENT] });
+    expect(withTestAddress.evidence.unknownFetchers).toEqual([]);
+    expect((await cliJson(conferencing, ['partner-application', 'set', 'mail', '--source-address', 'none'])).sourceAddresses).toEqual([]);
+    expect((await status()).evidence.partners[0].fetched).toBe(false);
+
     const human = await cli(conferencing, ['certificate', 'status']);
     expect(human.stdout).toMatch(/^\s*mail\s+NO\s/m);
     expect(human.stdout).toMatch(/127\.0\.0\.2\s+rollover-e2e\/1\.0/);
