@@ -153,6 +153,25 @@ describe('s2sctl certificate (built CLI)', () => {
     });
   });
 
+  describe('show-request', () => {
+    it('prints a request with its CSR, or writes the CSR to --out (0644), e.g. the one automatic renewal created', async () => {
+      stub.on('GET', `${API}/certificate-requests/${REQUEST.id}`, { status: 200, body: REQUEST });
+      const shown = await run(['certificate', 'show-request', '--request-id', REQUEST.id]);
+      expect(shown.code).toBe(0);
+      expect(shown.stdout).toContain(`id          ${REQUEST.id}`);
+      expect(shown.stdout).toContain(CSR);
+      const written = await run(['certificate', 'show-request', '--request-id', REQUEST.id, '--out', 'renewal.csr']);
+      expect(written.code).toBe(0);
+      expect(written.stdout).toBe(`id        ${REQUEST.id}\nstatus    pending\ncsr-file  renewal.csr\n`);
+      expect(readFileSync(join(cwd, 'renewal.csr'), 'utf8')).toBe(CSR);
+      expect(statSync(join(cwd, 'renewal.csr')).mode & 0o777).toBe(0o644);
+      expect(stub.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+        `GET ${API}/certificate-requests/${REQUEST.id}`,
+        `GET ${API}/certificate-requests/${REQUEST.id}`,
+      ]);
+    });
+  });
+
   describe('request', () => {
     it('--out writes the CSR file (0644) and prints the id and the path; repeatable options become arrays', async () => {
       stub.on('POST', `${API}/certificate-requests`, { status: 201, body: REQUEST });
