@@ -58,6 +58,11 @@ export interface AssignmentRequest {
 export const DEFAULT_ACTIVATION_WAIT_MS = 7 * 86_400_000;
 /** A gated roll's default deadline stays this far before either certificate expires. */
 const DEADLINE_MARGIN_MS = 3_600_000;
+/**
+ * Added to the longest token lifetime before the previous certificate is removed: other instances
+ * may sign with it until the change feed brings them the switch (within 2 s), so a minute more.
+ */
+export const SWITCH_PROPAGATION_SECONDS = 60;
 /** Longest reason text kept in the audit log. */
 export const MAX_FORCE_REASON = 500;
 
@@ -157,12 +162,17 @@ export class TokenIssuerAssignmentService {
   async removeExpiredPrevious(): Promise<string | null> {
     let removed: string | null = null;
     await this.change(async (assignment, now) => {
-      const due = previousRemovableAt(assignment, longestTokenLifetimeSeconds(this.oauthConfiguration.cached()));
+      const due = previousRemovableAt(assignment, this.previousRetentionSeconds());
       if (!due || due > now) return { next: assignment, action: null };
       removed = assignment.previous;
       return { next: clearPrevious(assignment, now), action: 'certificate-assignment.previous-removed', details: { retiredAt: assignment.previousRetiredAt?.toISOString() } };
     });
     return removed;
+  }
+
+  /** How long a retired certificate stays published: every token it signed, on any instance, has expired by then. */
+  private previousRetentionSeconds(): number {
+    return longestTokenLifetimeSeconds(this.oauthConfiguration.cached()) + SWITCH_PROPAGATION_SECONDS;
   }
 
   /** The stored slots as they stand now (settled), for the rollover scheduler. */
@@ -319,7 +329,7 @@ export class TokenIssuerAssignmentService {
       nextEffectiveAt: assignment.nextEffectiveAt,
       previous: pick(assignment.previous),
       roll: assignment.roll,
-      previousRemovalAt: previousRemovableAt(assignment, longestTokenLifetimeSeconds(this.oauthConfiguration.cached())),
+      previousRemovalAt: previousRemovableAt(assignment, this.previousRetentionSeconds()),
     };
   }
 }
