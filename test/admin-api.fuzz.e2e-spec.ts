@@ -45,6 +45,8 @@ import {
  * - DELETE of the admin key the fuzzer uses (it would lock itself out), and of the seeded client,
  *   resource and partner (the token endpoint would answer nothing but invalid_client afterwards);
  *   every other object, created by the fuzzer, may be deleted.
+ * - `autoRenew` other than `off` in valid plans (the service would then make and stage a
+ *   certificate by itself, a change no request made); hostile values are still sent.
  * - RSA key sizes above 2048 in valid plans (a 4096-bit key costs seconds on a loaded 2-core box);
  *   hostile key sizes are still sent.
  * - Background refresh and expiry counters are left out of the state comparison (metadata status,
@@ -274,6 +276,13 @@ describe.each(kinds)('admin API and OAuth endpoints fuzzed from the OpenAPI docu
       accessTokenLifetimeSeconds: fc.integer({ min: 60, max: 86_400 }),
       clockSkewSeconds: fc.integer({ min: 0, max: 900 }),
       metadataRefreshIntervalSeconds: fc.integer({ min: 3_600, max: 604_800 }),
+      minimumRollLeadSeconds: fc.integer({ min: 0, max: 2_592_000 }),
+      renewBeforeSeconds: fc.integer({ min: 86_400, max: 31_536_000 }),
+      // Automatic renewal would change the certificates by itself mid-run (see the header).
+      autoRenew: fc.constant('off'),
+      reason: fc.string({ minLength: 1, maxLength: 40 }),
+      deadline: fc.constantFrom('2027-02-07T00:00:00Z', '2020-01-01T00:00:00Z'),
+      sourceAddresses: fc.constantFrom(['10.0.0.5'], ['::1', '10.0.0.6'], []),
       force: fc.constant('false'),
       action: fc.constantFrom('client.create', 'oauth-configuration.update', 'nothing'),
       targetType: fc.constantFrom('client', 'resource', 'admin-key'),

@@ -210,7 +210,8 @@ describe.each(testDatabaseKinds())('OAuth token-issuer certificate on %s', (kind
     effective.setMilliseconds(0);
     const rolled = await call('/admin/v1/certificate-assignments/oauth-token-issuer', {
       method: 'PUT',
-      body: { thumbprint: imported.thumbprint, roll: true, effectiveDate: effective.toISOString() },
+      // Seconds ahead, below the 24 h minimum roll lead: allowed with force and a reason.
+      body: { thumbprint: imported.thumbprint, roll: true, effectiveDate: effective.toISOString(), force: true, reason: 'test: watch the switch within seconds' },
     });
     expect(rolled.status).toBe(200);
     expect(rolled.json()).toMatchObject({ current: { thumbprint: requested.thumbprint }, next: { thumbprint: imported.thumbprint, effectiveDate: effective.toISOString() } });

@@ -94,7 +94,7 @@ describe('s2sctl certificate against a running server', () => {
 
     const effective = new Date(Date.now() + 4_000);
     effective.setMilliseconds(0);
-    const rolled = await json('certificate', 'assign', '--type', 'OAuthTokenIssuer', '--thumbprint', second!.thumbprint, '--roll', '--effective-date', effective.toISOString());
+    const rolled = await json('certificate', 'assign', '--type', 'OAuthTokenIssuer', '--thumbprint', second!.thumbprint, '--roll', '--effective-date', effective.toISOString(), '--force', '--reason', 'lab: a roll seconds ahead');
     expect(rolled).toMatchObject({ current: { thumbprint: first!.thumbprint }, next: { thumbprint: second!.thumbprint, effectiveDate: effective.toISOString() } });
 
     while (Date.now() < effective.getTime() + 1_000) await new Promise((resolve) => setTimeout(resolve, 250));

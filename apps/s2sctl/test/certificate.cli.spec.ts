@@ -128,7 +128,7 @@ describe('s2sctl certificate (built CLI)', () => {
 
   describe('--help', () => {
     const COMMANDS: readonly (readonly [string, string])[] = [
-      ['certificate', 'get|status'],
+      ['certificate', 'status'],
       ['certificate request', '--out <file>'],
       ['certificate complete', '--request-id <id>'],
       ['certificate import', '--password-file <file>'],
@@ -150,6 +150,25 @@ describe('s2sctl certificate (built CLI)', () => {
       expect(result.stdout).toMatch(new RegExp(`^Usage: s2sctl ${path}(\\|status)? `));
       expect(result.stdout).toContain(expected);
       expect(result.stdout).toContain('-o, --output <format>');
+    });
+  });
+
+  describe('show-request', () => {
+    it('prints a request with its CSR, or writes the CSR to --out (0644), e.g. the one automatic renewal created', async () => {
+      stub.on('GET', `${API}/certificate-requests/${REQUEST.id}`, { status: 200, body: REQUEST });
+      const shown = await run(['certificate', 'show-request', '--request-id', REQUEST.id]);
+      expect(shown.code).toBe(0);
+      expect(shown.stdout).toContain(`id          ${REQUEST.id}`);
+      expect(shown.stdout).toContain(CSR);
+      const written = await run(['certificate', 'show-request', '--request-id', REQUEST.id, '--out', 'renewal.csr']);
+      expect(written.code).toBe(0);
+      expect(written.stdout).toBe(`id        ${REQUEST.id}\nstatus    pending\ncsr-file  renewal.csr\n`);
+      expect(readFileSync(join(cwd, 'renewal.csr'), 'utf8')).toBe(CSR);
+      expect(statSync(join(cwd, 'renewal.csr')).mode & 0o777).toBe(0o644);
+      expect(stub.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+        `GET ${API}/certificate-requests/${REQUEST.id}`,
+        `GET ${API}/certificate-requests/${REQUEST.id}`,
+      ]);
     });
   });
 
@@ -420,6 +439,37 @@ describe('s2sctl certificate (built CLI)', () => {
       ]);
     });
 
+    it('sends the rollover options: --force with its --reason, --activate-when-fetched with a --deadline in UTC, --keep-previous', async () => {
+      stub.on('PUT', `${API}/certificate-assignments/oauth-token-issuer`, { status: 200, body: ROLLED });
+      const result = await run([
+        ...['certificate', 'assign', '--type', 'OAuthTokenIssuer', '--thumbprint', SHA1_NEXT, '--roll', '--effective-date', '2025-03-01T09:00:00Z'],
+        ...['--force', '--reason', 'partner migration, change 4711', '--activate-when-fetched', '--deadline', '2025-03-08T10:00:00+01:00', '--keep-previous', '-o', 'json'],
+      ]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(requestBody()).toEqual({
+        thumbprint: SHA1_NEXT,
+        roll: true,
+        effectiveDate: '2025-03-01T09:00:00.000Z',
+        force: true,
+        reason: 'partner migration, change 4711',
+        activateWhenFetched: true,
+        deadline: '2025-03-08T09:00:00.000Z',
+        keepPrevious: true,
+      });
+    });
+
+    it.each([
+      [['--force'], 's2sctl: --force needs --reason: why the minimum roll lead is overridden (it is recorded in the audit log)\n'],
+      [['--reason', 'x'], 's2sctl: --reason is only used with --force\n'],
+      [['--deadline', '2025-03-08T09:00:00Z', '--roll', '--effective-date', '2025-03-01T09:00:00Z'], 's2sctl: --deadline needs --activate-when-fetched\n'],
+      [['--activate-when-fetched'], 's2sctl: --activate-when-fetched needs --roll\n'],
+    ])('refuses the rollover options %j used alone with exit 2 and no request', async (args, stderr) => {
+      const result = await run(['certificate', 'assign', '--type', 'OAuthTokenIssuer', '--thumbprint', SHA1, ...args]);
+      expect(result).toEqual({ code: 2, stdout: '', stderr });
+      expect(stub.requests).toEqual([]);
+    });
+
     it('without --roll sends the thumbprint alone', async () => {
       stub.on('PUT', `${API}/certificate-assignments/oauth-token-issuer`, { status: 200, body: ROLLED });
       const result = await run(['certificate', 'assign', '--type', 'oauthtokenissuer', '--thumbprint', SHA1, '-o', 'json']);
@@ -456,12 +506,18 @@ describe('s2sctl certificate (built CLI)', () => {
     });
   });
 
-  it('get (and its alias status) shows current / next / previous with warnings', async () => {
+  it('get shows current / next / previous with warnings, for any spelling of the type', async () => {
     stub.on('GET', `${API}/certificate-assignments/oauth-token-issuer`, {
       status: 200,
-      body: { type: 'OAuthTokenIssuer', current: slot(SHA1, 'CN=contoso.com', '2025-03-20T00:00:00.000Z', 40, true), next: null, previous: slot(SHA1_NEXT, 'CN=old', '2025-02-01T00:00:00.000Z', -3, true) },
+      body: {
+        type: 'OAuthTokenIssuer',
+        current: slot(SHA1, 'CN=contoso.com', '2025-03-20T00:00:00.000Z', 40, true),
+        next: null,
+        previous: slot(SHA1_NEXT, 'CN=old', '2025-02-01T00:00:00.000Z', -3, true),
+        previousRemovalAt: null,
+      },
     });
-    const [get, status] = await Promise.all([run(['certificate', 'get']), run(['certificate', 'status', '--type', 'OAUTHTOKENISSUER'])]);
+    const [get, status] = await Promise.all([run(['certificate', 'get']), run(['certificate', 'get', '--type', 'OAUTHTOKENISSUER'])]);
     expect(get).toEqual(status);
     expect(get.code).toBe(0);
     expect(get.stdout.split('\n')).toEqual([

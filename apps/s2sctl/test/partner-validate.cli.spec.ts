@@ -40,6 +40,7 @@ const EXCHANGE = {
   hostAuthority: 'mail.contoso.com',
   trustLevel: 'Full',
   acceptSecurityIdentifierInformation: true,
+  sourceAddresses: [],
   enabled: false,
   hasMetadataCaBundle: true,
   metadataHostAllowList: ['mail.contoso.com', '10.0.0.5'],

@@ -32,6 +32,9 @@ const CONFIGURATION = {
   accessTokenLifetimeSeconds: 3600,
   clockSkewSeconds: 300,
   metadataRefreshIntervalSeconds: 3600,
+  minimumRollLeadSeconds: 86400,
+  autoRenew: 'off',
+  renewBeforeSeconds: 2592000,
   updatedAt: '2025-01-31T12:00:00.000Z',
 };
 
@@ -136,6 +139,9 @@ describe('s2sctl (built CLI)', () => {
           'access-token-lifetime      1h (3600s)',
           'clock-skew                 5m (300s)',
           'metadata-refresh-interval  1h (3600s)',
+          'minimum-roll-lead          1d (86400s)',
+          'auto-renew                 off',
+          'renew-before               30d (2592000s)',
           'updated-at                 2025-01-31T12:00:00.000Z',
           '',
         ]);

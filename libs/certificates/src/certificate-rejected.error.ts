@@ -16,7 +16,9 @@ export type CertificateRejection =
   | 'realm_not_configured'
   | 'wrong_pfx_password'
   | 'invalid_pfx'
-  | 'invalid_effective_date';
+  | 'invalid_effective_date'
+  | 'roll_lead_too_short'
+  | 'invalid_deadline';
 
 /** A certificate step refused for a named reason (422); nothing was stored. */
 export class CertificateRejectedError extends InvalidInputError {

@@ -88,6 +88,27 @@ export class AssignTokenIssuerCertificateDto {
   @IsOptional() @IsString()
   @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'effectiveDate must be an ISO-8601 date-time with a time zone, e.g. 2027-01-31T00:00:00Z' })
   effectiveDate?: string;
+
+  @ApiPropertyOptional({ description: 'Allow an effective date closer than the minimum roll lead (oauth-configuration minimumRollLeadSeconds); needs `reason`.' })
+  @IsOptional() @IsBoolean()
+  force?: boolean;
+
+  @ApiPropertyOptional({ description: 'Why the minimum roll lead is overridden (with `force`, 1-500 characters); recorded in the audit log.' })
+  @IsOptional() @IsString() @MaxLength(500)
+  reason?: string;
+
+  @ApiPropertyOptional({ description: 'Activation gate (with `roll`): at the effective date become current only once every enabled partner has downloaded our metadata since publication; at `deadline` anyway.' })
+  @IsOptional() @IsBoolean()
+  activateWhenFetched?: boolean;
+
+  @ApiPropertyOptional({ format: 'date-time', example: '2027-02-07T00:00:00Z', description: 'With `activateWhenFetched`: when the roll activates anyway (default: 7 days after the effective date, at most 1 h before either certificate expires).' })
+  @IsOptional() @IsString()
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'deadline must be an /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/-8601 date-time with a time zone, e.g. 2027-02-07T00:00:00Z' })
+  deadline?: string;
+
+  @ApiPropertyOptional({ description: 'Keep the certificate this change retires in the previous slot until removed by hand (default: removed automatically once every token it signed has expired).' })
+  @IsOptional() @IsBoolean()
+  keepPrevious?: boolean;
 }
 
 /** A stored certificate (never its private key). */
@@ -205,6 +226,10 @@ export class AssignedCertificateDto {
 
 export class StagedCertificateDto extends AssignedCertificateDto {
   @ApiProperty({ format: 'date-time', description: 'When it becomes current.' }) effectiveDate!: string;
+  @ApiProperty({ format: 'date-time', description: 'When it was staged and published in the metadata.' }) publishedAt!: string;
+  @ApiProperty({ description: 'Activation gate: current only once every enabled partner fetched the metadata since publication (or at the deadline).' }) activateWhenFetched!: boolean;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Gated roll: when it becomes current anyway; null when not gated.' }) deadline!: string | null;
+  @ApiProperty({ description: 'The certificate this roll retires stays until removed by hand.' }) keepPrevious!: boolean;
 }
 
 /** `GET /admin/v1/certificate-assignments/oauth-token-issuer`. */
@@ -213,13 +238,27 @@ export class TokenIssuerAssignmentDto {
   @ApiProperty({ type: AssignedCertificateDto, nullable: true }) current!: AssignedCertificateDto | null;
   @ApiProperty({ type: StagedCertificateDto, nullable: true }) next!: StagedCertificateDto | null;
   @ApiProperty({ type: AssignedCertificateDto, nullable: true }) previous!: AssignedCertificateDto | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the previous certificate is removed automatically (every token it signed has expired); null when it is not.' })
+  previousRemovalAt!: string | null;
 
   static from(view: TokenIssuerAssignmentView, now: Date): TokenIssuerAssignmentDto {
+    const roll = view.roll;
     return {
       type: 'OAuthTokenIssuer',
       current: view.current ? AssignedCertificateDto.from(view.current, now) : null,
-      next: view.next && view.nextEffectiveAt ? { ...AssignedCertificateDto.from(view.next, now), effectiveDate: view.nextEffectiveAt.toISOString() } : null,
+      next:
+        view.next && view.nextEffectiveAt && roll
+          ? {
+              ...AssignedCertificateDto.from(view.next, now),
+              effectiveDate: view.nextEffectiveAt.toISOString(),
+              publishedAt: roll.publishedAt.toISOString(),
+              activateWhenFetched: roll.activateWhenFetched,
+              deadline: roll.activateWhenFetched ? roll.deadline.toISOString() : null,
+              keepPrevious: roll.keepPrevious,
+            }
+          : null,
       previous: view.previous ? AssignedCertificateDto.from(view.previous, now) : null,
+      previousRemovalAt: view.previousRemovalAt?.toISOString() ?? null,
     };
   }
 }

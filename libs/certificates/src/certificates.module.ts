@@ -26,6 +26,6 @@ import { TokenIssuerKeyRing } from './token-issuer.key-ring.js';
     TokenIssuerKeyRing,
     TokenIssuerCertificateMonitor,
   ],
-  exports: [TokenIssuerKeyRing, TokenIssuerAssignmentService],
+  exports: [TokenIssuerKeyRing, TokenIssuerAssignmentService, CertificateStoreService, CertificateRequestService],
 })
 export class CertificatesModule {}

@@ -3,8 +3,13 @@ export { EXPIRY_WARNING_DAYS, daysToExpiry, x5tOf } from './stored-certificate.j
 export {
   type TokenIssuerAssignment,
   type AssignmentSlot,
+  type StagedRoll,
   EMPTY_ASSIGNMENT,
   settleAssignment,
+  automaticSwitchAt,
+  awaitingActivation,
+  previousRemovableAt,
+  switchTo,
   assignImmediately,
   stageRoll,
   clearPrevious,
@@ -16,7 +21,14 @@ export { CertificateRejectedError, type CertificateRejection } from './certifica
 export { checkCertificateUsable, checkRealmCovered, coversRealm, MIN_RSA_KEY_BITS } from './certificate-acceptance.rules.js';
 export { CertificateStoreService, type CertificateView, type CertificateImport, parseThumbprint } from './certificate-store.service.js';
 export { CertificateRequestService } from './certificate-request.service.js';
-export { TokenIssuerAssignmentService, TOKEN_ISSUER_ASSIGNMENT_TOPIC, type TokenIssuerAssignmentView } from './token-issuer-assignment.service.js';
+export { TokenIssuerAssignmentDto } from './certificate.dto.js';
+export {
+  TokenIssuerAssignmentService,
+  TOKEN_ISSUER_ASSIGNMENT_TOPIC,
+  DEFAULT_ACTIVATION_WAIT_MS,
+  type TokenIssuerAssignmentView,
+  type AssignmentRequest,
+} from './token-issuer-assignment.service.js';
 export { TokenIssuerKeyRing, issuerKeyIdOf, type IssuerKey, type IssuerKeySlots } from './token-issuer.key-ring.js';
 export { PrivateKeyVault } from './private-key.vault.js';
 export { CertificatesModule } from './certificates.module.js';

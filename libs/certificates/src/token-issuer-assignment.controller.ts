@@ -30,7 +30,16 @@ export class TokenIssuerAssignmentController {
   @ApiOkResponse({ type: TokenIssuerAssignmentDto })
   async assign(@Body() body: AssignTokenIssuerCertificateDto, @CurrentActor() actor: AdminActor): Promise<TokenIssuerAssignmentDto> {
     const view = await this.assignments.assign(
-      { thumbprint: body.thumbprint, roll: body.roll === true, ...(body.effectiveDate ? { effectiveDate: new Date(body.effectiveDate) } : {}) },
+      {
+        thumbprint: body.thumbprint,
+        roll: body.roll === true,
+        ...(body.effectiveDate ? { effectiveDate: new Date(body.effectiveDate) } : {}),
+        force: body.force === true,
+        ...(body.reason !== undefined ? { reason: body.reason } : {}),
+        activateWhenFetched: body.activateWhenFetched === true,
+        ...(body.deadline ? { deadline: new Date(body.deadline) } : {}),
+        keepPrevious: body.keepPrevious === true,
+      },
       actor,
     );
     return TokenIssuerAssignmentDto.from(view, this.clock.now());

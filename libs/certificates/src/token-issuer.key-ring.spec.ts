@@ -79,6 +79,9 @@ describe('TokenIssuerKeyRing.publishedKey', () => {
       next: certificates.next.thumbprint,
       nextEffectiveAt: ROLL_AT,
       previous: certificates.previous.thumbprint,
+      roll: { publishedAt: NOW, activateWhenFetched: false, deadline: ROLL_AT, alertedAt: null, keepPrevious: false },
+      previousRetiredAt: null,
+      keepPrevious: false,
       updatedAt: NOW,
     };
     const assignments = { find: async () => assignment } as unknown as TokenIssuerAssignmentRepository;

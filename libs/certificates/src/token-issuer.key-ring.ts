@@ -5,7 +5,7 @@ import { certificateDerBase64, certificatePublicJwk, certificatePublicKey } from
 import { CertificateRepository, TokenIssuerAssignmentRepository } from './certificate.repository.js';
 import { PrivateKeyVault } from './private-key.vault.js';
 import { type StoredCertificate, x5tOf } from './stored-certificate.js';
-import { EMPTY_ASSIGNMENT, publishedThumbprints, settleAssignment, type TokenIssuerAssignment } from './token-issuer-assignment.js';
+import { automaticSwitchAt, EMPTY_ASSIGNMENT, publishedThumbprints, settleAssignment, type TokenIssuerAssignment } from './token-issuer-assignment.js';
 import { TOKEN_ISSUER_ASSIGNMENT_TOPIC } from './token-issuer-assignment.service.js';
 
 /** An assigned certificate, ready to publish and (for current and next) to sign with. */
@@ -147,9 +147,9 @@ export class TokenIssuerKeyRing implements OnApplicationBootstrap {
     return key !== undefined && key.x5t === keyId ? key : undefined;
   }
 
-  /** When the stored slots change by themselves next (a staged roll), or null. */
+  /** When the stored slots change by themselves next (a staged roll; a gated one at its deadline), or null. */
   nextScheduledChange(): Date | null {
-    return this.loaded.assignment.nextEffectiveAt;
+    return automaticSwitchAt(this.loaded.assignment);
   }
 
   /** When the keys were last loaded (the epoch before the first load). */

@@ -2,6 +2,7 @@ import type { TokenIssuerKeyRing } from '@s2s/certificates';
 import type { AppConfig } from '@s2s/config';
 import type { Clock } from '@s2s/core';
 import type { OAuthConfigurationService } from '@s2s/oauth-configuration';
+import type { MetadataDownloadLog } from '@s2s/rollover';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { cacheControl, METADATA_MAX_AGE_SECONDS, MetadataController } from './metadata.controller.js';
 
@@ -43,6 +44,10 @@ describe('cacheControl', () => {
 });
 
 describe('MetadataController headers', () => {
+  const recorded: unknown[][] = [];
+  const request = (headers: Record<string, string> = {}): FastifyRequest =>
+    ({ headers, socket: { remoteAddress: '::ffff:10.0.0.5' } }) as unknown as FastifyRequest;
+
   interface SentReply {
     headers: Record<string, string>;
     status: number;
@@ -78,12 +83,13 @@ describe('MetadataController headers', () => {
     const oauthConfiguration = { cached: () => ({ serviceName: 'svc', realm: 'contoso.com' }) } as unknown as OAuthConfigurationService;
     const config = { publicUrl: 'https://s2s.contoso.com' } as AppConfig;
     const clock = { now: () => NOW } as Clock;
-    return new MetadataController(keyRing, oauthConfiguration, config, clock);
+    const downloads = { record: (...download: unknown[]) => void recorded.push(download) } as unknown as MetadataDownloadLog;
+    return new MetadataController(keyRing, oauthConfiguration, config, clock, downloads);
   }
 
   it('sends the JWKS with the cache-control of the next scheduled change and an ETag', () => {
     const { reply, sent } = fakeReply();
-    controller(inMs(42_700)).jwks({ headers: {} } as FastifyRequest, reply);
+    controller(inMs(42_700)).jwks(request(), reply);
     expect(sent.status).toBe(200);
     expect(sent.headers['cache-control']).toBe('public, max-age=42');
     expect(sent.headers.etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
@@ -93,19 +99,33 @@ describe('MetadataController headers', () => {
 
   it('answers 304 without a body when If-None-Match carries the current ETag', () => {
     const first = fakeReply();
-    controller(null).metadata({ headers: {} } as FastifyRequest, first.reply);
+    controller(null).metadata(request(), first.reply);
     expect(JSON.parse(first.sent.body!).issuer).toBe('svc@contoso.com');
     const etag = first.sent.headers.etag!;
 
     const second = fakeReply();
-    controller(null).metadata({ headers: { 'if-none-match': etag } } as unknown as FastifyRequest, second.reply);
+    controller(null).metadata(request({ 'if-none-match': etag, 'user-agent': 'Exchange' }), second.reply);
     expect(second.sent.status).toBe(304);
     expect(second.sent.body).toBeUndefined();
     expect(second.sent.headers).toEqual({ 'cache-control': 'public, max-age=300', etag });
 
     const third = fakeReply();
-    controller(null).metadata({ headers: { 'if-none-match': '"stale"' } } as unknown as FastifyRequest, third.reply);
+    controller(null).metadata(request({ 'if-none-match': '"stale"' }), third.reply);
     expect(third.sent.status).toBe(200);
     expect(third.sent.body).toBe(first.sent.body);
+  });
+
+  it('records every download, a 304 too, with its document, source address and user agent (rollover evidence)', () => {
+    recorded.length = 0;
+    controller(null).metadata(request({ 'user-agent': 'Exchange' }), fakeReply().reply);
+    controller(null).jwks(request(), fakeReply().reply);
+    controller(null).openIdConfiguration(request(), fakeReply().reply);
+    controller(null).authorizationServerMetadata(request(), fakeReply().reply);
+    expect(recorded).toEqual([
+      ['metadata', '::ffff:10.0.0.5', 'Exchange'],
+      ['jwks', '::ffff:10.0.0.5', undefined],
+      ['discovery', '::ffff:10.0.0.5', undefined],
+      ['discovery', '::ffff:10.0.0.5', undefined],
+    ]);
   });
 });

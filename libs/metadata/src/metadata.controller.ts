@@ -6,6 +6,7 @@ import { AppConfig } from '@s2s/config';
 import { Clock } from '@s2s/core';
 import { sha256Base64Url } from '@s2s/crypto';
 import { OAuthConfigurationService } from '@s2s/oauth-configuration';
+import { MetadataDownloadLog, type PublishedDocument } from '@s2s/rollover';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { buildDiscoveryDocument } from './discovery-document.builder.js';
 import { buildJwks } from './jwks.builder.js';
@@ -31,6 +32,7 @@ export class MetadataController {
     private readonly oauthConfiguration: OAuthConfigurationService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly downloads: MetadataDownloadLog,
   ) {}
 
   @Get('metadata/json/1')
@@ -40,29 +42,31 @@ export class MetadataController {
     const now = this.clock.now();
     const { serviceName, realm } = this.oauthConfiguration.cached();
     const body = buildMetadataDocument({ serviceName, realm, publicUrl: this.config.publicUrl, keys: this.keyRing.published(now) });
-    this.send(request, reply, body, now);
+    this.send(request, reply, body, now, 'metadata');
   }
 
   @Get('.well-known/openid-configuration')
   @ApiOperation({ summary: 'Discovery document (same content as oauth-authorization-server)' })
   openIdConfiguration(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
-    this.send(request, reply, buildDiscoveryDocument(this.config.publicUrl), this.clock.now());
+    this.send(request, reply, buildDiscoveryDocument(this.config.publicUrl), this.clock.now(), 'discovery');
   }
 
   @Get('.well-known/oauth-authorization-server')
   @ApiOperation({ summary: 'Authorization server metadata (RFC 8414)' })
   authorizationServerMetadata(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
-    this.send(request, reply, buildDiscoveryDocument(this.config.publicUrl), this.clock.now());
+    this.send(request, reply, buildDiscoveryDocument(this.config.publicUrl), this.clock.now(), 'discovery');
   }
 
   @Get('.well-known/jwks.json')
   @ApiOperation({ summary: 'JSON Web Key Set of the published token-issuer certificates' })
   jwks(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
     const now = this.clock.now();
-    this.send(request, reply, buildJwks(this.keyRing.published(now)), now);
+    this.send(request, reply, buildJwks(this.keyRing.published(now)), now, 'jwks');
   }
 
-  private send(request: FastifyRequest, reply: FastifyReply, body: unknown, now: Date): void {
+  private send(request: FastifyRequest, reply: FastifyReply, body: unknown, now: Date, document: PublishedDocument): void {
+    // Rollover evidence: who downloaded what (in memory; a 304 counts, the client checked the document).
+    this.downloads.record(document, request.socket.remoteAddress, request.headers['user-agent']);
     const json = JSON.stringify(body);
     const etag = `"${sha256Base64Url(json).slice(0, 27)}"`;
     void reply.header('cache-control', cacheControl(this.keyRing.nextScheduledChange(), now)).header('etag', etag);

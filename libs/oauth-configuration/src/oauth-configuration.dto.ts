@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Nullable } from '@s2s/http';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
-import type { OAuthConfiguration } from './oauth-configuration.js';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { AUTO_RENEW_MODES, type AutoRenewMode, type OAuthConfiguration } from './oauth-configuration.js';
 
 /** The OAuth configuration on the wire. */
 export class OAuthConfigurationDto {
@@ -17,6 +17,12 @@ export class OAuthConfigurationDto {
   @ApiProperty({ description: 'RFC 9068 access token lifetime in seconds (60-86400).' }) accessTokenLifetimeSeconds!: number;
   @ApiProperty({ description: 'Allowed clock skew for nbf/exp in seconds (0-900).' }) clockSkewSeconds!: number;
   @ApiProperty({ description: 'Partner metadata refresh interval in seconds (60-604800).' }) metadataRefreshIntervalSeconds!: number;
+  @ApiProperty({ description: 'Shortest lead between staging a roll and its effective date, in seconds (0-2592000, default 86400 = 24 h); a shorter one needs force and a reason.' })
+  minimumRollLeadSeconds!: number;
+  @ApiProperty({ enum: AUTO_RENEW_MODES, description: 'Automatic renewal of the token-issuer certificate: off, self-signed (made here), csr (a request for a CA).' })
+  autoRenew!: AutoRenewMode;
+  @ApiProperty({ description: 'How long before the current certificate expires automatic renewal starts, in seconds (86400-31536000, default 2592000 = 30 days).' })
+  renewBeforeSeconds!: number;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 
   static from(configuration: OAuthConfiguration): OAuthConfigurationDto {
@@ -44,6 +50,9 @@ export class UpdateOAuthConfigurationDto {
   @ApiPropertyOptional() @IsOptional() @IsInt() accessTokenLifetimeSeconds?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() clockSkewSeconds?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() metadataRefreshIntervalSeconds?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() minimumRollLeadSeconds?: number;
+  @ApiPropertyOptional({ enum: AUTO_RENEW_MODES }) @IsOptional() @IsIn(AUTO_RENEW_MODES) autoRenew?: AutoRenewMode;
+  @ApiPropertyOptional() @IsOptional() @IsInt() renewBeforeSeconds?: number;
 }
 
 /** Query string of the PUT: `force=true` allows a service name or realm change that breaks trust. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type FieldProblem, hostAuthorityProblem, InvalidInputError, isLowercaseGuid, realmProblem } from '@s2s/core';
 import {
   DURATION_SETTINGS,
+  AUTO_RENEW_MODES,
   type DurationSetting,
   type OAuthConfiguration,
   type OAuthConfigurationChanges,
@@ -18,6 +19,9 @@ export function initialOAuthConfiguration(now: Date): OAuthConfiguration {
     accessTokenLifetimeSeconds: DURATION_SETTINGS.accessTokenLifetimeSeconds.default,
     clockSkewSeconds: DURATION_SETTINGS.clockSkewSeconds.default,
     metadataRefreshIntervalSeconds: DURATION_SETTINGS.metadataRefreshIntervalSeconds.default,
+    minimumRollLeadSeconds: DURATION_SETTINGS.minimumRollLeadSeconds.default,
+    autoRenew: 'off',
+    renewBeforeSeconds: DURATION_SETTINGS.renewBeforeSeconds.default,
     updatedAt: now,
   };
 }
@@ -38,6 +42,9 @@ export function validateOAuthConfigurationChanges(changes: OAuthConfigurationCha
   if (changes.publicHost !== undefined && changes.publicHost !== null) {
     const problem = hostAuthorityProblem(changes.publicHost);
     if (problem) problems.push({ field: 'publicHost', message: problem });
+  }
+  if (changes.autoRenew !== undefined && !AUTO_RENEW_MODES.includes(changes.autoRenew)) {
+    problems.push({ field: 'autoRenew', message: `must be one of ${AUTO_RENEW_MODES.join(', ')}` });
   }
   for (const [field, range] of Object.entries(DURATION_SETTINGS) as [DurationSetting, (typeof DURATION_SETTINGS)[DurationSetting]][]) {
     const value = changes[field];

@@ -2,7 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MultiLineText, Nullable, OwnPropertiesFirst } from '@s2s/http';
 import { CreateTrustedIssuerDto, MAX_METADATA_URL, MAX_PEM, TrustedIssuerDto, UpdateTrustedIssuerDto } from '@s2s/trusted-issuers';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { type PartnerApplication, type PartnerKey, TRUST_LEVELS } from './partner-application.js';
+import { MAX_SOURCE_ADDRESSES, type PartnerApplication, type PartnerKey, TRUST_LEVELS } from './partner-application.js';
+
+const SOURCE_ADDRESSES_DESCRIPTION =
+  'Addresses the partner downloads our metadata from, besides those its metadata host name resolves to (IPv4/IPv6 literals, at most 16): rollover evidence counts downloads from them.';
 
 /** Body of `POST /admin/v1/partner-applications` (New-CsPartnerApplication); the download policy fields are {@link CreateTrustedIssuerDto}'s. */
 @OwnPropertiesFirst()
@@ -19,6 +22,9 @@ export class CreatePartnerApplicationDto extends CreateTrustedIssuerDto {
   hostAuthority?: string | null;
   @ApiPropertyOptional({ enum: TRUST_LEVELS, default: 'Application' }) @IsOptional() @IsIn(TRUST_LEVELS) trustLevel?: PartnerApplication['trustLevel'];
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() acceptSecurityIdentifierInformation?: boolean;
+  @ApiPropertyOptional({ type: [String], example: ['10.0.4.17'], description: SOURCE_ADDRESSES_DESCRIPTION })
+  @IsOptional() @IsArray() @ArrayMaxSize(MAX_SOURCE_ADDRESSES) @IsString({ each: true }) @MaxLength(64, { each: true })
+  sourceAddresses?: string[];
 }
 
 /** Body of `PATCH /admin/v1/partner-applications/{identity}` (Set-CsPartnerApplication); the download policy fields are {@link UpdateTrustedIssuerDto}'s. */
@@ -31,6 +37,9 @@ export class UpdatePartnerApplicationDto extends UpdateTrustedIssuerDto {
   @Nullable() @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(260) hostAuthority?: string | null;
   @ApiPropertyOptional({ enum: TRUST_LEVELS }) @IsOptional() @IsIn(TRUST_LEVELS) trustLevel?: PartnerApplication['trustLevel'];
   @ApiPropertyOptional() @IsOptional() @IsBoolean() acceptSecurityIdentifierInformation?: boolean;
+  @ApiPropertyOptional({ type: [String], description: SOURCE_ADDRESSES_DESCRIPTION })
+  @IsOptional() @IsArray() @ArrayMaxSize(MAX_SOURCE_ADDRESSES) @IsString({ each: true }) @MaxLength(64, { each: true })
+  sourceAddresses?: string[];
 }
 
 /** A signing key of a partner: a certificate from its metadata, or pinned. */
@@ -54,6 +63,7 @@ export class PartnerApplicationDto extends TrustedIssuerDto {
   @ApiProperty({ nullable: true, type: String }) hostAuthority!: string | null;
   @ApiProperty({ enum: TRUST_LEVELS }) trustLevel!: string;
   @ApiProperty() acceptSecurityIdentifierInformation!: boolean;
+  @ApiProperty({ type: [String], description: SOURCE_ADDRESSES_DESCRIPTION }) sourceAddresses!: string[];
   @ApiProperty({ type: [PartnerKeyDto] }) keys!: PartnerKeyDto[];
 
   static from(partner: PartnerApplication): PartnerApplicationDto {
@@ -65,6 +75,7 @@ export class PartnerApplicationDto extends TrustedIssuerDto {
       hostAuthority: partner.hostAuthority,
       trustLevel: partner.trustLevel,
       acceptSecurityIdentifierInformation: partner.acceptSecurityIdentifierInformation,
+      sourceAddresses: partner.sourceAddresses,
       ...TrustedIssuerDto.fieldsOf(partner, partner.keys.map((key) => PartnerKeyDto.from(key))),
     };
   }

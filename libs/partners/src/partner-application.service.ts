@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLogService } from '@s2s/audit';
+import { isIP } from 'node:net';
 import { type AdminActor, ChangeFeed, Clock, ConflictError, hostAuthorityProblem, InvalidInputError, isLowercaseGuid, realmProblem, SYSTEM_ACTOR, UnitOfWork } from '@s2s/core';
 import {
   certificateKey,
@@ -16,7 +17,7 @@ import {
   type TrustedIssuerSettingsInput,
   trustedIssuerSettings,
 } from '@s2s/trusted-issuers';
-import { type PartnerApplication, type PartnerKey, TRUST_LEVELS, type TrustLevel } from './partner-application.js';
+import { MAX_SOURCE_ADDRESSES, type PartnerApplication, type PartnerKey, TRUST_LEVELS, type TrustLevel } from './partner-application.js';
 import { PartnerApplicationRepository } from './partner.repository.js';
 import { PARTNERS_TOPIC } from './partners.topic.js';
 
@@ -30,6 +31,7 @@ export interface PartnerApplicationInput extends TrustedIssuerSettingsInput {
   hostAuthority?: string | null;
   trustLevel?: TrustLevel;
   acceptSecurityIdentifierInformation?: boolean;
+  sourceAddresses?: string[];
 }
 
 export type PartnerApplicationChanges = Partial<Omit<PartnerApplicationInput, 'identity' | 'applicationIdentifier' | 'realm'>> & {
@@ -39,7 +41,7 @@ export type PartnerApplicationChanges = Partial<Omit<PartnerApplicationInput, 'i
 };
 
 /** What the audit log keeps of a partner besides the enabled flag, download hosts and key ids. */
-const AUDITED = ['applicationIdentifier', 'realm', 'metadataUrl', 'hostAuthority', 'trustLevel', 'acceptSecurityIdentifierInformation'] as const;
+const AUDITED = ['applicationIdentifier', 'realm', 'metadataUrl', 'hostAuthority', 'trustLevel', 'acceptSecurityIdentifierInformation', 'sourceAddresses'] as const;
 
 type PartnerSettings = Omit<PartnerApplication, 'identity' | 'applicationIdentifier' | 'realm' | 'keys' | 'metadataStatus' | 'createdAt' | 'updatedAt'>;
 
@@ -164,6 +166,7 @@ export class PartnerApplicationService extends TrustedIssuerRegistry<PartnerKey,
       hostAuthority,
       trustLevel,
       acceptSecurityIdentifierInformation: input.acceptSecurityIdentifierInformation ?? current?.acceptSecurityIdentifierInformation ?? false,
+      sourceAddresses: input.sourceAddresses === undefined ? (current?.sourceAddresses ?? []) : sourceAddressesOf(input.sourceAddresses),
       ...trustedIssuerSettings(urlHost, input, current),
     };
   }
@@ -172,6 +175,14 @@ export class PartnerApplicationService extends TrustedIssuerRegistry<PartnerKey,
 /** Downloads and parses a partner's metadata document; any failure is a 422 with the Microsoft-style message. */
 function download(url: string, settings: MetadataFetchSettings): Promise<MicrosoftMetadata> {
   return downloadingMetadata(async () => parseMicrosoftMetadata(await fetchMetadataJson(url, fetchPolicyOf(settings))));
+}
+
+/** Extra source addresses: IP literals, lowercase, without duplicates. */
+function sourceAddressesOf(addresses: string[]): string[] {
+  if (addresses.length > MAX_SOURCE_ADDRESSES) throw InvalidInputError.forField('sourceAddresses', `at most ${MAX_SOURCE_ADDRESSES} addresses`);
+  const bad = addresses.find((address) => isIP(address) === 0);
+  if (bad !== undefined) throw InvalidInputError.forField('sourceAddresses', `${bad} is not an IPv4 or IPv6 address`);
+  return [...new Set(addresses.map((address) => address.toLowerCase()))];
 }
 
 function pinnedKeys(certificates: string[]): PartnerKey[] {

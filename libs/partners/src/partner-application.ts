@@ -24,7 +24,15 @@ export interface PartnerApplication extends TrustedIssuer<PartnerKey> {
   hostAuthority: string | null;
   trustLevel: TrustLevel;
   acceptSecurityIdentifierInformation: boolean;
+  /**
+   * Addresses the partner downloads our metadata from, besides those its metadata host name
+   * resolves to (rollover evidence, issue 16): IPv4 or IPv6 literals.
+   */
+  sourceAddresses: string[];
 }
+
+/** Most extra source addresses one partner may list. */
+export const MAX_SOURCE_ADDRESSES = 16;
 
 /** Can this partner represent itself (app-only tokens)? */
 export function allowsAppOnly(trustLevel: TrustLevel): boolean {

@@ -7,6 +7,7 @@ import { CacheFreshness, ChangeFeed, DatabaseProbe, UnitOfWork } from '@s2s/core
 import { OAuthConfigurationRepository } from '@s2s/oauth-configuration';
 import { PartnerApplicationRepository } from '@s2s/partners';
 import { OAuthServerRepository } from '@s2s/oauth-servers';
+import { MetadataDownloadRepository, SchedulerLease, TokenIssuerRenewalRepository } from '@s2s/rollover';
 import { DataSource } from 'typeorm';
 import { type DatabaseTarget, openDataSource } from './data-source.factory.js';
 import { DatabaseHealth } from './database-health.js';
@@ -21,6 +22,9 @@ import { TypeOrmCertificateRequestRepository } from './repositories/typeorm-cert
 import { TypeOrmCertificateRepository } from './repositories/typeorm-certificate.repository.js';
 import { TypeOrmTokenIssuerAssignmentRepository } from './repositories/typeorm-token-issuer-assignment.repository.js';
 import { TypeOrmOAuthConfigurationRepository } from './repositories/typeorm-oauth-configuration.repository.js';
+import { TypeOrmMetadataDownloadRepository } from './repositories/typeorm-metadata-download.repository.js';
+import { TypeOrmSchedulerLease } from './repositories/typeorm-scheduler.lease.js';
+import { TypeOrmTokenIssuerRenewalRepository } from './repositories/typeorm-token-issuer-renewal.repository.js';
 import { TypeOrmChangeFeed } from './typeorm-change.feed.js';
 import { TypeOrmUnitOfWork } from './typeorm-unit-of-work.js';
 
@@ -62,6 +66,9 @@ export class PersistenceModule {
         { provide: AssertionReplayStore, useClass: TypeOrmAssertionReplayStore },
         { provide: PartnerApplicationRepository, useClass: TypeOrmPartnerApplicationRepository },
         { provide: OAuthServerRepository, useClass: TypeOrmOAuthServerRepository },
+        { provide: MetadataDownloadRepository, useClass: TypeOrmMetadataDownloadRepository },
+        { provide: SchedulerLease, useClass: TypeOrmSchedulerLease },
+        { provide: TokenIssuerRenewalRepository, useClass: TypeOrmTokenIssuerRenewalRepository },
         DatabaseHealth,
         { provide: DatabaseProbe, useExisting: DatabaseHealth },
       ],
@@ -82,6 +89,9 @@ export class PersistenceModule {
         AssertionReplayStore,
         PartnerApplicationRepository,
         OAuthServerRepository,
+        MetadataDownloadRepository,
+        SchedulerLease,
+        TokenIssuerRenewalRepository,
         DatabaseHealth,
         DatabaseProbe,
       ],

@@ -26,6 +26,7 @@ import {
   type CertificateList,
   type CertificateRequest,
   type ImportBody,
+  type RolloverStatus,
   type RsaKeySize,
 } from './certificate.dto.js';
 import {
@@ -40,7 +41,7 @@ import {
   type InputFile,
   type NewKeyOptions,
 } from './certificate.input.js';
-import { renderAssignment, renderCertificate, renderCertificateList, renderCertificateRequest, withFinalNewline } from './certificate.render.js';
+import { renderAssignment, renderCertificate, renderCertificateList, renderCertificateRequest, renderRolloverStatus, withFinalNewline } from './certificate.render.js';
 
 /**
  * `s2sctl certificate ...`: the OAuth token-issuer certificate, like the Skype for Business
@@ -401,7 +402,17 @@ export class CertificateRemoveCommand extends AdminCommandRunner {
 export class CertificateAssignCommand extends AdminCommandRunner {
   async run(
     _params: string[],
-    options: { readonly type: AssignmentType; readonly thumbprint: string; readonly roll?: boolean; readonly effectiveDate?: string },
+    options: {
+      readonly type: AssignmentType;
+      readonly thumbprint: string;
+      readonly roll?: boolean;
+      readonly effectiveDate?: string;
+      readonly force?: boolean;
+      readonly reason?: string;
+      readonly activateWhenFetched?: boolean;
+      readonly deadline?: string;
+      readonly keepPrevious?: boolean;
+    },
   ): Promise<void> {
     const body = buildAssignmentBody(options);
     const { settings, client } = this.openSession();
@@ -418,6 +429,11 @@ export class CertificateAssignCommand extends AdminCommandRunner {
       'Examples:',
       '  s2sctl certificate assign --type OAuthTokenIssuer --thumbprint 9A3F...41',
       '  s2sctl certificate assign --type OAuthTokenIssuer --thumbprint 9A3F...41 --roll --effective-date 2025-03-01T09:00:00+01:00',
+      '  s2sctl certificate assign --type OAuthTokenIssuer --thumbprint 9A3F...41 --roll --effective-date 2025-03-01T09:00:00Z \\',
+      '      --activate-when-fetched --deadline 2025-03-08T09:00:00Z',
+      '',
+      'The effective date must be at least the minimum roll lead ahead (oauth-configuration --minimum-roll-lead, default 24h);',
+      'earlier only with --force --reason TEXT (recorded in the audit log). Refused with code roll_lead_too_short otherwise.',
     ].join('\n');
   }
 
@@ -440,12 +456,90 @@ export class CertificateAssignCommand extends AdminCommandRunner {
   parseEffectiveDate(value: string): string {
     return zonedTimestampArgument(value);
   }
+
+  @Option({ flags: '--force', description: 'allow an effective date closer than the minimum roll lead (needs --reason)' })
+  parseForce(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--reason <text>', description: 'why the minimum roll lead is overridden; recorded in the audit log (with --force)' })
+  parseReason(value: string): string {
+    return nonEmptyArgument(value);
+  }
+
+  @Option({ flags: '--activate-when-fetched', description: 'activation gate: at the effective date become current only once every enabled partner fetched our metadata since publication' })
+  parseActivateWhenFetched(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--deadline <time>', description: 'with --activate-when-fetched: become current at this time anyway (default: 7 days after the effective date)' })
+  parseDeadline(value: string): string {
+    return zonedTimestampArgument(value);
+  }
+
+  @Option({ flags: '--keep-previous', description: 'keep the certificate this retires in the previous slot (default: removed once every token it signed has expired)' })
+  parseKeepPrevious(): boolean {
+    return true;
+  }
+}
+
+/** `s2sctl certificate show-request`: GET /admin/v1/certificate-requests/{id}, e.g. the CSR automatic renewal created. */
+@SubCommand({
+  name: 'show-request',
+  description: 'Show a certificate request and its CSR (PEM), e.g. the one automatic renewal (autoRenew csr) created; --out writes the CSR to a file',
+})
+export class CertificateShowRequestCommand extends AdminCommandRunner {
+  async run(_params: string[], options: { readonly requestId: string; readonly out?: string; readonly force?: boolean }): Promise<void> {
+    const { out } = options;
+    if (out !== undefined && !options.force && (await exists(out))) throw new UsageError(`${out} already exists; give --force to overwrite it`);
+    const { settings, client } = this.openSession();
+    const request = await client.get<CertificateRequest>(`/certificate-requests/${encodeURIComponent(options.requestId)}`);
+    if (out === undefined) {
+      this.print(settings, request, (shown) => renderCertificateRequest(this.formatter, shown, { csr: true }));
+      return;
+    }
+    try {
+      await writeCsrFile(out, request.csr, options.force === true);
+    } catch (error) {
+      throw new CliError(`${out} could not be written: ${describeFsError(error)}`);
+    }
+    this.print(settings, request, (shown) => this.formatter.keyValue([['id', shown.id], ['status', shown.status], ['csr-file', out]]));
+  }
+
+  @Option({ flags: '--request-id <id>', description: 'ID of the request (s2sctl certificate status shows the one automatic renewal made)', required: true })
+  parseRequestId(value: string): string {
+    return nonEmptyArgument(value);
+  }
+
+  @Option({ flags: '--out <file>', description: 'write the CSR (PEM) to this file instead of printing it' })
+  parseOut(value: string): string {
+    return nonEmptyArgument(value);
+  }
+
+  @Option({ flags: '--force', description: 'overwrite the --out file if it exists' })
+  parseForce(): boolean {
+    return true;
+  }
+}
+
+/** `s2sctl certificate status`: GET /admin/v1/certificate-assignments/oauth-token-issuer/status. */
+@SubCommand({
+  name: 'status',
+  description:
+    'Show the slots and, for a staged next certificate, which enabled partners downloaded our metadata since it was published ' +
+    '(and unknown fetchers), the activation gate and automatic renewal',
+})
+export class CertificateStatusCommand extends AdminCommandRunner {
+  async run(): Promise<void> {
+    const { settings, client } = this.openSession();
+    const status = await client.get<RolloverStatus>(`${ASSIGNMENT_PATHS[DEFAULT_TYPE]}/status`);
+    this.print(settings, status, (body) => renderRolloverStatus(this.formatter, body));
+  }
 }
 
 /** `s2sctl certificate get`: GET /admin/v1/certificate-assignments/oauth-token-issuer. */
 @SubCommand({
   name: 'get',
-  aliases: ['status'],
   description: 'Show the current, next (with its effective date) and previous OAuth token-issuer certificates',
 })
 export class CertificateGetCommand extends AdminCommandRunner {
@@ -475,6 +569,8 @@ export class CertificateGetCommand extends AdminCommandRunner {
     CertificateRemoveCommand,
     CertificateAssignCommand,
     CertificateGetCommand,
+    CertificateStatusCommand,
+    CertificateShowRequestCommand,
   ],
 })
 export class CertificateCommand extends CommandGroupRunner {}

@@ -70,8 +70,61 @@ export interface CertificateAssignment {
   readonly type: AssignmentType;
   readonly current: AssignedCertificate | null;
   /** Staged by a roll: published in metadata now, becomes current at `effectiveDate`. */
-  readonly next: (AssignedCertificate & { readonly effectiveDate: string }) | null;
+  readonly next: StagedCertificate | null;
   readonly previous: AssignedCertificate | null;
+  /** When the previous certificate is removed automatically, or null. */
+  readonly previousRemovalAt: string | null;
+}
+
+/** The next slot: the certificate and how its roll activates. */
+export interface StagedCertificate extends AssignedCertificate {
+  readonly effectiveDate: string;
+  readonly publishedAt: string;
+  readonly activateWhenFetched: boolean;
+  readonly deadline: string | null;
+  readonly keepPrevious: boolean;
+}
+
+/** One enabled partner in the rollover evidence. */
+export interface PartnerFetchEvidence {
+  readonly identity: string;
+  readonly addresses: readonly string[];
+  readonly addressProblem: string | null;
+  readonly fetched: boolean;
+  readonly lastFetchAt: string | null;
+  readonly downloads: number;
+  readonly userAgents: readonly string[];
+}
+
+/** Downloads from an address of no partner. */
+export interface UnknownFetcher {
+  readonly sourceAddress: string;
+  readonly userAgent: string;
+  readonly downloads: number;
+  readonly documents: readonly string[];
+  readonly firstAt: string;
+  readonly lastAt: string;
+}
+
+/** Body of GET /certificate-assignments/oauth-token-issuer/status. */
+export interface RolloverStatus {
+  readonly slots: CertificateAssignment;
+  readonly rollState: string;
+  readonly evidence: {
+    readonly since: string;
+    readonly partners: readonly PartnerFetchEvidence[];
+    readonly unknownFetchers: readonly UnknownFetcher[];
+    readonly allPartnersFetched: boolean;
+  } | null;
+  readonly renewal: {
+    readonly renewsThumbprint: string;
+    readonly mode: string;
+    readonly requestId: string | null;
+    readonly successorThumbprint: string | null;
+    readonly startedAt: string;
+    readonly stagedAt: string | null;
+    readonly state: string;
+  } | null;
 }
 
 /** RSA key sizes the service generates (SPEC 5.2); it picks 2048 when none is given. */
@@ -118,4 +171,9 @@ export interface AssignmentBody {
   readonly thumbprint: string;
   readonly roll?: true;
   readonly effectiveDate?: string;
+  readonly force?: true;
+  readonly reason?: string;
+  readonly activateWhenFetched?: true;
+  readonly deadline?: string;
+  readonly keepPrevious?: true;
 }

@@ -207,6 +207,11 @@ export interface AssignOptions {
   readonly thumbprint: string;
   readonly roll?: boolean;
   readonly effectiveDate?: string;
+  readonly force?: boolean;
+  readonly reason?: string;
+  readonly activateWhenFetched?: boolean;
+  readonly deadline?: string;
+  readonly keepPrevious?: boolean;
 }
 
 /**
@@ -221,5 +226,17 @@ export function buildAssignmentBody(options: AssignOptions): AssignmentBody {
   if (!options.roll && options.effectiveDate !== undefined) {
     throw new UsageError('--effective-date needs --roll; without --roll the certificate becomes current immediately');
   }
-  return options.roll ? { thumbprint: options.thumbprint, roll: true, effectiveDate: options.effectiveDate } : { thumbprint: options.thumbprint };
+  if (options.force && options.reason === undefined) {
+    throw new UsageError('--force needs --reason: why the minimum roll lead is overridden (it is recorded in the audit log)');
+  }
+  if (!options.force && options.reason !== undefined) throw new UsageError('--reason is only used with --force');
+  if (options.activateWhenFetched && !options.roll) throw new UsageError('--activate-when-fetched needs --roll');
+  if (options.deadline !== undefined && !options.activateWhenFetched) throw new UsageError('--deadline needs --activate-when-fetched');
+  const extras = {
+    ...(options.force ? { force: true as const, reason: options.reason! } : {}),
+    ...(options.activateWhenFetched ? { activateWhenFetched: true as const } : {}),
+    ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
+    ...(options.keepPrevious ? { keepPrevious: true as const } : {}),
+  };
+  return options.roll ? { thumbprint: options.thumbprint, roll: true, effectiveDate: options.effectiveDate, ...extras } : { thumbprint: options.thumbprint, ...extras };
 }

@@ -1,6 +1,6 @@
 import { OutputFormatter } from '../common/output.formatter.js';
-import type { AssignedCertificate, Certificate, CertificateAssignment } from './certificate.dto.js';
-import { assignmentWarnings, expiryWarnings, formatDaysLeft, renderAssignment, renderCertificate, renderCertificateList, renderCertificateRequest } from './certificate.render.js';
+import type { AssignedCertificate, Certificate, CertificateAssignment, RolloverStatus } from './certificate.dto.js';
+import { assignmentWarnings, expiryWarnings, formatDaysLeft, renderAssignment, renderCertificate, renderCertificateList, renderCertificateRequest, renderRolloverStatus } from './certificate.render.js';
 
 const formatter = new OutputFormatter();
 
@@ -146,12 +146,47 @@ describe('renderCertificateRequest', () => {
   });
 });
 
+describe('renderRolloverStatus', () => {
+  const next = {
+    ...slot({ ...CERTIFICATE, thumbprint: 'D'.repeat(40), subject: 'CN=new' }),
+    effectiveDate: '2025-03-01T08:00:00.000Z',
+    publishedAt: '2025-02-20T08:00:00.000Z',
+    activateWhenFetched: true,
+    deadline: '2025-03-08T08:00:00.000Z',
+    keepPrevious: false,
+  };
+  const status: RolloverStatus = {
+    slots: { type: 'OAuthTokenIssuer', current: slot(CERTIFICATE), next, previous: null, previousRemovalAt: null },
+    rollState: 'waiting-for-partners',
+    evidence: {
+      since: '2025-02-20T08:00:00.000Z',
+      partners: [
+        { identity: 'exchange', addresses: ['10.0.0.5'], addressProblem: null, fetched: true, lastFetchAt: '2025-02-20T09:00:00.000Z', downloads: 3, userAgents: ['Exchange'] },
+        { identity: 'sharepoint', addresses: [], addressProblem: 'the metadata host sp.lab did not resolve (ENOTFOUND)', fetched: false, lastFetchAt: null, downloads: 0, userAgents: [] },
+      ],
+      unknownFetchers: [{ sourceAddress: '10.9.9.9', userAgent: 'curl/8', downloads: 1, documents: ['jwks'], firstAt: '2025-02-21T00:00:00.000Z', lastAt: '2025-02-21T00:00:00.000Z' }],
+      allPartnersFetched: false,
+    },
+    renewal: null,
+  };
+
+  it('shows the gate, each partner with its evidence, the unknown fetchers and what is missing', () => {
+    const text = renderRolloverStatus(formatter, status);
+    expect(text).toContain('roll: waiting-for-partners');
+    expect(text).toMatch(/deadline\s+2025-03-08T08:00:00.000Z/);
+    expect(text).toMatch(/exchange\s+yes\s+2025-02-20T09:00:00.000Z\s+3\s+10.0.0.5\s+Exchange/);
+    expect(text).toMatch(/sharepoint\s+NO\s+-\s+0\s+the metadata host sp.lab did not resolve/);
+    expect(text).toMatch(/10.9.9.9\s+curl\/8\s+1\s+jwks/);
+    expect(text).toContain('! not every enabled partner has fetched the metadata since the next key was published');
+  });
+});
+
 describe('renderAssignment', () => {
   const current = slot(CERTIFICATE);
-  const next = { ...slot({ ...CERTIFICATE, thumbprint: 'D'.repeat(40), subject: 'CN=new', notAfter: '2027-01-01T00:00:00.000Z', daysToExpiry: 700 }), effectiveDate: '2025-03-01T08:00:00.000Z' };
+  const next = { ...slot({ ...CERTIFICATE, thumbprint: 'D'.repeat(40), subject: 'CN=new', notAfter: '2027-01-01T00:00:00.000Z', daysToExpiry: 700 }), effectiveDate: '2025-03-01T08:00:00.000Z', publishedAt: '2025-02-20T08:00:00.000Z', activateWhenFetched: false, deadline: null, keepPrevious: false };
 
   it('prints one row per slot, the effective date of next, and "(empty)" slots', () => {
-    const assignment: CertificateAssignment = { type: 'OAuthTokenIssuer', current, next, previous: null };
+    const assignment: CertificateAssignment = { type: 'OAuthTokenIssuer', current, next, previous: null, previousRemovalAt: null };
     expect(renderAssignment(formatter, assignment).split('\n')).toEqual([
       'SLOT      THUMBPRINT                                SUBJECT         NOT AFTER                 DAYS LEFT  EFFECTIVE',
       'current   9A3F5C7E1B2D4F6A8C0E9A3F5C7E1B2D4F6A8C01  CN=contoso.com  2026-01-01T00:00:00.000Z  300        -',
@@ -162,20 +197,20 @@ describe('renderAssignment', () => {
   });
 
   it('warns when nothing can be signed, when current expires without a successor, and about an expiring next', () => {
-    expect(assignmentWarnings({ type: 'OAuthTokenIssuer', current: null, next: null, previous: null })).toEqual([
+    expect(assignmentWarnings({ type: 'OAuthTokenIssuer', current: null, next: null, previous: null, previousRemovalAt: null })).toEqual([
       '! no current certificate: nothing can be signed until one is assigned (s2sctl certificate assign --type OAuthTokenIssuer --thumbprint <T>)',
     ]);
     const expiring = { ...current, daysToExpiry: 1, expiresSoon: true };
-    expect(assignmentWarnings({ type: 'OAuthTokenIssuer', current: expiring, next: null, previous: null })).toEqual([
+    expect(assignmentWarnings({ type: 'OAuthTokenIssuer', current: expiring, next: null, previous: null, previousRemovalAt: null })).toEqual([
       '! the current certificate expires in 1 day: stage its successor with s2sctl certificate assign --type OAuthTokenIssuer --thumbprint <T> --roll --effective-date <time>',
     ]);
     // A successor is staged: nothing to say about current; but the successor itself expires soon.
-    expect(assignmentWarnings({ type: 'OAuthTokenIssuer', current: expiring, next: { ...next, daysToExpiry: 20, expiresSoon: true }, previous: null })).toEqual([
+    expect(assignmentWarnings({ type: 'OAuthTokenIssuer', current: expiring, next: { ...next, daysToExpiry: 20, expiresSoon: true }, previous: null, previousRemovalAt: null })).toEqual([
       '! the next certificate expires in 20 days',
     ]);
-    expect(assignmentWarnings({ type: 'OAuthTokenIssuer', current: { ...current, daysToExpiry: -1, expiresSoon: true }, next: null, previous: null })).toEqual([
+    expect(assignmentWarnings({ type: 'OAuthTokenIssuer', current: { ...current, daysToExpiry: -1, expiresSoon: true }, next: null, previous: null, previousRemovalAt: null })).toEqual([
       '! the current certificate has expired',
     ]);
-    expect(renderAssignment(formatter, { type: 'OAuthTokenIssuer', current: expiring, next: null, previous: null })).toMatch(/1 \(expires soon\)[\s\S]*\n! the current certificate expires in 1 day/);
+    expect(renderAssignment(formatter, { type: 'OAuthTokenIssuer', current: expiring, next: null, previous: null, previousRemovalAt: null })).toMatch(/1 \(expires soon\)[\s\S]*\n! the current certificate expires in 1 day/);
   });
 });

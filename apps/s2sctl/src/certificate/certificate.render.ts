@@ -1,4 +1,4 @@
-import type { CellValue, OutputFormatter } from '../common/output.formatter.js';
+import { type CellValue, indentLines, type OutputFormatter } from '../common/output.formatter.js';
 import {
   EXPIRY_WARNING_DAYS,
   type AssignedCertificate,
@@ -6,6 +6,7 @@ import {
   type CertificateAssignment,
   type CertificateList,
   type CertificateRequest,
+  type RolloverStatus,
 } from './certificate.dto.js';
 
 /**
@@ -90,6 +91,56 @@ export function withFinalNewline(text: string): string {
 function slotRow(slot: 'current' | 'next' | 'previous', assigned: AssignedCertificate | null, effectiveDate: string | undefined): CellValue[] {
   if (!assigned) return [slot, '(empty)', null, null, null, null];
   return [slot, assigned.thumbprint, assigned.subject, assigned.notAfter, formatDaysLeft(assigned), effectiveDate];
+}
+
+/** `certificate status`: the slots, the staged roll (gate, deadline), the evidence per partner, unknown fetchers, renewal. */
+export function renderRolloverStatus(formatter: OutputFormatter, status: RolloverStatus): string {
+  const parts = [renderAssignment(formatter, status.slots)];
+  const next = status.slots.next;
+  if (next) {
+    parts.push(
+      `\nroll: ${status.rollState}\n` +
+        formatter.keyValue([
+          ['published-at', next.publishedAt],
+          ['effective-date', next.effectiveDate],
+          ['activate-when-fetched', next.activateWhenFetched ? 'yes' : 'no'],
+          ['deadline', next.deadline],
+          ['keep-previous', next.keepPrevious ? 'yes' : 'no'],
+        ]),
+    );
+  }
+  if (status.slots.previousRemovalAt) parts.push(`previous certificate removed automatically at ${status.slots.previousRemovalAt}\n`);
+  if (status.evidence) {
+    const { evidence } = status;
+    parts.push(
+      `\npartners that downloaded our metadata since ${evidence.since}:\n` +
+        indentLines(
+          formatter.table(
+            ['PARTNER', 'FETCHED', 'LAST FETCH', 'DOWNLOADS', 'ADDRESSES', 'USER AGENTS'],
+            evidence.partners.map((p) => [p.identity, p.fetched ? 'yes' : 'NO', p.lastFetchAt, p.downloads, p.addresses.join(' ') || p.addressProblem, p.userAgents.join('; ')]),
+          ),
+        ),
+    );
+    for (const partner of evidence.partners) if (partner.addressProblem) parts.push(`! ${partner.identity}: ${partner.addressProblem}\n`);
+    parts.push(
+      evidence.unknownFetchers.length === 0
+        ? 'unknown fetchers: none\n'
+        : 'unknown fetchers (addresses of no partner):\n' +
+            indentLines(
+              formatter.table(
+                ['ADDRESS', 'USER AGENT', 'DOWNLOADS', 'DOCUMENTS', 'LAST'],
+                evidence.unknownFetchers.map((u) => [u.sourceAddress, u.userAgent, u.downloads, u.documents.join(','), u.lastAt]),
+              ),
+            ),
+    );
+    if (!evidence.allPartnersFetched) parts.push('! not every enabled partner has fetched the metadata since the next key was published\n');
+  }
+  if (status.renewal) {
+    const r = status.renewal;
+    parts.push(`\nautomatic renewal (${r.mode}) of ${r.renewsThumbprint}: ${r.state}${r.requestId ? `, request ${r.requestId}` : ''}${r.successorThumbprint ? `, successor ${r.successorThumbprint}` : ''}\n`);
+    if (r.state === 'waiting-for-certificate') parts.push(`! complete it: s2sctl certificate complete --request-id ${r.requestId} --cert <issued certificate>\n`);
+  }
+  return parts.join('');
 }
 
 /** Warnings under the assignment table: what would stop or soon stop token signing. */

@@ -49,6 +49,16 @@ export interface AssignTokenIssuerCertificateDto {
   readonly roll?: boolean;
   /** ISO-8601 with a time zone; only with `roll`. */
   readonly effectiveDate?: string;
+  /** Allow an effective date closer than the minimum roll lead (oauth-configuration minimumRollLeadSeconds); needs `reason`. */
+  readonly force?: boolean;
+  /** Why the minimum roll lead is overridden (with `force`, 1-500 characters); recorded in the audit log. */
+  readonly reason?: string;
+  /** Activation gate (with `roll`): at the effective date become current only once every enabled partner has downloaded our metadata since publication; at `deadline` anyway. */
+  readonly activateWhenFetched?: boolean;
+  /** With `activateWhenFetched`: when the roll activates anyway (default: 7 days after the effective date, at most 1 h before either certificate expires). */
+  readonly deadline?: string;
+  /** Keep the certificate this change retires in the previous slot until removed by hand (default: removed automatically once every token it signed has expired). */
+  readonly keepPrevious?: boolean;
 }
 
 export interface AssignedCertificateDto {
@@ -253,6 +263,8 @@ export interface CreatePartnerApplicationDto {
   readonly hostAuthority?: string | null;
   readonly trustLevel?: 'Full' | 'Application' | 'User';
   readonly acceptSecurityIdentifierInformation?: boolean;
+  /** Addresses the partner downloads our metadata from, besides those its metadata host name resolves to (IPv4/IPv6 literals, at most 16): rollover evidence counts downloads from them. */
+  readonly sourceAddresses?: readonly string[];
   readonly enabled?: boolean;
   /** CA certificates (PEM) trusted for the metadata URL, in addition to the system store. Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
   readonly metadataCaBundle?: string | null;
@@ -390,6 +402,12 @@ export interface OAuthConfigurationDto {
   readonly clockSkewSeconds: number;
   /** Partner metadata refresh interval in seconds (60-604800). */
   readonly metadataRefreshIntervalSeconds: number;
+  /** Shortest lead between staging a roll and its effective date, in seconds (0-2592000, default 86400 = 24 h); a shorter one needs force and a reason. */
+  readonly minimumRollLeadSeconds: number;
+  /** Automatic renewal of the token-issuer certificate: off, self-signed (made here), csr (a request for a CA). */
+  readonly autoRenew: 'off' | 'self-signed' | 'csr';
+  /** How long before the current certificate expires automatic renewal starts, in seconds (86400-31536000, default 2592000 = 30 days). */
+  readonly renewBeforeSeconds: number;
   readonly updatedAt: string;
 }
 
@@ -435,6 +453,8 @@ export interface PartnerApplicationDto {
   readonly hostAuthority: string | null;
   readonly trustLevel: 'Full' | 'Application' | 'User';
   readonly acceptSecurityIdentifierInformation: boolean;
+  /** Addresses the partner downloads our metadata from, besides those its metadata host name resolves to (IPv4/IPv6 literals, at most 16): rollover evidence counts downloads from them. */
+  readonly sourceAddresses: readonly string[];
   readonly keys: readonly PartnerKeyDto[];
   readonly enabled: boolean;
   readonly hasMetadataCaBundle: boolean;
@@ -447,6 +467,20 @@ export interface PartnerApplicationDto {
 
 export interface PartnerApplicationListDto {
   readonly items: readonly PartnerApplicationDto[];
+}
+
+export interface PartnerFetchEvidenceDto {
+  readonly identity: string;
+  /** Addresses counted as the partner’s: its metadata host name resolved now, plus its sourceAddresses. */
+  readonly addresses: readonly string[];
+  /** Why addresses may be missing (host name did not resolve; none known). */
+  readonly addressProblem: string | null;
+  /** A download of the metadata, discovery document or JWKS from one of its addresses since publication. */
+  readonly fetched: boolean;
+  readonly lastFetchAt: string | null;
+  /** Downloads counted in the hourly records that have one after publication (the hour of publication may also count earlier ones). */
+  readonly downloads: number;
+  readonly userAgents: readonly string[];
 }
 
 export interface PartnerKeyDto {
@@ -488,6 +522,16 @@ export interface RoleGrantDto {
   readonly role: string;
 }
 
+export interface RolloverEvidenceDto {
+  /** When the next key was published; downloads count from here. */
+  readonly since: string;
+  /** Every enabled partner. */
+  readonly partners: readonly PartnerFetchEvidenceDto[];
+  readonly unknownFetchers: readonly UnknownFetcherDto[];
+  /** Every enabled partner fetched (true when there is none). */
+  readonly allPartnersFetched: boolean;
+}
+
 export interface ScopeGrantDto {
   /** Application ID URI or id of the resource. */
   readonly resource: string;
@@ -506,6 +550,14 @@ export interface StagedCertificateDto {
   readonly expiresSoon: boolean;
   /** When it becomes current. */
   readonly effectiveDate: string;
+  /** When it was staged and published in the metadata. */
+  readonly publishedAt: string;
+  /** Activation gate: current only once every enabled partner fetched the metadata since publication (or at the deadline). */
+  readonly activateWhenFetched: boolean;
+  /** Gated roll: when it becomes current anyway; null when not gated. */
+  readonly deadline: string | null;
+  /** The certificate this roll retires stays until removed by hand. */
+  readonly keepPrevious: boolean;
 }
 
 export interface TokenIssuerAssignmentDto {
@@ -513,6 +565,29 @@ export interface TokenIssuerAssignmentDto {
   readonly current: AssignedCertificateDto | null;
   readonly next: StagedCertificateDto | null;
   readonly previous: AssignedCertificateDto | null;
+  /** When the previous certificate is removed automatically (every token it signed has expired); null when it is not. */
+  readonly previousRemovalAt: string | null;
+}
+
+export interface TokenIssuerRenewalDto {
+  readonly renewsThumbprint: string;
+  readonly mode: 'self-signed' | 'csr';
+  /** csr mode: the certificate request to complete. */
+  readonly requestId: string | null;
+  readonly successorThumbprint: string | null;
+  readonly startedAt: string;
+  readonly stagedAt: string | null;
+  readonly state: 'waiting-for-certificate' | 'staged';
+}
+
+export interface TokenIssuerRolloverStatusDto {
+  readonly slots: TokenIssuerAssignmentDto;
+  /** none: nothing staged; staged: a next certificate waits for its effective date; waiting-for-partners: a gated roll is past its effective date and waits (alert). */
+  readonly rollState: 'none' | 'staged' | 'waiting-for-partners';
+  /** Downloads since the next key was published; null when nothing is staged. */
+  readonly evidence: RolloverEvidenceDto | null;
+  /** Automatic renewal of the current certificate, once started. */
+  readonly renewal: TokenIssuerRenewalDto | null;
 }
 
 export interface TokenKeyDto {
@@ -552,6 +627,15 @@ export interface TokenValidationDto {
   } | null;
 }
 
+export interface UnknownFetcherDto {
+  readonly sourceAddress: string;
+  readonly userAgent: string;
+  readonly downloads: number;
+  readonly documents: readonly ('metadata' | 'discovery' | 'jwks')[];
+  readonly firstAt: string;
+  readonly lastAt: string;
+}
+
 export interface UpdateClientDto {
   readonly displayName?: string;
   readonly realm?: string;
@@ -572,6 +656,9 @@ export interface UpdateOAuthConfigurationDto {
   readonly accessTokenLifetimeSeconds?: number;
   readonly clockSkewSeconds?: number;
   readonly metadataRefreshIntervalSeconds?: number;
+  readonly minimumRollLeadSeconds?: number;
+  readonly autoRenew?: 'off' | 'self-signed' | 'csr';
+  readonly renewBeforeSeconds?: number;
 }
 
 export interface UpdateOAuthServerDto {
@@ -602,6 +689,8 @@ export interface UpdatePartnerApplicationDto {
   readonly hostAuthority?: string | null;
   readonly trustLevel?: 'Full' | 'Application' | 'User';
   readonly acceptSecurityIdentifierInformation?: boolean;
+  /** Addresses the partner downloads our metadata from, besides those its metadata host name resolves to (IPv4/IPv6 literals, at most 16): rollover evidence counts downloads from them. */
+  readonly sourceAddresses?: readonly string[];
   readonly enabled?: boolean;
   /** Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
   readonly metadataCaBundle?: string | null;
@@ -1057,6 +1146,12 @@ export interface ApiOperations {
     readonly path: '/admin/v1/certificate-assignments/oauth-token-issuer/previous';
     readonly requestBody: never;
     readonly response: TokenIssuerAssignmentDto;
+  };
+  TokenIssuerRolloverController_status: {
+    readonly method: 'GET';
+    readonly path: '/admin/v1/certificate-assignments/oauth-token-issuer/status';
+    readonly requestBody: never;
+    readonly response: TokenIssuerRolloverStatusDto;
   };
   TokenValidationController_validate: {
     readonly method: 'POST';

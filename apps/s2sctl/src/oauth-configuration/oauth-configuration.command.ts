@@ -3,7 +3,7 @@ import { AdminCommandRunner } from '../common/admin-command.runner.js';
 import { UsageError } from '../common/cli-errors.js';
 import { CommandGroupRunner } from '../common/command-group.runner.js';
 import { DURATION_SYNTAX, formatDuration } from '../common/duration.parser.js';
-import { durationArgument, nonEmptyArgument } from '../common/option-argument.parser.js';
+import { choiceArgument, durationArgument, nonEmptyArgument } from '../common/option-argument.parser.js';
 import type { OutputFormatter } from '../common/output.formatter.js';
 
 /** Body of GET/PUT /admin/v1/oauth-configuration. */
@@ -16,8 +16,15 @@ export interface OAuthConfiguration {
   readonly accessTokenLifetimeSeconds: number;
   readonly clockSkewSeconds: number;
   readonly metadataRefreshIntervalSeconds: number;
+  readonly minimumRollLeadSeconds: number;
+  readonly autoRenew: AutoRenewMode;
+  readonly renewBeforeSeconds: number;
   readonly updatedAt: string;
 }
+
+/** oauth-configuration `autoRenew`: automatic renewal of the token-issuer certificate. */
+export const AUTO_RENEW_MODES = ['off', 'self-signed', 'csr'] as const;
+export type AutoRenewMode = (typeof AUTO_RENEW_MODES)[number];
 
 /** PUT body: only the fields the user gave. */
 export type OAuthConfigurationChange = Partial<Omit<OAuthConfiguration, 'updatedAt'>>;
@@ -32,6 +39,9 @@ interface SetOptions {
   readonly accessTokenLifetime?: number;
   readonly clockSkew?: number;
   readonly metadataRefreshInterval?: number;
+  readonly minimumRollLead?: number;
+  readonly autoRenew?: AutoRenewMode;
+  readonly renewBefore?: number;
   readonly force?: boolean;
 }
 
@@ -40,6 +50,7 @@ const STRING_FIELDS = [
   ['serviceName', 'serviceName'],
   ['realm', 'realm'],
   ['publicHost', 'publicHost'],
+  ['autoRenew', 'autoRenew'],
 ] as const satisfies readonly (readonly [keyof SetOptions, keyof OAuthConfigurationChange])[];
 const DURATION_FIELDS = [
   ['actorTokenLifetime', 'actorTokenLifetimeSeconds'],
@@ -47,6 +58,8 @@ const DURATION_FIELDS = [
   ['accessTokenLifetime', 'accessTokenLifetimeSeconds'],
   ['clockSkew', 'clockSkewSeconds'],
   ['metadataRefreshInterval', 'metadataRefreshIntervalSeconds'],
+  ['minimumRollLead', 'minimumRollLeadSeconds'],
+  ['renewBefore', 'renewBeforeSeconds'],
 ] as const satisfies readonly (readonly [keyof SetOptions, keyof OAuthConfigurationChange])[];
 
 /** The PUT body: exactly the fields whose options were given. */
@@ -71,6 +84,9 @@ export function renderConfiguration(formatter: OutputFormatter, config: OAuthCon
     ['access-token-lifetime', duration(config.accessTokenLifetimeSeconds)],
     ['clock-skew', duration(config.clockSkewSeconds)],
     ['metadata-refresh-interval', duration(config.metadataRefreshIntervalSeconds)],
+    ['minimum-roll-lead', duration(config.minimumRollLeadSeconds)],
+    ['auto-renew', config.autoRenew],
+    ['renew-before', duration(config.renewBeforeSeconds)],
     ['updated-at', config.updatedAt],
   ]);
 }
@@ -145,6 +161,21 @@ export class OAuthConfigurationSetCommand extends AdminCommandRunner {
 
   @Option({ flags: '--metadata-refresh-interval <duration>', description: 'how often partner metadata is downloaded again' })
   parseMetadataRefreshInterval(value: string): number {
+    return durationArgument(value);
+  }
+
+  @Option({ flags: '--minimum-roll-lead <duration>', description: 'shortest time between staging a certificate roll and its effective date (default 24h; 0 to 30d)' })
+  parseMinimumRollLead(value: string): number {
+    return durationArgument(value);
+  }
+
+  @Option({ flags: '--auto-renew <mode>', description: `automatic renewal of the token-issuer certificate: ${AUTO_RENEW_MODES.join(', ')}` })
+  parseAutoRenew(value: string): AutoRenewMode {
+    return choiceArgument(value, AUTO_RENEW_MODES);
+  }
+
+  @Option({ flags: '--renew-before <duration>', description: 'start automatic renewal this long before the current certificate expires (default 30d; 1d to 365d)' })
+  parseRenewBefore(value: string): number {
     return durationArgument(value);
   }
 

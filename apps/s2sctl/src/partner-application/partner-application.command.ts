@@ -27,6 +27,9 @@ import {
   renderPartnerRemoved,
 } from './partner-application.render.js';
 
+
+const SOURCE_ADDRESS_DESCRIPTION =
+  'an address the partner downloads our metadata from, besides those of its metadata host name (rollover evidence); repeatable';
 /**
  * `s2sctl partner-application ...`: the peer servers this service trusts (SPEC 5.5, 5.7), managed
  * like `New-/Get-/Set-/Remove-CsPartnerApplication`: registered by metadata URL (the server
@@ -136,6 +139,11 @@ export class PartnerApplicationNewCommand extends PARTNER.New {
   parseAcceptSecurityIdentifierInformation(): boolean {
     return true;
   }
+
+  @Option({ flags: '--source-address <ip>', description: SOURCE_ADDRESS_DESCRIPTION })
+  parseSourceAddress(value: string, previous?: string[]): string[] {
+    return repeatableArgument(value, previous);
+  }
 }
 
 /** `s2sctl partner-application list`: GET /admin/v1/partner-applications. */
@@ -213,6 +221,11 @@ export class PartnerApplicationSetCommand extends PARTNER.Set {
   @Option({ flags: '--accept-security-identifier-information <true|false>', description: 'whether SIDs of users in its tokens are accepted' })
   parseAcceptSecurityIdentifierInformation(value: string): boolean {
     return booleanArgument(value);
+  }
+
+  @Option({ flags: '--source-address <ip>', description: `${SOURCE_ADDRESS_DESCRIPTION}; replaces the list (--source-address none empties it)` })
+  parseSourceAddress(value: string, previous?: string[]): string[] {
+    return repeatableArgument(value, previous);
   }
 }
 

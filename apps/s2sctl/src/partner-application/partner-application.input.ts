@@ -52,6 +52,8 @@ interface PartnerSettingsOptions extends TrustedIssuerSettingsOptions {
   readonly host?: string;
   readonly trustLevel?: TrustLevel;
   readonly acceptSecurityIdentifierInformation?: boolean;
+  /** `--source-address`, repeatable: addresses it downloads our metadata from (rollover evidence). */
+  readonly sourceAddress?: readonly string[];
 }
 
 const SETTING_KEYS: readonly (keyof PartnerSettingsOptions)[] = [
@@ -62,6 +64,7 @@ const SETTING_KEYS: readonly (keyof PartnerSettingsOptions)[] = [
   'host',
   'trustLevel',
   'acceptSecurityIdentifierInformation',
+  'sourceAddress',
   'enabled',
   'metadataCaFile',
   'metadataHost',
@@ -159,6 +162,7 @@ function settingsFields(options: PartnerSettingsOptions, files: PartnerFiles): {
     ...(options.host === undefined ? {} : { hostAuthority: options.host }),
     ...(options.trustLevel === undefined ? {} : { trustLevel: options.trustLevel }),
     ...(options.acceptSecurityIdentifierInformation === undefined ? {} : { acceptSecurityIdentifierInformation: options.acceptSecurityIdentifierInformation }),
+    ...(options.sourceAddress === undefined ? {} : { sourceAddresses: options.sourceAddress.includes('none') ? [] : [...options.sourceAddress] }),
     ...trustedIssuerSettingsFields(options, files),
   };
   return { fields, ignoredChains: pinned?.ignoredChains ?? [] };
@@ -187,7 +191,7 @@ export function checkPartnerSetOptions(options: PartnerSetOptions): void {
   // Only the keys of this command's options: the global ones (--server, -o) arrive in `options` too.
   if (SETTING_KEYS.every((key) => options[key] === undefined)) {
     throw new UsageError(
-      'nothing to change: give --metadata-url, --certificate, --host, --trust-level, --accept-security-identifier-information, --enabled, ' +
+      'nothing to change: give --metadata-url, --certificate, --host, --trust-level, --accept-security-identifier-information, --source-address, --enabled, ' +
         '--metadata-ca-file, --metadata-host or --allow-http-metadata (see s2sctl partner-application set --help)',
     );
   }

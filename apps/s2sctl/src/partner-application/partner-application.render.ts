@@ -38,6 +38,7 @@ export function renderPartnerApplication(formatter: OutputFormatter, partner: Pa
     ['host-authority', partner.hostAuthority],
     ['trust-level', partner.trustLevel],
     ['accept-sid', yesNo(partner.acceptSecurityIdentifierInformation)],
+    ['source-address', partner.sourceAddresses.length ? partner.sourceAddresses.join(' ') : null],
     ['enabled', yesNo(partner.enabled)],
     ...(partner.metadataUrl === null ? [] : metadataPolicyFields(partner)),
     ['created-at', partner.createdAt],

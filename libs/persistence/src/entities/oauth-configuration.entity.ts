@@ -12,5 +12,8 @@ export class OAuthConfigurationEntity {
   @Column({ name: 'access_token_lifetime_seconds', type: 'integer' }) accessTokenLifetimeSeconds!: number;
   @Column({ name: 'clock_skew_seconds', type: 'integer' }) clockSkewSeconds!: number;
   @Column({ name: 'metadata_refresh_interval_seconds', type: 'integer' }) metadataRefreshIntervalSeconds!: number;
+  @Column({ name: 'minimum_roll_lead_seconds', type: 'integer', default: 86_400 }) minimumRollLeadSeconds!: number;
+  @Column({ name: 'auto_renew', type: 'text', default: 'off' }) autoRenew!: string;
+  @Column({ name: 'renew_before_seconds', type: 'integer', default: 2_592_000 }) renewBeforeSeconds!: number;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

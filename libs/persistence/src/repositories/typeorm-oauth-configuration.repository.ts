@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type OAuthConfiguration, OAuthConfigurationRepository } from '@s2s/oauth-configuration';
+import { type AutoRenewMode, type OAuthConfiguration, OAuthConfigurationRepository } from '@s2s/oauth-configuration';
 import { OAuthConfigurationEntity } from '../entities/oauth-configuration.entity.js';
 import { TypeOrmUnitOfWork } from '../typeorm-unit-of-work.js';
 
@@ -47,6 +47,9 @@ function toDomain(row: OAuthConfigurationEntity): OAuthConfiguration {
     accessTokenLifetimeSeconds: row.accessTokenLifetimeSeconds,
     clockSkewSeconds: row.clockSkewSeconds,
     metadataRefreshIntervalSeconds: row.metadataRefreshIntervalSeconds,
+    minimumRollLeadSeconds: row.minimumRollLeadSeconds,
+    autoRenew: row.autoRenew as AutoRenewMode,
+    renewBeforeSeconds: row.renewBeforeSeconds,
     updatedAt: row.updatedAt,
   };
 }

@@ -19,6 +19,18 @@ export class TypeOrmTokenIssuerAssignmentRepository extends TokenIssuerAssignmen
       next: row.nextThumbprint,
       nextEffectiveAt: row.nextEffectiveAt,
       previous: row.previousThumbprint,
+      roll:
+        row.nextThumbprint !== null && row.nextEffectiveAt !== null
+          ? {
+              publishedAt: row.nextPublishedAt ?? row.updatedAt,
+              activateWhenFetched: row.nextActivateWhenFetched,
+              deadline: row.nextDeadline ?? row.nextEffectiveAt,
+              alertedAt: row.nextAlertedAt,
+              keepPrevious: row.nextKeepPrevious,
+            }
+          : null,
+      previousRetiredAt: row.previousRetiredAt,
+      keepPrevious: row.keepPrevious,
       updatedAt: row.updatedAt,
     };
   }
@@ -32,6 +44,13 @@ export class TypeOrmTokenIssuerAssignmentRepository extends TokenIssuerAssignmen
         nextThumbprint: assignment.next,
         nextEffectiveAt: assignment.nextEffectiveAt,
         previousThumbprint: assignment.previous,
+        nextPublishedAt: assignment.roll?.publishedAt ?? null,
+        nextActivateWhenFetched: assignment.roll?.activateWhenFetched ?? false,
+        nextDeadline: assignment.roll?.deadline ?? null,
+        nextAlertedAt: assignment.roll?.alertedAt ?? null,
+        nextKeepPrevious: assignment.roll?.keepPrevious ?? false,
+        previousRetiredAt: assignment.previousRetiredAt,
+        keepPrevious: assignment.keepPrevious,
         updatedAt: assignment.updatedAt,
       }),
     );
