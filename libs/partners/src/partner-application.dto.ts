@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MultiLineText, Nullable, OwnPropertiesFirst } from '@s2s/http';
 import { CreateTrustedIssuerDto, MAX_METADATA_URL, MAX_PEM, TrustedIssuerDto, UpdateTrustedIssuerDto } from '@s2s/trusted-issuers';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { type PartnerApplication, type PartnerKey, TRUST_LEVELS } from './partner-application.js';
+import { KEY_CHANGE_POLICIES, type PartnerApplication, type PartnerKey, TRUST_LEVELS } from './partner-application.js';
 
 /** Body of `POST /admin/v1/partner-applications` (New-CsPartnerApplication); the download policy fields are {@link CreateTrustedIssuerDto}'s. */
 @OwnPropertiesFirst()
@@ -19,6 +19,9 @@ export class CreatePartnerApplicationDto extends CreateTrustedIssuerDto {
   hostAuthority?: string | null;
   @ApiPropertyOptional({ enum: TRUST_LEVELS, default: 'Application' }) @IsOptional() @IsIn(TRUST_LEVELS) trustLevel?: PartnerApplication['trustLevel'];
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() acceptSecurityIdentifierInformation?: boolean;
+  @ApiPropertyOptional({ enum: KEY_CHANGE_POLICIES, default: 'accept', description: '`review`: keys new in refreshed metadata are held until approve-keys.' })
+  @IsOptional() @IsIn(KEY_CHANGE_POLICIES)
+  keyChangePolicy?: PartnerApplication['keyChangePolicy'];
 }
 
 /** Body of `PATCH /admin/v1/partner-applications/{identity}` (Set-CsPartnerApplication); the download policy fields are {@link UpdateTrustedIssuerDto}'s. */
@@ -31,6 +34,7 @@ export class UpdatePartnerApplicationDto extends UpdateTrustedIssuerDto {
   @Nullable() @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(260) hostAuthority?: string | null;
   @ApiPropertyOptional({ enum: TRUST_LEVELS }) @IsOptional() @IsIn(TRUST_LEVELS) trustLevel?: PartnerApplication['trustLevel'];
   @ApiPropertyOptional() @IsOptional() @IsBoolean() acceptSecurityIdentifierInformation?: boolean;
+  @ApiPropertyOptional({ enum: KEY_CHANGE_POLICIES, description: 'Back to `accept` trusts the keys held for review at once.' }) @IsOptional() @IsIn(KEY_CHANGE_POLICIES) keyChangePolicy?: PartnerApplication['keyChangePolicy'];
 }
 
 /** A signing key of a partner: a certificate from its metadata, or pinned. */
@@ -54,6 +58,9 @@ export class PartnerApplicationDto extends TrustedIssuerDto {
   @ApiProperty({ nullable: true, type: String }) hostAuthority!: string | null;
   @ApiProperty({ enum: TRUST_LEVELS }) trustLevel!: string;
   @ApiProperty() acceptSecurityIdentifierInformation!: boolean;
+  @ApiProperty({ enum: KEY_CHANGE_POLICIES }) keyChangePolicy!: string;
+  @ApiProperty({ type: [PartnerKeyDto], description: 'Keys held for review (keyChangePolicy review): tokens signed with them are refused with key_pending_review.' })
+  pendingKeys!: PartnerKeyDto[];
   @ApiProperty({ type: [PartnerKeyDto] }) keys!: PartnerKeyDto[];
 
   static from(partner: PartnerApplication): PartnerApplicationDto {
@@ -65,6 +72,8 @@ export class PartnerApplicationDto extends TrustedIssuerDto {
       hostAuthority: partner.hostAuthority,
       trustLevel: partner.trustLevel,
       acceptSecurityIdentifierInformation: partner.acceptSecurityIdentifierInformation,
+      keyChangePolicy: partner.keyChangePolicy,
+      pendingKeys: partner.pendingKeys.map((key) => PartnerKeyDto.from(key)),
       ...TrustedIssuerDto.fieldsOf(partner, partner.keys.map((key) => PartnerKeyDto.from(key))),
     };
   }

@@ -7,6 +7,7 @@ import { CacheFreshness, ChangeFeed, DatabaseProbe, UnitOfWork } from '@s2s/core
 import { OAuthConfigurationRepository } from '@s2s/oauth-configuration';
 import { PartnerApplicationRepository } from '@s2s/partners';
 import { OAuthServerRepository } from '@s2s/oauth-servers';
+import { InstanceHeartbeatRepository } from '@s2s/lifecycle';
 import { DataSource } from 'typeorm';
 import { type DatabaseTarget, openDataSource } from './data-source.factory.js';
 import { DatabaseHealth } from './database-health.js';
@@ -17,6 +18,7 @@ import { TypeOrmClientRepository } from './repositories/typeorm-client.repositor
 import { TypeOrmResourceRepository } from './repositories/typeorm-resource.repository.js';
 import { TypeOrmPartnerApplicationRepository } from './repositories/typeorm-partner-application.repository.js';
 import { TypeOrmOAuthServerRepository } from './repositories/typeorm-oauth-server.repository.js';
+import { TypeOrmInstanceHeartbeatRepository } from './repositories/typeorm-instance-heartbeat.repository.js';
 import { TypeOrmCertificateRequestRepository } from './repositories/typeorm-certificate-request.repository.js';
 import { TypeOrmCertificateRepository } from './repositories/typeorm-certificate.repository.js';
 import { TypeOrmTokenIssuerAssignmentRepository } from './repositories/typeorm-token-issuer-assignment.repository.js';
@@ -62,6 +64,7 @@ export class PersistenceModule {
         { provide: AssertionReplayStore, useClass: TypeOrmAssertionReplayStore },
         { provide: PartnerApplicationRepository, useClass: TypeOrmPartnerApplicationRepository },
         { provide: OAuthServerRepository, useClass: TypeOrmOAuthServerRepository },
+        { provide: InstanceHeartbeatRepository, useClass: TypeOrmInstanceHeartbeatRepository },
         DatabaseHealth,
         { provide: DatabaseProbe, useExisting: DatabaseHealth },
       ],
@@ -82,6 +85,7 @@ export class PersistenceModule {
         AssertionReplayStore,
         PartnerApplicationRepository,
         OAuthServerRepository,
+        InstanceHeartbeatRepository,
         DatabaseHealth,
         DatabaseProbe,
       ],

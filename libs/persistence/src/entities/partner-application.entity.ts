@@ -18,4 +18,6 @@ export class PartnerApplicationEntity extends TrustedIssuerColumns<PartnerKeyRow
   @Column({ name: 'host_authority', type: 'text', nullable: true }) hostAuthority!: string | null;
   @Column({ name: 'trust_level', type: 'text' }) trustLevel!: string;
   @Column({ name: 'accept_security_identifier_information', type: 'boolean' }) acceptSecurityIdentifierInformation!: boolean;
+  @Column({ name: 'key_change_policy', type: 'text' }) keyChangePolicy!: string;
+  @Column({ name: 'pending_keys', type: 'jsonb' }) pendingKeys!: PartnerKeyRow[];
 }
