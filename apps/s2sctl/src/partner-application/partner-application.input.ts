@@ -52,6 +52,14 @@ interface PartnerSettingsOptions extends TrustedIssuerSettingsOptions {
   readonly host?: string;
   readonly trustLevel?: TrustLevel;
   readonly acceptSecurityIdentifierInformation?: boolean;
+  readonly keyChangePolicy?: 'accept' | 'review';
+}
+
+/** `--key-change-policy`: accept or review (any case). */
+export function keyChangePolicyArgument(value: string): 'accept' | 'review' {
+  const policy = value.trim().toLowerCase();
+  if (policy !== 'accept' && policy !== 'review') throw new InvalidOptionArgumentError('must be accept or review');
+  return policy;
 }
 
 const SETTING_KEYS: readonly (keyof PartnerSettingsOptions)[] = [
@@ -62,6 +70,7 @@ const SETTING_KEYS: readonly (keyof PartnerSettingsOptions)[] = [
   'host',
   'trustLevel',
   'acceptSecurityIdentifierInformation',
+  'keyChangePolicy',
   'enabled',
   'metadataCaFile',
   'metadataHost',
@@ -159,6 +168,7 @@ function settingsFields(options: PartnerSettingsOptions, files: PartnerFiles): {
     ...(options.host === undefined ? {} : { hostAuthority: options.host }),
     ...(options.trustLevel === undefined ? {} : { trustLevel: options.trustLevel }),
     ...(options.acceptSecurityIdentifierInformation === undefined ? {} : { acceptSecurityIdentifierInformation: options.acceptSecurityIdentifierInformation }),
+    ...(options.keyChangePolicy === undefined ? {} : { keyChangePolicy: options.keyChangePolicy }),
     ...trustedIssuerSettingsFields(options, files),
   };
   return { fields, ignoredChains: pinned?.ignoredChains ?? [] };
@@ -187,7 +197,7 @@ export function checkPartnerSetOptions(options: PartnerSetOptions): void {
   // Only the keys of this command's options: the global ones (--server, -o) arrive in `options` too.
   if (SETTING_KEYS.every((key) => options[key] === undefined)) {
     throw new UsageError(
-      'nothing to change: give --metadata-url, --certificate, --host, --trust-level, --accept-security-identifier-information, --enabled, ' +
+      'nothing to change: give --metadata-url, --certificate, --host, --trust-level, --accept-security-identifier-information, --key-change-policy, --enabled, ' +
         '--metadata-ca-file, --metadata-host or --allow-http-metadata (see s2sctl partner-application set --help)',
     );
   }

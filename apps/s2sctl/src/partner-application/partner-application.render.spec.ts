@@ -24,6 +24,8 @@ const EXCHANGE: PartnerApplication = {
   hostAuthority: 'mail.contoso.com',
   trustLevel: 'Full',
   acceptSecurityIdentifierInformation: false,
+  keyChangePolicy: 'accept',
+  pendingKeys: [],
   enabled: true,
   hasMetadataCaBundle: false,
   metadataHostAllowList: ['mail.contoso.com'],

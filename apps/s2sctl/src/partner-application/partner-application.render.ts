@@ -38,6 +38,8 @@ export function renderPartnerApplication(formatter: OutputFormatter, partner: Pa
     ['host-authority', partner.hostAuthority],
     ['trust-level', partner.trustLevel],
     ['accept-sid', yesNo(partner.acceptSecurityIdentifierInformation)],
+    ['key-change-policy', partner.keyChangePolicy],
+    ...(partner.pendingKeys.length ? ([['keys-pending-review', partner.pendingKeys.map((key) => key.x5t).join(', ')]] as [string, string][]) : []),
     ['enabled', yesNo(partner.enabled)],
     ...(partner.metadataUrl === null ? [] : metadataPolicyFields(partner)),
     ['created-at', partner.createdAt],
