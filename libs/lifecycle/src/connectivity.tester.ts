@@ -270,6 +270,9 @@ export class ConnectivityTester {
     steps: ConnectivityStep[],
     report: ConnectivityReport,
   ): Promise<void> {
+    if (probeUrl === undefined && partner.metadataUrl !== null && downloaded === null) {
+      return void steps.push(step('probe', 'skip', 'its metadata (which tells whether it is an s2s-trust installation with /s2s/whoami) was not downloaded', 'previous_step_failed'));
+    }
     const isS2sTrust = (downloaded?.document as { name?: unknown } | null | undefined)?.name === METADATA_NAME;
     const url = probeUrl ?? (isS2sTrust && partner.metadataUrl ? new URL('/s2s/whoami', partner.metadataUrl).toString() : null);
     if (url === null) return void steps.push(step('probe', 'skip', 'no probe URL', 'no_probe_url'));
