@@ -90,20 +90,20 @@ describe('partner application rendering', () => {
 
   it('shows a metadata partner with its keys (expired marked) and metadata state', () => {
     expect(renderPartnerApplication(formatter, EXCHANGE, NOW).split('\n')).toEqual([
-      'identity           microsoft.exchange',
-      `application-id     ${APP_ID}`,
-      'realm              contoso.com',
-      `metadata-url       ${URL}`,
-      'host-authority     mail.contoso.com',
-      'trust-level        Full',
-      'accept-sid         no',
-      'key-change-policy  accept',
-      'enabled            yes',
-      'metadata-ca        system store',
-      'metadata-hosts     mail.contoso.com',
-      'allow-http         no',
-      'created-at         2025-01-01T00:00:00.000Z',
-      'updated-at         2025-05-31T23:00:00.000Z',
+      'identity        microsoft.exchange',
+      `application-id  ${APP_ID}`,
+      'realm           contoso.com',
+      `metadata-url    ${URL}`,
+      'host-authority  mail.contoso.com',
+      'trust-level     Full',
+      'accept-sid      no',
+      'key-changes     accept',
+      'enabled         yes',
+      'metadata-ca     system store',
+      'metadata-hosts  mail.contoso.com',
+      'allow-http      no',
+      'created-at      2025-01-01T00:00:00.000Z',
+      'updated-at      2025-05-31T23:00:00.000Z',
       '',
       'keys:',
       '  X5T          NOT BEFORE                NOT AFTER',
@@ -122,12 +122,12 @@ describe('partner application rendering', () => {
 
   it('shows the key-change policy and the keys held for review', () => {
     const held = renderPartnerApplication(formatter, { ...EXCHANGE, keyChangePolicy: 'review', pendingKeys: [{ x5t: 'x5t-new', notBefore: '2025-05-01T00:00:00.000Z', notAfter: '2027-05-01T00:00:00.000Z' }] }, NOW);
-    expect(held).toContain('key-change-policy    review\nkeys-pending-review  x5t-new\n');
+    expect(held).toContain('key-changes     review\npending-keys    x5t-new (approve-keys to trust)\n');
   });
 
   it('shows a pinned partner without the metadata settings', () => {
     const text = renderPartnerApplication(formatter, { ...PINNED, keys: [] }, NOW);
-    expect(text).toContain('metadata-url       -\nhost-authority     -\n');
+    expect(text).toContain('metadata-url    -\nhost-authority  -\n');
     expect(text).not.toContain('metadata-hosts');
     expect(text).toContain('\nkeys: (none)\n\nmetadata: none (pinned certificates)\n');
   });
