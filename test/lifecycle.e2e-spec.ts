@@ -126,6 +126,8 @@ describe.each(testDatabaseKinds())('trust lifecycle on %s', (kind) => {
       expect(stepOf(report, 'parse')).toMatchObject({ status: 'skip', reason: 'previous_step_failed' });
       expect(stepOf(report, 'keys')).toMatchObject({ status: 'skip', reason: 'previous_step_failed' });
       expect(stepOf(report, 'probe')).toMatchObject({ status: 'skip', reason: 'previous_step_failed' });
+      const probed = await admin(mail, 'POST', '/partner-applications/conferencing/test', { probeUrl: `${conferencing.server.url}/s2s/whoami` });
+      expect(stepOf(probed, 'probe')).toMatchObject({ status: 'fail', reason: 'probe_unreachable', detail: expect.stringContaining('ECONNREFUSED') });
       // A test stores nothing: the partner's status and keys are as they were.
       expect(await admin(mail, 'GET', '/partner-applications/conferencing')).toEqual(before);
     } finally {
@@ -162,10 +164,15 @@ describe.each(testDatabaseKinds())('trust lifecycle on %s', (kind) => {
     await admin(mail, 'POST', `/clients/${client.clientId}/certificates`, { certificate: clientCertificate });
     const adminKey = await admin(mail, 'POST', '/admin-keys', { name: 'temporary', role: 'reader', expiresAt: new Date(Date.now() + 3 * DAY).toISOString() });
     expect(adminKey.expiresAt).not.toBeNull();
+    // An ACS-style OAuth server (a Microsoft JSON metadata document: conferencing's) publishes certificates, so its keys expire.
+    await admin(mail, 'POST', '/oauth-servers', { identity: 'conf.acs', metadataUrl: `${conferencing.server.url}/metadata/json/1`, metadataCaBundle: conferencing.ca.toString(), audiences: ['api://mail'] });
+    const acsTest = await cli(mail, 'oauth-server', 'test', 'conf.acs', '-o', 'json');
+    expect(acsTest.code).toBe(0);
+    expect(JSON.parse(acsTest.stdout)).toMatchObject({ passed: true, daysToEarliestKeyExpiry: expect.any(Number) });
 
     const metrics = await httpRequest(`${mail.server.url}/metrics`, { ca: mail.ca });
     const kinds = new Set([...metrics.text.matchAll(/^s2s_credential_expiry_timestamp_seconds\{kind="([^"]+)"/gm)].map((match) => match[1]));
-    expect([...kinds].sort()).toEqual(['admin-key', 'client-certificate', 'client-secret', 'https-certificate', 'partner-key', 'partner-pinned-certificate', 'token-issuer-certificate']);
+    expect([...kinds].sort()).toEqual(['admin-key', 'client-certificate', 'client-secret', 'https-certificate', 'oauth-server-key', 'partner-key', 'partner-pinned-certificate', 'token-issuer-certificate']);
     const secretLine = metrics.text.split('\n').find((line) => line.includes(`kind="client-secret",id="${client.clientId}"`));
     expect(Number(secretLine!.split(' ').at(-1))).toBe(Math.floor(Date.parse(secret.expiresAt) / 1000));
 
@@ -178,6 +185,7 @@ describe.each(testDatabaseKinds())('trust lifecycle on %s', (kind) => {
     const warned = Object.fromEntries(body.credentialWarnings.map((warning: { kind: string; tier: number }) => [warning.kind, warning.tier]));
     expect(warned).toEqual({ 'partner-pinned-certificate': 0, 'admin-key': 7, 'client-secret': 30, 'client-certificate': 60 });
     expect(body.partners.map((partner: { identity: string; state: string }) => `${partner.identity}:${partner.state}`).sort()).toEqual(['conferencing:ok', 'retired:ok']);
+    expect(body.oauthServers).toEqual([expect.objectContaining({ identity: 'conf.acs', state: 'ok', earliestKeyExpiry: expect.any(String), lastGoodFetchAgeSeconds: expect.any(Number) })]);
     // PUBLIC_URL (https://mail.contoso.com) does not resolve here: status says so rather than pretending.
     expect(body.selfMetadata).toMatchObject({ url: 'https://mail.contoso.com/metadata/json/1', ok: false, reason: 'dns_failed' });
     expect(body.instances).toEqual([expect.objectContaining({ self: true, stale: false, processId: mail.server.pid })]);
@@ -191,6 +199,8 @@ describe.each(testDatabaseKinds())('trust lifecycle on %s', (kind) => {
     expect(expiry.status).toBe('up');
     expect(expiry.warnings.map((warning: { kind: string }) => warning.kind).sort()).toEqual(['admin-key', 'client-certificate', 'client-secret', 'partner-pinned-certificate']);
     await admin(mail, 'DELETE', '/partner-applications/retired');
+    // Its issuer is conferencing's: OAuth servers are matched before partners, so it goes before the partner tests below.
+    await admin(mail, 'DELETE', '/oauth-servers/conf.acs');
   });
 
   it('with keyChangePolicy review holds a new partner key (key_pending_review) until approve-keys releases it', async () => {
