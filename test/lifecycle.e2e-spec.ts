@@ -203,6 +203,22 @@ describe.each(testDatabaseKinds())('trust lifecycle on %s', (kind) => {
     await admin(mail, 'DELETE', '/oauth-servers/conf.acs');
   });
 
+  (kind === 'postgres' ? it : it.skip)('lists every instance sharing the database in status, each with its heartbeat', async () => {
+    const second = await startServerProcess({ env: { ...serverEnv(mail.host, mail.database), MASTER_KEY_FILE: `${mail.server.dataDir}/master.key` } });
+    try {
+      const status = await admin(mail, 'GET', '/status');
+      expect(status.instances).toHaveLength(2);
+      expect(status.instances.map((instance: { processId: number; self: boolean; stale: boolean }) => [instance.processId, instance.self, instance.stale]).sort()).toEqual(
+        [[mail.server.pid, true, false], [second.pid, false, false]].sort(),
+      );
+    } finally {
+      await second.stop();
+      await removeDir(second.dataDir);
+    }
+    // A clean shutdown removes its row.
+    expect((await admin(mail, 'GET', '/status')).instances.map((instance: { processId: number }) => instance.processId)).toEqual([mail.server.pid]);
+  });
+
   it('with keyChangePolicy review holds a new partner key (key_pending_review) until approve-keys releases it', async () => {
     await cli(mail, 'partner-application', 'set', 'conferencing', '--key-change-policy', 'review').then((run) => expect(run.code).toBe(0));
     const app = await admin(conferencing, 'POST', '/clients', { displayName: 'conferencing app' });

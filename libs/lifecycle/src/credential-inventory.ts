@@ -17,6 +17,8 @@ import { ServingCertificate } from './serving-certificate.js';
 @Injectable()
 export class CredentialInventory {
   private readonly logger = new Logger('CredentialExpiry');
+  /** True while admin keys cannot be read (logged once per outage, not on every readiness probe). */
+  private adminKeysFailing = false;
 
   constructor(
     private readonly keyRing: TokenIssuerKeyRing,
@@ -50,8 +52,10 @@ export class CredentialInventory {
     }
     try {
       for (const key of await this.adminKeys.list()) if (key.expiresAt && !key.revokedAt) credentials.push({ kind: 'admin-key', id: key.id, thumbprint: key.name, expiresAt: key.expiresAt });
+      this.adminKeysFailing = false;
     } catch (error) {
-      this.logger.warn({ err: (error as Error).message }, 'admin keys left out of the credential expiry check: the database did not answer');
+      if (!this.adminKeysFailing) this.logger.warn({ err: (error as Error).message }, 'admin keys left out of the credential expiry check while the database does not answer');
+      this.adminKeysFailing = true;
     }
     const https = this.serving.certificate;
     if (https) credentials.push({ kind: 'https-certificate', id: 'https', thumbprint: https.thumbprint, expiresAt: https.notAfter });

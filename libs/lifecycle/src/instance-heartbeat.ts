@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Clock } from '@s2s/core';
 
 /** One running instance as it records itself in the shared database. */
@@ -35,7 +35,7 @@ const HEARTBEAT_FORGET_MS = 86_400_000;
  * for a day are forgotten. A database outage only delays the next beat.
  */
 @Injectable()
-export class InstanceHeartbeat implements OnApplicationBootstrap, OnApplicationShutdown {
+export class InstanceHeartbeat implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('InstanceHeartbeat');
   readonly instanceId = randomUUID();
   private readonly startedAt: Date;
@@ -55,7 +55,8 @@ export class InstanceHeartbeat implements OnApplicationBootstrap, OnApplicationS
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes (its closer runs in the shutdown phase after this one). */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.repository.remove(this.instanceId).catch(() => undefined);
   }
