@@ -128,7 +128,7 @@ function checkUrl(url: string, policy: MetadataFetchPolicy): URL {
  *
  * @throws MetadataFetchError when the URL is refused or the request fails.
  */
-export function guardedGet(url: string, policy: MetadataFetchPolicy, headers: Record<string, string>): Promise<GuardedResponse> {
+export async function guardedGet(url: string, policy: MetadataFetchPolicy, headers: Record<string, string>): Promise<GuardedResponse> {
   return download(checkUrl(url, policy), policy, headers);
 }
 
@@ -166,9 +166,9 @@ export interface TlsHandshake {
  *
  * @throws MetadataFetchError (`timeout`, or `network` with the system or TLS code, e.g. `ECONNREFUSED`, `DEPTH_ZERO_SELF_SIGNED_CERT`).
  */
-export function tlsHandshake(url: string, address: string, policy: MetadataFetchPolicy): Promise<TlsHandshake | null> {
+export async function tlsHandshake(url: string, address: string, policy: MetadataFetchPolicy): Promise<TlsHandshake | null> {
   const target = checkUrl(url, policy);
-  if (target.protocol !== 'https:') return Promise.resolve(null);
+  if (target.protocol !== 'https:') return null;
   const host = target.hostname.replace(/^\[|\]$/g, '');
   const timeoutMs = policy.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
