@@ -1,3 +1,5 @@
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { createSelfSignedCertificate, generateRsaKeyPair } from '@s2s/crypto';
 import { createTestDatabase, httpRequest, removeDir, runCli, startServerProcess, testDatabaseKinds, type HttpResponse, type ServerProcess, type TestDatabase } from '@s2s/testing';
 
@@ -154,6 +156,36 @@ describe.each(testDatabaseKinds())('trust lifecycle on %s', (kind) => {
     expect(stepOf(report, 'keys')).toMatchObject({ status: 'fail', reason: 'no_valid_key', detail: expect.stringContaining('expired') });
     expect(stepOf(report, 'actor-token')).toMatchObject({ status: 'pass' });
     expect(stepOf(report, 'probe')).toMatchObject({ status: 'skip', reason: 'no_probe_url' });
+
+    // The same with metadata: a partner (here a plain HTTPS server) that publishes only its expired certificate.
+    const tlsKey = await generateRsaKeyPair(2048);
+    const tlsCertificate = createSelfSignedCertificate({ privateKeyPem: tlsKey.privateKeyPem, subject: { commonName: 'stale partner' }, dnsNames: [], ipAddresses: ['127.0.0.1'], notBefore: new Date(Date.now() - DAY), validityDays: 30, extendedKeyUsage: ['serverAuth'] });
+    const stale = createHttpsServer({ key: tlsKey.privateKeyPem, cert: tlsCertificate }, (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          issuer: '9d4b2a61-3c7e-4f80-a1b2-c3d4e5f60718@contoso.com',
+          realm: 'contoso.com',
+          keys: [{ usage: 'signing', keyvalue: { type: 'x509Certificate', value: expired.replace(/-----[^-]+-----|\s/g, '') } }],
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => stale.listen(0, '127.0.0.1', resolve));
+    try {
+      await admin(mail, 'POST', '/partner-applications', { identity: 'stale', metadataUrl: `https://127.0.0.1:${(stale.address() as AddressInfo).port}/metadata/json/1`, metadataCaBundle: tlsCertificate, hostAuthority: 'stale.contoso.com' });
+      const staleRun = await cli(mail, 'partner-application', 'test', 'stale', '-o', 'json');
+      expect(staleRun.code).toBe(1);
+      const staleReport = JSON.parse(staleRun.stdout);
+      expect(staleReport.failedStep).toBe('keys');
+      for (const name of ['dns', 'tls', 'download', 'parse', 'issuer']) expect(stepOf(staleReport, name)).toMatchObject({ status: 'pass' });
+      expect(stepOf(staleReport, 'keys')).toMatchObject({ status: 'fail', reason: 'no_valid_key', hint: expect.stringContaining('current certificate') });
+      // Not an s2s-trust installation, and no --probe-url: nothing to probe.
+      expect(stepOf(staleReport, 'probe')).toMatchObject({ status: 'skip', reason: 'no_probe_url' });
+    } finally {
+      await admin(mail, 'DELETE', '/partner-applications/stale').catch(() => undefined);
+      stale.closeAllConnections();
+      await new Promise((resolve) => stale.close(resolve));
+    }
   });
 
   it('shows every credential kind in the expiry metric and status, and warns in /health/ready while staying ready', async () => {

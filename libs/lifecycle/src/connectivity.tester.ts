@@ -13,7 +13,6 @@ import {
   downloadMetadataDocument,
   fetchPolicyOf,
   guardedGet,
-  MetadataDocumentError,
   MetadataFetchError,
   type MetadataFetchPolicy,
   parseJwks,
@@ -84,7 +83,7 @@ export class ConnectivityTester {
             steps.push(step('issuer', 'pass', `${metadata.serviceName}@${metadata.realm}, as registered`));
           }
         } catch (error) {
-          steps.push(step('parse', 'fail', (error as Error).message, error instanceof MetadataDocumentError ? 'metadata_invalid' : 'metadata_invalid'));
+          steps.push(step('parse', 'fail', (error as Error).message, 'metadata_invalid'));
           steps.push(step('issuer', 'skip', 'nothing to compare', 'previous_step_failed'));
         }
       } else {

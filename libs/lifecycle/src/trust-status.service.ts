@@ -5,7 +5,7 @@ import { Clock, DatabaseProbe } from '@s2s/core';
 import { OAuthConfigurationService } from '@s2s/oauth-configuration';
 import { OAuthServerService } from '@s2s/oauth-servers';
 import { PartnerApplicationService } from '@s2s/partners';
-import { downloadMetadataDocument, type MetadataStatus, parseMicrosoftMetadata } from '@s2s/trusted-issuers';
+import { downloadMetadataDocument, MetadataDocumentError, type MetadataStatus, parseMicrosoftMetadata } from '@s2s/trusted-issuers';
 import type { ExpiryWarning } from './credential.js';
 import { CredentialExpiryMonitor } from './credential-expiry.monitor.js';
 import { fetchReason } from './connectivity.tester.js';
@@ -124,7 +124,7 @@ export class TrustStatusService {
       if (metadata.serviceName !== serviceName) return { url, ok: false, reason: 'not_this_service', detail: `${url} serves the metadata of ${metadata.serviceName}, not this service (${serviceName})` };
       return { url, ok: true, reason: null, detail: `downloaded: ${metadata.keys.length} key(s), issuer ${metadata.issuer}` };
     } catch (error) {
-      return { url, ok: false, reason: error instanceof Error && error.name === 'MetadataDocumentError' ? 'metadata_invalid' : fetchReason(error), detail: (error as Error).message };
+      return { url, ok: false, reason: error instanceof MetadataDocumentError ? 'metadata_invalid' : fetchReason(error), detail: (error as Error).message };
     }
   }
 }
