@@ -1,5 +1,5 @@
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { createSelfSignedCertificate, generateRsaKeyPair } from '@s2s/crypto';
 import { createTestDatabase, httpRequest, removeDir, runCli, startServerProcess, testDatabaseKinds, type HttpResponse, type ServerProcess, type TestDatabase } from '@s2s/testing';
 
@@ -233,6 +233,32 @@ describe.each(testDatabaseKinds())('trust lifecycle on %s', (kind) => {
     await admin(mail, 'DELETE', '/partner-applications/retired');
     // Its issuer is conferencing's: OAuth servers are matched before partners, so it goes before the partner tests below.
     await admin(mail, 'DELETE', '/oauth-servers/conf.acs');
+  });
+
+  it('status downloads this server\'s own metadata through PUBLIC_URL when that address reaches it', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createNetServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const database = await createTestDatabase(kind);
+    const self = await startServerProcess({ env: { PORT: String(port), PUBLIC_URL: `https://localhost:${port}`, ...(database.url ? { DATABASE_URL: database.url } : {}) } });
+    try {
+      const at: Installation = { name: 'self', server: self, ca: (await self.tlsCertificate())!, adminKey: await self.bootstrapKey(), serviceName: '', host: `localhost:${port}`, database };
+      const serviceName = (await admin(at, 'PUT', '/oauth-configuration', { realm: 'contoso.com' })).serviceName;
+      const before = await admin(at, 'GET', '/status');
+      // No certificate yet: the document has no key, so it is not a usable metadata document.
+      expect(before.selfMetadata).toMatchObject({ url: `https://localhost:${port}/metadata/json/1`, ok: false, reason: 'metadata_invalid' });
+      const certificate = await admin(at, 'POST', '/certificates/self-signed', { realms: ['contoso.com'] });
+      await admin(at, 'PUT', '/certificate-assignments/oauth-token-issuer', { thumbprint: certificate.thumbprint });
+      const after = await admin(at, 'GET', '/status');
+      expect(after.selfMetadata).toEqual({ url: `https://localhost:${port}/metadata/json/1`, ok: true, reason: null, detail: `downloaded: 1 key(s), issuer ${serviceName}@contoso.com` });
+    } finally {
+      await self.stop();
+      await removeDir(self.dataDir);
+      await database.drop();
+    }
   });
 
   (kind === 'postgres' ? it : it.skip)('lists every instance sharing the database in status, each with its heartbeat', async () => {
