@@ -124,6 +124,30 @@ describe('a registered OIDC authorization server (oidc-provider)', () => {
     expect(introspected.json()).toMatchObject({ active: true, iss: opUrl, aud: AUDIENCE, client_id: 'daemon', trust: { kind: 'oauth-server', id: 'test.sts' }, app_id: 'daemon', roles: ['S2S.Access'] });
   });
 
+  it('oauth-server test passes every step against oidc-provider: discovery and JWKS downloaded now, issuer unchanged, keys, clock', async () => {
+    const response = await admin('POST', '/oauth-servers/test.sts/test', {});
+    expect(response.status).toBe(200);
+    const report = response.json();
+    expect(report).toMatchObject({ kind: 'oauth-server', identity: 'test.sts', passed: true, failedStep: null, probe: null });
+    expect(report.steps.map((entry: { step: string; status: string; reason: string | null }) => `${entry.step}:${entry.status}:${entry.reason}`)).toEqual([
+      'dns:pass:null',
+      'tls:pass:null',
+      'download:pass:null',
+      'parse:pass:null',
+      'issuer:pass:null',
+      'keys:pass:null',
+      'clock:pass:null',
+      'actor-token:skip:not_applicable',
+      'outer-token:skip:not_applicable',
+      'probe:skip:not_applicable',
+    ]);
+    expect(report.steps[1].detail).toBe('plain http (lab setting allowHttpMetadata): no TLS');
+    expect(report.steps[3].detail).toBe(`discovery document and JWKS (${opUrl}/jwks) with 1 usable signing key(s)`);
+    expect(report.steps[5].detail).toBe('1 valid key(s) (no expiry published)');
+    expect(Math.abs(report.clockDifferenceSeconds)).toBeLessThanOrEqual(2);
+    expect((await admin('POST', '/oauth-servers/nobody/test', {})).status).toBe(404);
+  });
+
   it.each([
     ['a wrong audience', async () => explain(await opToken('daemon', 'api://somebody-else')), 'audience_invalid'],
     ['another application', async () => explain(await opToken('stranger', AUDIENCE)), 'application_not_allowed'],

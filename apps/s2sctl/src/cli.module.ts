@@ -65,6 +65,7 @@ import {
   PartnerApplicationRemoveCommand,
   PartnerApplicationSetCommand,
 } from './partner-application/partner-application.command.js';
+import { OAuthServerTestCommand, PartnerApplicationApproveKeysCommand, PartnerApplicationTestCommand, StatusCommand } from './lifecycle/lifecycle.command.js';
 import { TokenCommand, TokenDecodeCommand, TokenGetCommand, TokenValidateCommand } from './token/token.command.js';
 
 /**
@@ -135,6 +136,10 @@ import { TokenCommand, TokenDecodeCommand, TokenGetCommand, TokenValidateCommand
     AdminKeyRevokeCommand,
     AuditCommand,
     AuditListCommand,
+    PartnerApplicationTestCommand,
+    PartnerApplicationApproveKeysCommand,
+    OAuthServerTestCommand,
+    StatusCommand,
   ],
 })
 export class CliModule {}

@@ -41,6 +41,8 @@ const EXCHANGE = {
   trustLevel: 'Full',
   acceptSecurityIdentifierInformation: true,
   sourceAddresses: [],
+  keyChangePolicy: 'accept',
+  pendingKeys: [],
   enabled: false,
   hasMetadataCaBundle: true,
   metadataHostAllowList: ['mail.contoso.com', '10.0.0.5'],
@@ -437,6 +439,95 @@ describe('s2sctl partner-application / token validate (built CLI)', () => {
       });
       const result = await run(['partner-application', 'refresh', 'fabrikam.app']);
       expect(result).toEqual({ code: 1, stdout: '', stderr: 's2sctl: partner fabrikam.app has pinned certificates and no metadata URL (no_metadata_url, HTTP 409)\n' });
+    });
+  });
+
+  describe('partner-application test / approve-keys, oauth-server test, status', () => {
+    const testPath = `${API}/partner-applications/microsoft.exchange/test`;
+    const step = (name: string, status: string, reason: string | null = null, hint: string | null = null) => ({ step: name, status, reason, detail: `${name} detail`, hint });
+    const PASSED = {
+      kind: 'partner-application',
+      identity: 'microsoft.exchange',
+      testedAt: '2025-06-01T00:00:00.000Z',
+      passed: true,
+      failedStep: null,
+      steps: [step('dns', 'pass'), step('download', 'pass'), step('outer-token', 'skip', 'not_requested'), step('probe', 'pass')],
+      daysToEarliestKeyExpiry: 300,
+      clockDifferenceSeconds: 0,
+      probe: { url: 'https://mail.contoso.com/s2s/whoami', status: 200, wwwAuthenticate: null, diagnostics: null, body: '{"trust":{}}' },
+    };
+    const FAILED = {
+      ...PASSED,
+      passed: false,
+      failedStep: 'download',
+      steps: [step('dns', 'pass'), step('download', 'fail', 'connection_refused', 'is the partner running?'), step('probe', 'skip', 'previous_step_failed')],
+      probe: null,
+    };
+
+    it('test: every step and the probe on stdout; exit 0 when it passed; the options go in the body', async () => {
+      stub.on('POST', testPath, { status: 200, body: PASSED });
+      const result = await run(['partner-application', 'test', 'microsoft.exchange', '--user', 'alice@contoso.com', '--probe-url', 'https://mail.contoso.com/ews/exchange.asmx']);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(requestLine()).toBe(`POST ${testPath}`);
+      expect(JSON.parse(stub.requests[0].body)).toEqual({ user: 'alice@contoso.com', probeUrl: 'https://mail.contoso.com/ews/exchange.asmx' });
+      expect(result.stdout.split('\n').slice(0, 6)).toEqual([
+        'partner-application microsoft.exchange: every step passed',
+        'RESULT  STEP         REASON         DETAIL',
+        'PASS    dns          -              dns detail',
+        'PASS    download     -              download detail',
+        'SKIP    outer-token  not_requested  outer-token detail',
+        'PASS    probe        -              probe detail',
+      ]);
+      expect(result.stdout).toContain('probe: https://mail.contoso.com/s2s/whoami → HTTP 200\n');
+    });
+
+    it('test: a failed step is exit 1, with its hint on stdout and one line on stderr; -o json prints the report too', async () => {
+      stub.on('POST', testPath, { status: 200, body: FAILED });
+      const result = await run(['partner-application', 'test', 'microsoft.exchange']);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/^partner-application microsoft.exchange: FAILED at download\n/);
+      expect(result.stdout).toContain('FAIL    download  connection_refused    download detail\n');
+      expect(result.stdout).toContain('hint (download): is the partner running?\n');
+      expect(result.stderr).toBe('s2sctl: connectivity test of microsoft.exchange failed at step download\n');
+      expect(JSON.parse(stub.requests[0].body)).toEqual({});
+      const json = await run(['partner-application', 'test', 'microsoft.exchange', '-o', 'json']);
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout)).toEqual(FAILED);
+    });
+
+    it('test: an unknown partner is the API error, exit 1; a bad --probe-url a usage error, exit 2, nothing sent', async () => {
+      stub.on('POST', `${API}/partner-applications/nobody/test`, { status: 404, body: { code: 'not_found', message: 'no partner application nobody' } });
+      expect(await run(['partner-application', 'test', 'nobody'])).toEqual({ code: 1, stdout: '', stderr: 's2sctl: no partner application nobody (not_found, HTTP 404)\n' });
+      const before = stub.requests.length;
+      const usage = await run(['partner-application', 'test', 'microsoft.exchange', '--probe-url', 'not a url']);
+      expect(usage.code).toBe(2);
+      expect(stub.requests).toHaveLength(before);
+    });
+
+    it('oauth-server test: POST …/oauth-servers/{identity}/test, exit 1 on a failed step', async () => {
+      const path = `${API}/oauth-servers/microsoft.sts/test`;
+      stub.on('POST', path, { status: 200, body: { ...FAILED, kind: 'oauth-server', identity: 'microsoft.sts' } });
+      const result = await run(['oauth-server', 'test', 'microsoft.sts']);
+      expect(requestLine()).toBe(`POST ${path}`);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/^oauth-server microsoft.sts: FAILED at download\n/);
+    });
+
+    it('approve-keys posts to /approve-keys and prints the partner; set --key-change-policy sends the policy', async () => {
+      const path = `${API}/partner-applications/microsoft.exchange/approve-keys`;
+      stub.on('POST', path, { status: 200, body: { ...EXCHANGE, keyChangePolicy: 'review' } });
+      const approved = await run(['partner-application', 'approve-keys', 'microsoft.exchange']);
+      expect(approved.code).toBe(0);
+      expect(requestLine()).toBe(`POST ${path}`);
+      expect(approved.stdout).toContain('key-changes     review\n');
+      stub.on('PATCH', `${API}/partner-applications/microsoft.exchange`, { status: 200, body: EXCHANGE });
+      const set = await run(['partner-application', 'set', 'microsoft.exchange', '--key-change-policy', 'Review']);
+      expect(set.code).toBe(0);
+      expect(JSON.parse(stub.requests.at(-1)!.body)).toEqual({ keyChangePolicy: 'review' });
+      const bad = await run(['partner-application', 'set', 'microsoft.exchange', '--key-change-policy', 'sometimes']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('must be accept or review');
     });
   });
 

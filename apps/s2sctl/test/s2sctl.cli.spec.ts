@@ -256,13 +256,22 @@ describe('s2sctl (built CLI)', () => {
       expect(stub.requests).toHaveLength(0);
     });
 
+    it('create sends --expires as expiresAt and prints it', async () => {
+      stub.on('POST', '/admin/v1/admin-keys', { status: 201, body: { id: 'k9', name: 'temp', role: 'reader', createdAt: '2025-01-01T00:00:00Z', lastUsedAt: null, revokedAt: null, expiresAt: '2025-02-01T00:00:00.000Z', key: 's2sk.k9.secret' } });
+      const result = await runAgainstStub(['admin-key', 'create', '--name', 'temp', '--expires', '2025-02-01T00:00:00Z']);
+      expect(result.code).toBe(0);
+      expect(JSON.parse(stub.requests[0].body)).toEqual({ name: 'temp', role: 'reader', expiresAt: '2025-02-01T00:00:00.000Z' });
+      expect(result.stdout).toContain('expires-at  2025-02-01T00:00:00.000Z\n');
+    });
+
     it('list prints a table with a status column', async () => {
       stub.on('GET', '/admin/v1/admin-keys', {
         status: 200,
         body: {
           items: [
-            { id: 'k1', name: 'bootstrap', role: 'admin', createdAt: '2025-01-01T00:00:00Z', lastUsedAt: '2025-01-31T00:00:00Z', revokedAt: null },
-            { id: 'k2', name: 'old', role: 'reader', createdAt: '2025-01-02T00:00:00Z', lastUsedAt: null, revokedAt: '2025-01-03T00:00:00Z' },
+            { id: 'k1', name: 'bootstrap', role: 'admin', createdAt: '2025-01-01T00:00:00Z', lastUsedAt: '2025-01-31T00:00:00Z', revokedAt: null, expiresAt: null },
+            { id: 'k2', name: 'old', role: 'reader', createdAt: '2025-01-02T00:00:00Z', lastUsedAt: null, revokedAt: '2025-01-03T00:00:00Z', expiresAt: null },
+            { id: 'k3', name: 'temp', role: 'reader', createdAt: '2025-01-02T00:00:00Z', lastUsedAt: null, revokedAt: null, expiresAt: '2025-02-01T00:00:00Z' },
           ],
         },
       });
@@ -270,9 +279,10 @@ describe('s2sctl (built CLI)', () => {
       expect(result.code).toBe(0);
       expect(result.stdout).toBe(
         [
-          'ID  NAME       ROLE    CREATED               LAST-USED             STATUS',
-          'k1  bootstrap  admin   2025-01-01T00:00:00Z  2025-01-31T00:00:00Z  active',
-          'k2  old        reader  2025-01-02T00:00:00Z  -                     revoked',
+          'ID  NAME       ROLE    CREATED               LAST-USED             EXPIRES               STATUS',
+          'k1  bootstrap  admin   2025-01-01T00:00:00Z  2025-01-31T00:00:00Z  never                 active',
+          'k2  old        reader  2025-01-02T00:00:00Z  -                     never                 revoked',
+          'k3  temp       reader  2025-01-02T00:00:00Z  -                     2025-02-01T00:00:00Z  expired',
           '',
         ].join('\n'),
       );
@@ -380,7 +390,7 @@ describe('s2sctl (built CLI)', () => {
       stub.on('GET', '/admin/v1/admin-keys', { status: 200, body: { items: [] } });
       writeFileSync(join(cwd, 'admin.key'), 's2sk.from-file\n');
       const result = await run(['admin-key', 'list', '--admin-key-file', 'admin.key', '--server', stub.url, '--ca-file', caFile]);
-      expect(result).toEqual({ code: 0, stdout: 'ID  NAME  ROLE  CREATED  LAST-USED  STATUS\n', stderr: '' });
+      expect(result).toEqual({ code: 0, stdout: 'ID  NAME  ROLE  CREATED  LAST-USED  EXPIRES  STATUS\n', stderr: '' });
       expect(stub.requests[0].headers.authorization).toBe('Bearer s2sk.from-file');
     });
 

@@ -5,6 +5,7 @@ import { CertificatesModule } from '@s2s/certificates';
 import { ClientsModule } from '@s2s/clients';
 import { AppConfig, AppConfigModule, MasterKey } from '@s2s/config';
 import { type Clock, CoreModule } from '@s2s/core';
+import { LifecycleModule, type ServingCertificate } from '@s2s/lifecycle';
 import { MetadataModule } from '@s2s/metadata';
 import { OAuthConfigurationModule } from '@s2s/oauth-configuration';
 import { OperationsModule } from '@s2s/operations';
@@ -20,6 +21,8 @@ export interface AppModuleOptions {
   clock?: Clock;
   /** Loaded before Nest starts, like the configuration. */
   masterKey: MasterKey;
+  /** The certificate the HTTPS listener serves (its expiry is watched); null or absent with TLS off. */
+  servingCertificate?: ServingCertificate['certificate'];
 }
 
 /** The trust server: one module per capability, wired to PostgreSQL or embedded PGlite. */
@@ -45,6 +48,7 @@ export class AppModule {
         PartnersModule,
         OAuthServersModule,
         ValidationModule,
+        LifecycleModule.forRoot(options.servingCertificate ?? null),
       ],
       providers: [FirstStartService],
     };

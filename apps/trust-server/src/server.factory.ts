@@ -6,6 +6,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, loadMasterKey, MasterKey } from '@s2s/config';
 import { SystemClock } from '@s2s/core';
+import { certificateThumbprints, describeCertificate, readCertificates, readPkcs12 } from '@s2s/crypto';
+import type { ServingCertificate } from '@s2s/lifecycle';
 import {
   addExchangeHooks,
   AdminErrorFilter,
@@ -99,7 +101,7 @@ export async function startServer(
     clientErrorHandler: (error: Error, socket: Socket) => answerClientError(error, socket, (fields, message) => logger.info(fields, message)),
   } as ConstructorParameters<typeof FastifyAdapter>[0]);
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { clock, masterKey }), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { clock, masterKey, servingCertificate: servingCertificateOf(https) }), adapter, {
     logger: new PinoNestLogger(logger),
     bodyParser: false,
     abortOnError: false,
@@ -199,4 +201,15 @@ function createNodeServer(https: Awaited<ReturnType<typeof resolveHttpsOptions>>
   server.setTimeout(0);
   capConnectionsPerAddress(server, limits.maxConnectionsPerAddress);
   return server;
+}
+
+/** The leaf certificate the listener serves (thumbprint, expiry, PEM), or null with TLS off or an unreadable PKCS#12. */
+function servingCertificateOf(https: Awaited<ReturnType<typeof resolveHttpsOptions>>): ServingCertificate['certificate'] {
+  if (!https) return null;
+  try {
+    const pem = 'cert' in https ? readCertificates(https.cert.toString('utf8'))[0]! : readPkcs12(https.pfx, https.passphrase ?? '').certificatePem;
+    return { pem, thumbprint: certificateThumbprints(pem).sha1Hex, notAfter: describeCertificate(pem).notAfter };
+  } catch {
+    return null;
+  }
 }

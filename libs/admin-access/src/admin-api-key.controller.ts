@@ -18,7 +18,7 @@ export class AdminApiKeyController {
   @ApiOperation({ summary: 'Create an admin API key (the key is in this response only)' })
   @ApiCreatedResponse({ type: CreatedAdminApiKeyDto })
   async create(@Body() body: CreateAdminApiKeyDto, @CurrentActor() actor: AdminActor): Promise<CreatedAdminApiKeyDto> {
-    const created = await this.keys.create({ name: body.name, role: body.role ?? 'reader' }, actor);
+    const created = await this.keys.create({ name: body.name, role: body.role ?? 'reader', expiresAt: body.expiresAt === undefined ? null : new Date(body.expiresAt) }, actor);
     return { ...AdminApiKeyDto.from(created.key), key: created.token };
   }
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { ADMIN_ROLES, type AdminApiKey, type AdminRole } from './admin-api-key.js';
 
 /** Body of `POST /admin/v1/admin-keys`. */
@@ -11,6 +11,10 @@ export class CreateAdminApiKeyDto {
   @ApiPropertyOptional({ enum: ADMIN_ROLES, default: 'reader', description: '`admin` can change, `reader` can only read.' })
   @IsOptional() @IsIn(ADMIN_ROLES)
   role?: AdminRole;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'After this instant the key no longer authenticates (401); absent: no expiry.' })
+  @IsOptional() @IsISO8601({ strict: true })
+  expiresAt?: string;
 }
 
 export class AdminApiKeyIdParamDto {
@@ -26,6 +30,7 @@ export class AdminApiKeyDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'After this instant the key no longer authenticates; null: no expiry.' }) expiresAt!: string | null;
 
   static from(key: AdminApiKey): AdminApiKeyDto {
     return {
@@ -35,6 +40,7 @@ export class AdminApiKeyDto {
       createdAt: key.createdAt.toISOString(),
       lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
       revokedAt: key.revokedAt?.toISOString() ?? null,
+      expiresAt: key.expiresAt?.toISOString() ?? null,
     };
   }
 }

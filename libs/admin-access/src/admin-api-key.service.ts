@@ -28,12 +28,14 @@ export class AdminApiKeyService {
     private readonly clock: Clock,
   ) {}
 
-  async create(input: { name: string; role: AdminRole }, actor: AdminActor): Promise<CreatedAdminApiKey> {
+  async create(input: { name: string; role: AdminRole; expiresAt?: Date | null }, actor: AdminActor): Promise<CreatedAdminApiKey> {
     const name = input.name.trim();
     if (!name || name.length > 100) throw InvalidInputError.forField('name', 'must be 1-100 characters');
     if (!ADMIN_ROLES.includes(input.role)) throw InvalidInputError.forField('role', `must be one of ${ADMIN_ROLES.join(', ')}`);
+    const expiresAt = input.expiresAt ?? null;
+    if (expiresAt && expiresAt.getTime() <= this.clock.now().getTime()) throw InvalidInputError.forField('expiresAt', 'must be in the future');
     return this.unitOfWork.run(async () => {
-      const created = this.newKey(name, input.role, actor.keyId);
+      const created = this.newKey(name, input.role, actor.keyId, expiresAt);
       await this.keys.insert(created.key);
       await this.auditLog.record({ actor, action: 'admin-key.create', targetType: 'admin-key', targetId: created.key.id, after: publicView(created.key) });
       return created;
@@ -66,6 +68,8 @@ export class AdminApiKeyService {
     const presentedHash = hashAdminApiKeySecret(parsed.secret);
     if (!key || !timingSafeEqualDigests(presentedHash, key.secretHash) || key.revokedAt) return null;
     const now = this.clock.now();
+    // An expired key is refused like a revoked one (401): its holder learns nothing more.
+    if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) return null;
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       // Best effort: a failed timestamp update must not fail the request it belongs to.
       await this.keys.markUsed(key.id, now).catch(() => undefined);
@@ -95,10 +99,10 @@ export class AdminApiKeyService {
     );
   }
 
-  private newKey(name: string, role: AdminRole, createdByKeyId: string | null): CreatedAdminApiKey {
+  private newKey(name: string, role: AdminRole, createdByKeyId: string | null, expiresAt: Date | null = null): CreatedAdminApiKey {
     const id = randomUUID();
     const { token, secretHash } = mintAdminApiKey(id);
-    return { token, key: { id, name, role, secretHash, createdAt: this.clock.now(), lastUsedAt: null, revokedAt: null, createdByKeyId } };
+    return { token, key: { id, name, role, secretHash, createdAt: this.clock.now(), lastUsedAt: null, revokedAt: null, createdByKeyId, expiresAt } };
   }
 }
 

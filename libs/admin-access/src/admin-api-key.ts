@@ -13,4 +13,6 @@ export interface AdminApiKey {
   lastUsedAt: Date | null;
   revokedAt: Date | null;
   createdByKeyId: string | null;
+  /** After this instant the key no longer authenticates (null: no expiry). */
+  expiresAt: Date | null;
 }

@@ -65,6 +65,11 @@ export class ClientDirectory implements OnApplicationBootstrap {
     );
   }
 
+  /** Every client in memory (credential expiry, status). */
+  allClients(): CachedClient[] {
+    return [...this.clients.values()];
+  }
+
   client(clientId: string): CachedClient | undefined {
     return this.clients.get(clientId.toLowerCase());
   }

@@ -33,6 +33,7 @@ export const CONFIGURATION_VARIABLES = [
   'AUTH_BACKOFF_ADDRESS_FAILURES',
   'DATABASE_OUTAGE_TOLERANCE_SECONDS',
   'UV_THREADPOOL_SIZE',
+  'CREDENTIAL_EXPIRY_WARNING_DAYS',
 ] as const;
 
 /**
@@ -83,12 +84,24 @@ export function loadAppConfig(env: Environment, cwd: string = process.cwd()): Ap
     // and reported. Unset means libuv's own default of 4 (a server started without the launcher).
     signingThreads: integer(read('UV_THREADPOOL_SIZE'), 'UV_THREADPOOL_SIZE', 4, 1, 1024),
     databaseOutageToleranceSeconds: integer(read('DATABASE_OUTAGE_TOLERANCE_SECONDS'), 'DATABASE_OUTAGE_TOLERANCE_SECONDS', 3600, 0, 7 * 86_400),
+    credentialExpiryWarningDays: warningDays(read('CREDENTIAL_EXPIRY_WARNING_DAYS')),
     authBackoff: {
       clientFailures: integer(read('AUTH_BACKOFF_CLIENT_FAILURES'), 'AUTH_BACKOFF_CLIENT_FAILURES', 5, 1, 1_000_000),
       addressFailures: integer(read('AUTH_BACKOFF_ADDRESS_FAILURES'), 'AUTH_BACKOFF_ADDRESS_FAILURES', 20, 1, 1_000_000),
     },
   } satisfies AppConfig);
   return config;
+}
+
+/** `CREDENTIAL_EXPIRY_WARNING_DAYS`: comma-separated whole days (1-3650), e.g. `120,60,30,7`; kept in descending order. */
+function warningDays(raw: string | undefined): number[] {
+  if (raw === undefined) return [120, 60, 30, 7];
+  const parts = raw.split(',').map((part) => part.trim());
+  const problem = `must be a comma-separated list of 1 to 10 different whole days between 1 and 3650, e.g. 120,60,30,7 (got "${raw}")`;
+  if (parts.length > 10 || parts.some((part) => !/^\d+$/.test(part))) throw new ConfigurationError('CREDENTIAL_EXPIRY_WARNING_DAYS', problem);
+  const days = parts.map(Number);
+  if (days.some((day) => day < 1 || day > 3650) || new Set(days).size !== days.length) throw new ConfigurationError('CREDENTIAL_EXPIRY_WARNING_DAYS', problem);
+  return days.sort((a, b) => b - a);
 }
 
 function integer(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {

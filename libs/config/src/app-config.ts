@@ -55,6 +55,8 @@ export class AppConfig {
   shutdownTimeoutMs!: number;
   /** How long issuance and validation keep serving from memory while the database is unreachable (then fail closed). */
   databaseOutageToleranceSeconds!: number;
+  /** Warning tiers of credential expiry, in days before it, descending (`CREDENTIAL_EXPIRY_WARNING_DAYS`, default 120,60,30,7). */
+  credentialExpiryWarningDays!: number[];
   /** Failed client authentications tolerated (per client id, per remote address) before back-off starts. */
   authBackoff!: { clientFailures: number; addressFailures: number };
 }

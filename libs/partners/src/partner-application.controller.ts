@@ -1,4 +1,4 @@
-import { Body, Param, Patch, Post } from '@nestjs/common';
+import { Body, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { CurrentActor } from '@s2s/admin-access';
 import { type AdminActor } from '@s2s/core';
@@ -37,5 +37,14 @@ export class PartnerApplicationController extends ROUTES {
   @ApiOkResponse({ type: PartnerApplicationDto })
   async update(@Param('identity') identity: string, @Body() body: UpdatePartnerApplicationDto, @CurrentActor() actor: AdminActor): Promise<PartnerApplicationDto> {
     return PartnerApplicationDto.from(await this.partners.update(identity, body, actor));
+  }
+
+  @Post(':identity/approve-keys')
+  @HttpCode(200)
+  @ApiAdminErrors(404, 409)
+  @ApiOperation({ summary: 'Trust the keys held for review (keyChangePolicy review); 409 no_pending_keys when none are held' })
+  @ApiOkResponse({ type: PartnerApplicationDto })
+  async approveKeys(@Param('identity') identity: string, @CurrentActor() actor: AdminActor): Promise<PartnerApplicationDto> {
+    return PartnerApplicationDto.from(await this.partners.approveKeys(identity, actor));
   }
 }

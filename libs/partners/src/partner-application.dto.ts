@@ -2,10 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MultiLineText, Nullable, OwnPropertiesFirst } from '@s2s/http';
 import { CreateTrustedIssuerDto, MAX_METADATA_URL, MAX_PEM, TrustedIssuerDto, UpdateTrustedIssuerDto } from '@s2s/trusted-issuers';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { MAX_SOURCE_ADDRESSES, type PartnerApplication, type PartnerKey, TRUST_LEVELS } from './partner-application.js';
 
 const SOURCE_ADDRESSES_DESCRIPTION =
   'Addresses the partner downloads our metadata from, besides those its metadata host name resolves to (IPv4/IPv6 literals, at most 16): rollover evidence counts downloads from them.';
+import { KEY_CHANGE_POLICIES, MAX_SOURCE_ADDRESSES, type PartnerApplication, type PartnerKey, TRUST_LEVELS } from './partner-application.js';
 
 /** Body of `POST /admin/v1/partner-applications` (New-CsPartnerApplication); the download policy fields are {@link CreateTrustedIssuerDto}'s. */
 @OwnPropertiesFirst()
@@ -25,6 +25,9 @@ export class CreatePartnerApplicationDto extends CreateTrustedIssuerDto {
   @ApiPropertyOptional({ type: [String], example: ['10.0.4.17'], description: SOURCE_ADDRESSES_DESCRIPTION })
   @IsOptional() @IsArray() @ArrayMaxSize(MAX_SOURCE_ADDRESSES) @IsString({ each: true }) @MaxLength(64, { each: true })
   sourceAddresses?: string[];
+  @ApiPropertyOptional({ enum: KEY_CHANGE_POLICIES, default: 'accept', description: '`review`: keys new in refreshed metadata are held until approve-keys.' })
+  @IsOptional() @IsIn(KEY_CHANGE_POLICIES)
+  keyChangePolicy?: PartnerApplication['keyChangePolicy'];
 }
 
 /** Body of `PATCH /admin/v1/partner-applications/{identity}` (Set-CsPartnerApplication); the download policy fields are {@link UpdateTrustedIssuerDto}'s. */
@@ -40,6 +43,7 @@ export class UpdatePartnerApplicationDto extends UpdateTrustedIssuerDto {
   @ApiPropertyOptional({ type: [String], description: SOURCE_ADDRESSES_DESCRIPTION })
   @IsOptional() @IsArray() @ArrayMaxSize(MAX_SOURCE_ADDRESSES) @IsString({ each: true }) @MaxLength(64, { each: true })
   sourceAddresses?: string[];
+  @ApiPropertyOptional({ enum: KEY_CHANGE_POLICIES, description: 'Back to `accept` trusts the keys held for review at once.' }) @IsOptional() @IsIn(KEY_CHANGE_POLICIES) keyChangePolicy?: PartnerApplication['keyChangePolicy'];
 }
 
 /** A signing key of a partner: a certificate from its metadata, or pinned. */
@@ -64,6 +68,9 @@ export class PartnerApplicationDto extends TrustedIssuerDto {
   @ApiProperty({ enum: TRUST_LEVELS }) trustLevel!: string;
   @ApiProperty() acceptSecurityIdentifierInformation!: boolean;
   @ApiProperty({ type: [String], description: SOURCE_ADDRESSES_DESCRIPTION }) sourceAddresses!: string[];
+  @ApiProperty({ enum: KEY_CHANGE_POLICIES }) keyChangePolicy!: string;
+  @ApiProperty({ type: [PartnerKeyDto], description: 'Keys held for review (keyChangePolicy review): tokens signed with them are refused with key_pending_review.' })
+  pendingKeys!: PartnerKeyDto[];
   @ApiProperty({ type: [PartnerKeyDto] }) keys!: PartnerKeyDto[];
 
   static from(partner: PartnerApplication): PartnerApplicationDto {
@@ -76,6 +83,8 @@ export class PartnerApplicationDto extends TrustedIssuerDto {
       trustLevel: partner.trustLevel,
       acceptSecurityIdentifierInformation: partner.acceptSecurityIdentifierInformation,
       sourceAddresses: partner.sourceAddresses,
+      keyChangePolicy: partner.keyChangePolicy,
+      pendingKeys: partner.pendingKeys.map((key) => PartnerKeyDto.from(key)),
       ...TrustedIssuerDto.fieldsOf(partner, partner.keys.map((key) => PartnerKeyDto.from(key))),
     };
   }

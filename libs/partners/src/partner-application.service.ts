@@ -17,7 +17,7 @@ import {
   type TrustedIssuerSettingsInput,
   trustedIssuerSettings,
 } from '@s2s/trusted-issuers';
-import { MAX_SOURCE_ADDRESSES, type PartnerApplication, type PartnerKey, TRUST_LEVELS, type TrustLevel } from './partner-application.js';
+import { KEY_CHANGE_POLICIES, type KeyChangePolicy, MAX_SOURCE_ADDRESSES, type PartnerApplication, type PartnerKey, TRUST_LEVELS, type TrustLevel } from './partner-application.js';
 import { PartnerApplicationRepository } from './partner.repository.js';
 import { PARTNERS_TOPIC } from './partners.topic.js';
 
@@ -32,6 +32,7 @@ export interface PartnerApplicationInput extends TrustedIssuerSettingsInput {
   trustLevel?: TrustLevel;
   acceptSecurityIdentifierInformation?: boolean;
   sourceAddresses?: string[];
+  keyChangePolicy?: KeyChangePolicy;
 }
 
 export type PartnerApplicationChanges = Partial<Omit<PartnerApplicationInput, 'identity' | 'applicationIdentifier' | 'realm'>> & {
@@ -41,9 +42,9 @@ export type PartnerApplicationChanges = Partial<Omit<PartnerApplicationInput, 'i
 };
 
 /** What the audit log keeps of a partner besides the enabled flag, download hosts and key ids. */
-const AUDITED = ['applicationIdentifier', 'realm', 'metadataUrl', 'hostAuthority', 'trustLevel', 'acceptSecurityIdentifierInformation', 'sourceAddresses'] as const;
+const AUDITED = ['applicationIdentifier', 'realm', 'metadataUrl', 'hostAuthority', 'trustLevel', 'acceptSecurityIdentifierInformation', 'sourceAddresses', 'keyChangePolicy'] as const;
 
-type PartnerSettings = Omit<PartnerApplication, 'identity' | 'applicationIdentifier' | 'realm' | 'keys' | 'metadataStatus' | 'createdAt' | 'updatedAt'>;
+type PartnerSettings = Omit<PartnerApplication, 'identity' | 'applicationIdentifier' | 'realm' | 'keys' | 'pendingKeys' | 'metadataStatus' | 'createdAt' | 'updatedAt'>;
 
 /**
  * Partner applications (SPEC 5.5, `New-/Set-/Get-/Remove-CsPartnerApplication`): registration by
@@ -56,7 +57,7 @@ type PartnerSettings = Omit<PartnerApplication, 'identity' | 'applicationIdentif
 @Injectable()
 export class PartnerApplicationService extends TrustedIssuerRegistry<PartnerKey, PartnerApplication> {
   constructor(partners: PartnerApplicationRepository, unitOfWork: UnitOfWork, auditLog: AuditLogService, changeFeed: ChangeFeed, clock: Clock) {
-    super(partners, unitOfWork, auditLog, changeFeed, clock, { targetType: 'partner-application', topic: PARTNERS_TOPIC, noun: 'partner application', audited: AUDITED, keyId: (key) => key.x5t });
+    super(partners, unitOfWork, auditLog, changeFeed, clock, { targetType: 'partner-application', topic: PARTNERS_TOPIC, noun: 'partner application', audited: AUDITED, keyId: (key) => key.x5t, pendingKeys: (partner) => partner.pendingKeys });
   }
 
   async create(input: PartnerApplicationInput, actor: AdminActor): Promise<PartnerApplication> {
@@ -94,6 +95,7 @@ export class PartnerApplicationService extends TrustedIssuerRegistry<PartnerKey,
       realm,
       ...base,
       keys,
+      pendingKeys: [],
       metadataStatus: downloadedMetadataStatus(lastSuccessAt),
       createdAt: now,
       updatedAt: now,
@@ -115,7 +117,13 @@ export class PartnerApplicationService extends TrustedIssuerRegistry<PartnerKey,
     }
     const settings = this.settings({ ...stripUndefined(changes), identity: current.identity } as PartnerApplicationInput, current);
     let keys = current.keys;
+    let pendingKeys = current.pendingKeys;
     let metadataStatus = current.metadataStatus;
+    if (settings.keyChangePolicy === 'accept' && pendingKeys.length > 0) {
+      // Back to accept: what was held is trusted now, as a refresh would have done.
+      keys = [...keys, ...pendingKeys];
+      pendingKeys = [];
+    }
     if (changes.certificates !== undefined) {
       if (settings.metadataUrl) throw InvalidInputError.forField('certificates', 'a partner with a metadata URL takes its keys from the metadata');
       keys = pinnedKeys(changes.certificates);
@@ -126,9 +134,10 @@ export class PartnerApplicationService extends TrustedIssuerRegistry<PartnerKey,
         throw InvalidInputError.forField('metadataUrl', `the metadata names ${metadata.serviceName}@${metadata.realm}, not ${current.applicationIdentifier}@${current.realm}`);
       }
       keys = metadata.keys;
+      pendingKeys = [];
       metadataStatus = downloadedMetadataStatus(this.clock.now());
     }
-    return this.replace(current, { ...current, ...settings, keys, metadataStatus, updatedAt: this.clock.now() }, actor);
+    return this.replace(current, { ...current, ...settings, keys, pendingKeys, metadataStatus, updatedAt: this.clock.now() }, actor);
   }
 
   /**
@@ -140,14 +149,32 @@ export class PartnerApplicationService extends TrustedIssuerRegistry<PartnerKey,
     const partner = await this.get(identity);
     const metadataUrl = partner.metadataUrl;
     if (!metadataUrl) throw new ConflictError(`partner ${partner.identity} has pinned certificates and no metadata URL`, 'no_metadata_url');
-    return this.refetch(partner, actor, {
+    const refreshed = await this.refetch(partner, actor, {
       download: (current) => download(metadataUrl, current),
       reviewReason: (current, metadata) =>
         metadata.serviceName === current.applicationIdentifier && metadata.realm === current.realm
           ? null
           : `the metadata now names ${metadata.serviceName}@${metadata.realm} instead of ${current.applicationIdentifier}@${current.realm}; re-create the partner to accept it`,
-      apply: (current, metadata, metadataStatus) => ({ ...current, keys: metadata.keys, metadataStatus }),
+      apply: (current, metadata, metadataStatus) => ({ ...current, ...keysAfterRefresh(current, metadata.keys), metadataStatus }),
     });
+    const held = refreshed.pendingKeys.filter((key) => !partner.pendingKeys.some((known) => known.x5t === key.x5t));
+    if (held.length > 0) {
+      this.logger.warn({ issuer: partner.identity, pendingKeys: held.map((key) => key.x5t) }, 'new partner keys held for review: its tokens signed with them are refused (key_pending_review) until approve-keys');
+    }
+    return refreshed;
+  }
+
+  /**
+   * Trusts the keys held for review (`s2sctl partner-application approve-keys`): they join the
+   * partner's keys at once, on every instance (audited as `partner-application.approve-keys`).
+   *
+   * @throws ConflictError `no_pending_keys` when nothing is held.
+   */
+  async approveKeys(identity: string, actor: AdminActor): Promise<PartnerApplication> {
+    const current = await this.get(identity);
+    if (current.pendingKeys.length === 0) throw new ConflictError(`partner ${current.identity} has no keys pending review`, 'no_pending_keys');
+    const next: PartnerApplication = { ...current, keys: [...current.keys, ...current.pendingKeys], pendingKeys: [], updatedAt: this.clock.now() };
+    return this.replace(current, next, actor, 'approve-keys');
   }
 
   /** The mutable settings, validated; the host allow-list defaults to the metadata URL's host. */
@@ -167,6 +194,7 @@ export class PartnerApplicationService extends TrustedIssuerRegistry<PartnerKey,
       trustLevel,
       acceptSecurityIdentifierInformation: input.acceptSecurityIdentifierInformation ?? current?.acceptSecurityIdentifierInformation ?? false,
       sourceAddresses: input.sourceAddresses === undefined ? (current?.sourceAddresses ?? []) : sourceAddressesOf(input.sourceAddresses),
+      keyChangePolicy: keyChangePolicyOf(input.keyChangePolicy ?? current?.keyChangePolicy ?? 'accept'),
       ...trustedIssuerSettings(urlHost, input, current),
     };
   }
@@ -183,6 +211,22 @@ function sourceAddressesOf(addresses: string[]): string[] {
   const bad = addresses.find((address) => isIP(address) === 0);
   if (bad !== undefined) throw InvalidInputError.forField('sourceAddresses', `${bad} is not an IPv4 or IPv6 address`);
   return [...new Set(addresses.map((address) => address.toLowerCase()))];
+}
+
+/**
+ * The keys after a refresh downloaded `downloaded`: all of them under `accept`; under `review` the
+ * ones already trusted stay trusted, new ones are held as pending (a key the partner no longer
+ * publishes is dropped either way).
+ */
+export function keysAfterRefresh(current: PartnerApplication, downloaded: PartnerKey[]): Pick<PartnerApplication, 'keys' | 'pendingKeys'> {
+  if (current.keyChangePolicy === 'accept') return { keys: downloaded, pendingKeys: [] };
+  const trusted = new Set(current.keys.map((key) => key.x5t));
+  return { keys: downloaded.filter((key) => trusted.has(key.x5t)), pendingKeys: downloaded.filter((key) => !trusted.has(key.x5t)) };
+}
+
+function keyChangePolicyOf(policy: KeyChangePolicy): KeyChangePolicy {
+  if (!KEY_CHANGE_POLICIES.includes(policy)) throw InvalidInputError.forField('keyChangePolicy', `must be one of ${KEY_CHANGE_POLICIES.join(', ')}`);
+  return policy;
 }
 
 function pinnedKeys(certificates: string[]): PartnerKey[] {

@@ -9,6 +9,14 @@ export type TrustLevel = 'Full' | 'Application' | 'User';
 
 export const TRUST_LEVELS: readonly TrustLevel[] = ['Full', 'Application', 'User'];
 
+/**
+ * What happens to keys that appear in a partner's refreshed metadata: `accept` trusts them at once
+ * (as Microsoft products do); `review` holds them as pending until an admin approves them.
+ */
+export type KeyChangePolicy = 'accept' | 'review';
+
+export const KEY_CHANGE_POLICIES: readonly KeyChangePolicy[] = ['accept', 'review'];
+
 /** A signing key of a partner: a certificate from its metadata or pinned by the admin. */
 export type PartnerKey = CertificateKey;
 
@@ -29,6 +37,9 @@ export interface PartnerApplication extends TrustedIssuer<PartnerKey> {
    * resolves to (rollover evidence, issue 16): IPv4 or IPv6 literals.
    */
   sourceAddresses: string[];
+  keyChangePolicy: KeyChangePolicy;
+  /** Keys that appeared in refreshed metadata under `review`: not trusted until approved (`approveKeys`). */
+  pendingKeys: PartnerKey[];
 }
 
 /** Most extra source addresses one partner may list. */

@@ -20,6 +20,8 @@ export interface CachedPartnerKey {
 export interface CachedPartner {
   partner: PartnerApplication;
   keys: Map<string, CachedPartnerKey>;
+  /** x5t of the keys held for review (never trusted; named so that a refusal can say why). */
+  pendingKeys: Set<string>;
 }
 
 /**
@@ -54,7 +56,7 @@ export class PartnerDirectory extends TrustedIssuerDirectory<PartnerKey, Partner
     const keys = new Map<string, CachedPartnerKey>();
     const loaded = this.loadKeys(partner, (key) => ({ x5t: key.x5t, publicKey: certificatePublicKey(key.certificatePem), notBefore: key.notBefore, notAfter: key.notAfter }));
     for (const key of loaded) keys.set(key.x5t, key);
-    return { partner, keys };
+    return { partner, keys, pendingKeys: new Set(partner.pendingKeys.map((key) => key.x5t)) };
   }
 
   /** By identity (case-insensitive) or application identifier. */

@@ -4,6 +4,7 @@ import { AdminAccessModule, AdminApiKeyService } from '@s2s/admin-access';
 import { AuditLogService, AuditModule } from '@s2s/audit';
 import { type AdminActor, ConflictError, CoreModule, FrozenClock, InvalidInputError, UnitOfWork } from '@s2s/core';
 import { IdentityChangeGuard, OAuthConfigurationModule, OAuthConfigurationService } from '@s2s/oauth-configuration';
+import { InstanceHeartbeatRepository } from '@s2s/lifecycle';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '@s2s/testing';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from './migrations/index.js';
@@ -189,6 +190,37 @@ describe.each(testDatabaseKinds())('persistence on %s', (kind) => {
     await expect(keys.revoke(created.key.id, actor)).rejects.toBeInstanceOf(ConflictError);
     const stored: { secret_hash: string }[] = await dataSource.query('SELECT secret_hash FROM admin_api_key WHERE id = $1', [created.key.id]);
     expect(created.token).not.toContain(stored[0].secret_hash);
+  });
+
+  it('authenticates a key with an expiry until that instant and not after it; refuses an expiry in the past', async () => {
+    const keys = module.get(AdminApiKeyService);
+    const expiresAt = new Date(clock.now().getTime() + 3_600_000);
+    const created = await keys.create({ name: 'expiring', role: 'reader', expiresAt }, actor);
+    expect(created.key.expiresAt).toEqual(expiresAt);
+    expect((await keys.list()).find((key) => key.id === created.key.id)?.expiresAt).toEqual(expiresAt);
+    expect((await keys.authenticate(created.token))?.id).toBe(created.key.id);
+    clock.set(new Date(expiresAt.getTime() - 1));
+    expect((await keys.authenticate(created.token))?.id).toBe(created.key.id);
+    clock.set(expiresAt);
+    expect(await keys.authenticate(created.token)).toBeNull();
+    const past = await keys.create({ name: 'past', role: 'reader', expiresAt: new Date(clock.now().getTime() - 1) }, actor).catch((error: unknown) => error);
+    expect(past).toBeInstanceOf(InvalidInputError);
+    expect((past as InvalidInputError).details).toEqual([{ field: 'expiresAt', message: 'must be in the future' }]);
+    clock.set(T0);
+  });
+
+  it('records instance heartbeats: one row per instance, updated in place, forgotten after a day', async () => {
+    const heartbeats = module.get(InstanceHeartbeatRepository);
+    const record = { instanceId: '3f1c7a52-9b0e-4d6a-8c21-5e7d9f0a1b2c', hostName: 'node-a', processId: 4242, startedAt: T0, lastSeenAt: T0 };
+    await heartbeats.beat(record);
+    const later = new Date(T0.getTime() + 10_000);
+    await heartbeats.beat({ ...record, lastSeenAt: later });
+    await heartbeats.beat({ ...record, instanceId: '7d2e8b41-0c3f-4a59-b6e7-1f8a2c9d3e40', hostName: 'node-b', lastSeenAt: new Date(T0.getTime() - 2 * 86_400_000) });
+    expect((await heartbeats.list()).map((row) => `${row.hostName}@${row.lastSeenAt.toISOString()}`).sort()).toEqual([`node-a@${later.toISOString()}`, `node-b@${new Date(T0.getTime() - 2 * 86_400_000).toISOString()}`]);
+    await heartbeats.removeSeenBefore(new Date(T0.getTime() - 86_400_000));
+    expect((await heartbeats.list()).map((row) => row.hostName)).toEqual(['node-a']);
+    await heartbeats.remove(record.instanceId);
+    expect(await heartbeats.list()).toEqual([]);
   });
 
   it('pages the audit log newest first with filters and a cursor', async () => {

@@ -8,6 +8,7 @@ import { OAuthConfigurationRepository } from '@s2s/oauth-configuration';
 import { PartnerApplicationRepository } from '@s2s/partners';
 import { OAuthServerRepository } from '@s2s/oauth-servers';
 import { MetadataDownloadRepository, SchedulerLease, TokenIssuerRenewalRepository } from '@s2s/rollover';
+import { InstanceHeartbeatRepository } from '@s2s/lifecycle';
 import { DataSource } from 'typeorm';
 import { type DatabaseTarget, openDataSource } from './data-source.factory.js';
 import { DatabaseHealth } from './database-health.js';
@@ -18,6 +19,7 @@ import { TypeOrmClientRepository } from './repositories/typeorm-client.repositor
 import { TypeOrmResourceRepository } from './repositories/typeorm-resource.repository.js';
 import { TypeOrmPartnerApplicationRepository } from './repositories/typeorm-partner-application.repository.js';
 import { TypeOrmOAuthServerRepository } from './repositories/typeorm-oauth-server.repository.js';
+import { TypeOrmInstanceHeartbeatRepository } from './repositories/typeorm-instance-heartbeat.repository.js';
 import { TypeOrmCertificateRequestRepository } from './repositories/typeorm-certificate-request.repository.js';
 import { TypeOrmCertificateRepository } from './repositories/typeorm-certificate.repository.js';
 import { TypeOrmTokenIssuerAssignmentRepository } from './repositories/typeorm-token-issuer-assignment.repository.js';
@@ -69,6 +71,7 @@ export class PersistenceModule {
         { provide: MetadataDownloadRepository, useClass: TypeOrmMetadataDownloadRepository },
         { provide: SchedulerLease, useClass: TypeOrmSchedulerLease },
         { provide: TokenIssuerRenewalRepository, useClass: TypeOrmTokenIssuerRenewalRepository },
+        { provide: InstanceHeartbeatRepository, useClass: TypeOrmInstanceHeartbeatRepository },
         DatabaseHealth,
         { provide: DatabaseProbe, useExisting: DatabaseHealth },
       ],
@@ -92,6 +95,7 @@ export class PersistenceModule {
         MetadataDownloadRepository,
         SchedulerLease,
         TokenIssuerRenewalRepository,
+        InstanceHeartbeatRepository,
         DatabaseHealth,
         DatabaseProbe,
       ],

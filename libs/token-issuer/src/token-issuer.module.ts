@@ -7,6 +7,7 @@ import { PartnersModule } from '@s2s/partners';
 import { ClientCredentialsGrant } from './client-credentials.grant.js';
 import { OnBehalfOfGrant } from './on-behalf-of.grant.js';
 import { PartnerTokenGrant } from './partner-token.grant.js';
+import { PartnerTokenMinter } from './partner-token.minter.js';
 import { TokenEndpointService } from './token-endpoint.service.js';
 import { TokenHttpRoute } from './token.http-route.js';
 import { TokenMetrics } from './token.metrics.js';
@@ -25,6 +26,7 @@ import { ReplayStorePurger } from './replay-store.purger.js';
     ClientCredentialsGrant,
     OnBehalfOfGrant,
     PartnerTokenGrant,
+    PartnerTokenMinter,
     TokenEndpointService,
     TokenHttpRoute,
     TokenMetrics,
@@ -32,6 +34,6 @@ import { ReplayStorePurger } from './replay-store.purger.js';
     TokenTargetResolver,
     ReplayStorePurger,
   ],
-  exports: [TokenSigner, TokenHttpRoute],
+  exports: [TokenSigner, TokenHttpRoute, PartnerTokenMinter],
 })
 export class TokenIssuerModule {}

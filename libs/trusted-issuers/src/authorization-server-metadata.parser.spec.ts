@@ -108,7 +108,7 @@ describe('OAuth server metadata', () => {
       expect(description).toEqual({
         type: 'acs',
         issuer: `${ACS}@${TENANT}`,
-        keys: [{ kid: null, x5t: openssl.x5t(made.certFile), alg: 'RS256', kty: 'RSA', publicKeyPem: expect.stringContaining('-----BEGIN PUBLIC KEY-----') }],
+        keys: [{ kid: null, x5t: openssl.x5t(made.certFile), alg: 'RS256', kty: 'RSA', publicKeyPem: expect.stringContaining('-----BEGIN PUBLIC KEY-----'), notAfter: new Date(new X509Certificate(der).validTo) }],
       });
       if (description.type !== 'acs') throw new Error('unreachable');
       const expected = new X509Certificate(made.certificatePem).publicKey.export({ type: 'spki', format: 'der' });
@@ -131,12 +131,20 @@ describe('OAuth server metadata', () => {
     it('accepts an RSA 2048 key, keeping kid, x5t and alg, stored as SPKI PEM of the same key', () => {
       const [key, ...rest] = parseJwks({ keys: [withKid(rsa2048, 'rsa-1', { use: 'sig', alg: 'RS256', x5t: 'abc' })] });
       expect(rest).toEqual([]);
-      expect(key).toEqual({ kid: 'rsa-1', x5t: 'abc', alg: 'RS256', kty: 'RSA', publicKeyPem: expect.stringContaining('-----BEGIN PUBLIC KEY-----') });
+      expect(key).toEqual({ kid: 'rsa-1', x5t: 'abc', alg: 'RS256', kty: 'RSA', publicKeyPem: expect.stringContaining('-----BEGIN PUBLIC KEY-----'), notAfter: null });
       expect(createPublicKey(key!.publicKeyPem).export({ format: 'jwk' })).toEqual(rsa2048 as JsonWebKey);
     });
 
+    it('reports the expiry of a JWK that carries its certificate (x5c), and none for a bare key', () => {
+      const made = openssl.selfSigned({ cn: 'login.contoso.com' });
+      const der = openssl.runBinary(['x509', '-in', made.certFile, '-outform', 'der']);
+      const jwk = { ...createPublicKey(new X509Certificate(der).publicKey.export({ type: 'spki', format: 'pem' })).export({ format: 'jwk' }), kid: 'with-x5c', x5c: [der.toString('base64')] };
+      expect(parseJwks({ keys: [jwk] })[0]!.notAfter).toEqual(new Date(new X509Certificate(der).validTo));
+      expect(parseJwks({ keys: [{ ...jwk, x5c: ['not a certificate'] }] })[0]!.notAfter).toBeNull();
+    });
+
     it('accepts an EC P-256 key (ES256)', () => {
-      expect(parseJwks({ keys: [withKid(p256, 'ec-1', { alg: 'ES256' })] })).toEqual([{ kid: 'ec-1', x5t: null, alg: 'ES256', kty: 'EC', publicKeyPem: expect.any(String) }]);
+      expect(parseJwks({ keys: [withKid(p256, 'ec-1', { alg: 'ES256' })] })).toEqual([{ kid: 'ec-1', x5t: null, alg: 'ES256', kty: 'EC', publicKeyPem: expect.any(String), notAfter: null }]);
     });
 
     it('accepts a key without use and alg', () => {

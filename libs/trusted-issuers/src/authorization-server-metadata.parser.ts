@@ -1,4 +1,4 @@
-import { certificatePublicKey, importPublicJwk, publicKeyPem } from '@s2s/crypto';
+import { certificatePublicKey, describeCertificate, importPublicJwk, publicKeyPem, readCertificates } from '@s2s/crypto';
 import { MetadataDocumentError } from './metadata-document.error.js';
 import { parseMicrosoftMetadata } from './microsoft-metadata.parser.js';
 
@@ -11,6 +11,8 @@ export interface PublicSigningKey {
   kty: 'RSA' | 'EC';
   /** SPKI PEM. */
   publicKeyPem: string;
+  /** End of validity of the key's certificate (ACS metadata, or a JWK's `x5c`); null for a bare JWK. */
+  notAfter: Date | null;
 }
 
 const DISCOVERY_SUFFIXES = ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'];
@@ -44,7 +46,7 @@ export function describeOAuthServer(document: unknown, metadataUrl: string): Aut
   return {
     type: 'acs',
     issuer: metadata.issuer,
-    keys: metadata.keys.map((key) => ({ kid: null, x5t: key.x5t, alg: 'RS256', kty: 'RSA', publicKeyPem: publicKeyPem(certificatePublicKey(key.certificatePem)) })),
+    keys: metadata.keys.map((key) => ({ kid: null, x5t: key.x5t, alg: 'RS256', kty: 'RSA', publicKeyPem: publicKeyPem(certificatePublicKey(key.certificatePem)), notAfter: key.notAfter })),
   };
 }
 
@@ -66,11 +68,21 @@ export function parseJwks(document: unknown): PublicSigningKey[] {
     const kid = typeof jwk.kid === 'string' && KID.test(jwk.kid) ? jwk.kid : null;
     const imported = importPublicJwk(jwk);
     if (!imported) continue;
-    parsed.push({ kid, x5t: typeof jwk.x5t === 'string' ? jwk.x5t : null, alg: (jwk.alg as string | undefined) ?? null, kty: imported.kty, publicKeyPem: publicKeyPem(imported.publicKey) });
+    parsed.push({ kid, x5t: typeof jwk.x5t === 'string' ? jwk.x5t : null, alg: (jwk.alg as string | undefined) ?? null, kty: imported.kty, publicKeyPem: publicKeyPem(imported.publicKey), notAfter: x5cNotAfter(jwk.x5c) });
   }
   const counts = new Map<string, number>();
   for (const key of parsed) if (key.kid) counts.set(key.kid, (counts.get(key.kid) ?? 0) + 1);
   const usable = parsed.filter((key) => !key.kid || counts.get(key.kid) === 1);
   if (usable.length === 0) throw new MetadataDocumentError('the JWKS has no usable signing key');
   return usable;
+}
+
+/** The end of validity of a JWK's first `x5c` certificate, or null when there is none or it cannot be read (it is never trusted, only reported). */
+function x5cNotAfter(x5c: unknown): Date | null {
+  if (!Array.isArray(x5c) || typeof x5c[0] !== 'string') return null;
+  try {
+    return describeCertificate(readCertificates(x5c[0])[0]!).notAfter;
+  } catch {
+    return null;
+  }
 }

@@ -1,6 +1,19 @@
 export { type TrustedIssuer, type MetadataFetchSettings, type TrustedIssuerSettingsInput, TRUSTED_ISSUER_IDENTITY, fetchPolicyOf, metadataUrlHost, trustedIssuerSettings } from './trusted-issuer.js';
 export { type MetadataStatus, downloadedMetadataStatus, failedMetadataStatus, flaggedMetadataStatus } from './metadata-status.js';
-export { fetchMetadataJson, addressRefused, MetadataFetchError, type MetadataFetchPolicy, type MetadataFetchFailure } from './metadata.fetcher.js';
+export {
+  fetchMetadataJson,
+  downloadMetadataDocument,
+  guardedGet,
+  resolveMetadataHost,
+  tlsHandshake,
+  addressRefused,
+  MetadataFetchError,
+  type MetadataFetchPolicy,
+  type MetadataFetchFailure,
+  type DownloadedDocument,
+  type GuardedResponse,
+  type TlsHandshake,
+} from './metadata.fetcher.js';
 export { MetadataDocumentError } from './metadata-document.error.js';
 export { downloadingMetadata } from './metadata-unavailable.error.js';
 export { parseMicrosoftMetadata, certificateKey, type CertificateKey, type MicrosoftMetadata } from './microsoft-metadata.parser.js';

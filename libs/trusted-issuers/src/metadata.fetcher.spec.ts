@@ -2,7 +2,17 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { OpenSslToolkit } from '@s2s/testing';
-import { addressRefused, fetchMetadataJson, MetadataFetchError, type MetadataFetchFailure, type MetadataFetchPolicy } from './metadata.fetcher.js';
+import {
+  addressRefused,
+  downloadMetadataDocument,
+  fetchMetadataJson,
+  guardedGet,
+  MetadataFetchError,
+  type MetadataFetchFailure,
+  type MetadataFetchPolicy,
+  resolveMetadataHost,
+  tlsHandshake,
+} from './metadata.fetcher.js';
 
 /**
  * The metadata downloader against real local servers (security catalogue E04-E07, SPEC 5.5/5.9):
@@ -312,6 +322,52 @@ describe('fetchMetadataJson', () => {
 
     it('refuses plain http spoken to the https port', async () => {
       await expectFailure(fetchMetadataJson(`http://127.0.0.1:${httpsPort}/metadata/json/1`, lab()), 'network');
+    });
+  });
+
+  describe('the connectivity test\'s steps: resolve, handshake, download with its Date, a guarded GET', () => {
+    it('resolves a host under the allow-list and address rules', async () => {
+      expect(await resolveMetadataHost(https('/metadata/json/1', 'localhost'), tls({ hostAllowList: ['localhost', '127.0.0.1'] }))).toContain('127.0.0.1');
+      expect(await resolveMetadataHost(https('/metadata/json/1'), tls())).toEqual(['127.0.0.1']);
+      await expectFailure(resolveMetadataHost(https('/metadata/json/1', 'localhost'), tls({ hostAllowList: ['localhost'] })), 'address_refused');
+      const unknown = await failure(resolveMetadataHost('https://no-such-host.invalid/metadata/json/1', tls({ hostAllowList: ['no-such-host.invalid'] })));
+      expect({ reason: unknown.reason, systemCode: unknown.systemCode }).toEqual({ reason: 'network', systemCode: expect.stringMatching(/^(ENOTFOUND|EAI_AGAIN)$/) });
+    });
+
+    it('completes a verified handshake and reports the protocol and the certificate\'s end', async () => {
+      const handshake = await tlsHandshake(https('/metadata/json/1'), '127.0.0.1', tls());
+      expect(handshake).toEqual({ protocol: expect.stringMatching(/^TLSv1\.[23]$/), certificateNotAfter: expect.any(Date) });
+      expect(handshake!.certificateNotAfter!.getTime()).toBeGreaterThan(Date.now());
+      expect(await tlsHandshake(http('/metadata/json/1'), '127.0.0.1', lab())).toBeNull();
+    });
+
+    it('names the TLS failure by its code: untrusted issuer, a name the certificate lacks, nobody listening', async () => {
+      const untrusted = await failure(tlsHandshake(https('/metadata/json/1'), '127.0.0.1', tls({ caBundle: null })));
+      expect(untrusted.systemCode).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+      const otherName = await failure(tlsHandshake(`https://127.0.0.2:${httpsPort}/metadata/json/1`, '127.0.0.1', tls({ hostAllowList: ['127.0.0.2'] })));
+      expect(otherName.systemCode).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
+      const closed = await failure(tlsHandshake('https://127.0.0.1:1/metadata/json/1', '127.0.0.1', tls()));
+      expect(closed.systemCode).toBe('ECONNREFUSED');
+      const download = await failure(downloadMetadataDocument('https://127.0.0.1:1/metadata/json/1', tls()));
+      expect({ reason: download.reason, systemCode: download.systemCode }).toEqual({ reason: 'network', systemCode: 'ECONNREFUSED' });
+    });
+
+    it('downloads a document with the server\'s Date header', async () => {
+      const downloaded = await downloadMetadataDocument(https('/metadata/json/1'), tls());
+      expect(downloaded.document).toEqual(DOCUMENT);
+      expect(Math.abs(Date.parse(downloaded.date!) - Date.now())).toBeLessThan(5_000);
+    });
+
+    it('a guarded GET sends the given headers, follows no redirect and answers status, headers and body', async () => {
+      const before = hits.length;
+      const answer = await guardedGet(http('/same-origin-redirect'), lab(), { authorization: 'Bearer x' });
+      expect(answer.status).toBe(302);
+      expect(answer.headers.location).toBe('/metadata/json/1');
+      expect(hits.slice(before)).toEqual(['/same-origin-redirect']);
+      expect((await guardedGet(http('/nowhere'), lab(), {})).body.toString()).toBe('not found');
+      // The same address rules as a download: a name allowed only by name that resolves to loopback is refused.
+      await expectFailure(guardedGet(http('/metadata/json/1', 'localhost'), lab({ hostAllowList: ['localhost'] }), {}), 'address_refused');
+      await expectFailure(guardedGet('http://mail.contoso.com/s2s/whoami', lab(), {}), 'url_refused');
     });
   });
 });

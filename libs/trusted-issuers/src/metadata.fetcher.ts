@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { rootCertificates } from 'node:tls';
+import { checkServerIdentity, connect as tlsConnect, rootCertificates } from 'node:tls';
 import { parseStrictJson } from '@s2s/jwt';
 
 /** How one metadata URL may be fetched (SPEC 5.5, 5.9; security catalogue E04-E07). */
@@ -23,10 +23,26 @@ export class MetadataFetchError extends Error {
   constructor(
     readonly reason: MetadataFetchFailure,
     message: string,
+    /** For `network`: the system or TLS error code (`ECONNREFUSED`, `ENOTFOUND`, `CERT_HAS_EXPIRED`, …). */
+    readonly systemCode: string | null = null,
   ) {
     super(message);
     this.name = 'MetadataFetchError';
   }
+}
+
+/** A downloaded JSON document and the server's `Date` header (for the clock comparison of the connectivity test). */
+export interface DownloadedDocument {
+  document: unknown;
+  /** The `Date` response header, or null when the server sent none. */
+  date: string | null;
+}
+
+/** What a guarded GET answered: status, the headers a diagnosis needs, and the body (capped). */
+export interface GuardedResponse {
+  status: number;
+  headers: Record<string, string | undefined>;
+  body: Buffer;
 }
 
 export const DEFAULT_FETCH_TIMEOUT_MS = 5_000;
@@ -61,11 +77,16 @@ export function addressRefused(address: string, allowList: readonly string[]): b
  * followed only within the same origin, time and size capped, duplicate JSON keys refused.
  */
 export async function fetchMetadataJson(url: string, policy: MetadataFetchPolicy): Promise<unknown> {
+  return (await downloadMetadataDocument(url, policy)).document;
+}
+
+/** {@link fetchMetadataJson}, also answering the server's `Date` header. */
+export async function downloadMetadataDocument(url: string, policy: MetadataFetchPolicy): Promise<DownloadedDocument> {
   let target = checkUrl(url, policy);
   for (let redirects = 0; ; redirects += 1) {
-    const response = await download(target, policy);
+    const response = await download(target, policy, { accept: 'application/json' });
     if (response.status >= 300 && response.status < 400) {
-      const location = response.location;
+      const location = response.headers.location;
       if (!location || redirects >= MAX_REDIRECTS) throw new MetadataFetchError('redirect_refused', `the metadata URL answered ${response.status} without a usable redirect`);
       const next = new URL(location, target);
       if (next.origin !== target.origin) throw new MetadataFetchError('redirect_refused', `a redirect to another origin (${next.origin}) is not followed`);
@@ -74,7 +95,7 @@ export async function fetchMetadataJson(url: string, policy: MetadataFetchPolicy
     }
     if (response.status !== 200) throw new MetadataFetchError('http_status', `the metadata URL answered HTTP ${response.status}`);
     try {
-      return parseStrictJson(response.body.toString('utf8'));
+      return { document: parseStrictJson(response.body.toString('utf8')), date: response.headers.date ?? null };
     } catch {
       throw new MetadataFetchError('not_json', 'the metadata URL did not answer a valid JSON document');
     }
@@ -100,7 +121,82 @@ function checkUrl(url: string, policy: MetadataFetchPolicy): URL {
   return parsed;
 }
 
-function download(target: URL, policy: MetadataFetchPolicy): Promise<{ status: number; location?: string; body: Buffer }> {
+/**
+ * One GET under the same guards as a metadata download (URL rules, host allow-list, connected
+ * address, TLS with the issuer's CA bundle, time and size caps), with the given request headers,
+ * no redirect followed: the connectivity test presents a token at a partner's probe URL with it.
+ *
+ * @throws MetadataFetchError when the URL is refused or the request fails.
+ */
+export async function guardedGet(url: string, policy: MetadataFetchPolicy, headers: Record<string, string>): Promise<GuardedResponse> {
+  return download(checkUrl(url, policy), policy, headers);
+}
+
+/**
+ * Resolves the host of `url` under the URL, allow-list and address rules of a metadata download:
+ * the first step of the connectivity test. An IP literal resolves to itself.
+ *
+ * @throws MetadataFetchError (`url_refused`, `address_refused`, or `network` with the resolver's code).
+ */
+export async function resolveMetadataHost(url: string, policy: MetadataFetchPolicy): Promise<string[]> {
+  const target = checkUrl(url, policy);
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host)) return [host];
+  return new Promise<string[]>((resolve, reject) =>
+    dnsLookup(host, { all: true }, (error, found: LookupAddress[]) => {
+      if (error) return reject(new MetadataFetchError('network', `${host} could not be resolved: ${error.message}`, error.code ?? null));
+      const allowed = found.filter((entry) => !addressRefused(entry.address, policy.hostAllowList));
+      if (allowed.length === 0) return reject(new MetadataFetchError('address_refused', `${host} resolves only to refused addresses`));
+      resolve(allowed.map((entry) => entry.address));
+    }),
+  );
+}
+
+/** What a verified TLS handshake showed of the server. */
+export interface TlsHandshake {
+  protocol: string | null;
+  /** End of the validity of the server's certificate. */
+  certificateNotAfter: Date | null;
+}
+
+/**
+ * Completes a verified TLS handshake with the host of `url` at `address` (system store plus the
+ * issuer's CA bundle, the URL host as the name to verify), without sending a request; null for an
+ * http URL. The second step of the connectivity test.
+ *
+ * @throws MetadataFetchError (`timeout`, or `network` with the system or TLS code, e.g. `ECONNREFUSED`, `DEPTH_ZERO_SELF_SIGNED_CERT`).
+ */
+export async function tlsHandshake(url: string, address: string, policy: MetadataFetchPolicy): Promise<TlsHandshake | null> {
+  const target = checkUrl(url, policy);
+  if (target.protocol !== 'https:') return null;
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  const timeoutMs = policy.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({
+      host: address,
+      port: Number(target.port || 443),
+      ...(isIP(host) ? {} : { servername: host }),
+      ...(policy.caBundle ? { ca: [...rootCertificates, policy.caBundle] } : {}),
+      checkServerIdentity: (_name, certificate) => checkServerIdentity(host, certificate),
+    });
+    const fail = (error: Error): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(error instanceof MetadataFetchError ? error : new MetadataFetchError('network', `the TLS connection failed: ${error.message}`, (error as NodeJS.ErrnoException).code ?? null));
+    };
+    const timer = setTimeout(() => fail(new MetadataFetchError('timeout', `no TLS handshake within ${timeoutMs} ms`)), timeoutMs);
+    socket.once('error', fail);
+    socket.once('secureConnect', () => {
+      clearTimeout(timer);
+      const peer = socket.getPeerCertificate();
+      const protocol = socket.getProtocol();
+      socket.end();
+      resolve({ protocol, certificateNotAfter: peer?.valid_to ? new Date(peer.valid_to) : null });
+    });
+  });
+}
+
+function download(target: URL, policy: MetadataFetchPolicy, headers: Record<string, string>): Promise<GuardedResponse> {
   const maxBytes = policy.maxBytes ?? DEFAULT_MAX_METADATA_BYTES;
   const guardedLookup: LookupFunction = (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
@@ -113,7 +209,7 @@ function download(target: URL, policy: MetadataFetchPolicy): Promise<{ status: n
   };
   const options: RequestOptions & { ca?: string[] } = {
     method: 'GET',
-    headers: { accept: 'application/json' },
+    headers,
     lookup: guardedLookup,
     agent: false,
   };
@@ -129,7 +225,7 @@ function download(target: URL, policy: MetadataFetchPolicy): Promise<{ status: n
       settled = true;
       clearTimeout(timer);
       request.destroy();
-      reject(error instanceof MetadataFetchError ? error : new MetadataFetchError('network', `the metadata URL could not be reached: ${error.message}`));
+      reject(error instanceof MetadataFetchError ? error : new MetadataFetchError('network', `the metadata URL could not be reached: ${error.message}`, (error as NodeJS.ErrnoException).code ?? null));
     };
     const request = send(target, options, (response: IncomingMessage) => {
       const declared = Number(response.headers['content-length'] ?? 0);
@@ -146,7 +242,12 @@ function download(target: URL, policy: MetadataFetchPolicy): Promise<{ status: n
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve({ status: response.statusCode ?? 0, location: response.headers.location, body: Buffer.concat(chunks) });
+        const picked: Record<string, string | undefined> = {};
+        for (const name of ['location', 'date', 'www-authenticate', 'x-s2s-diagnostics', 'content-type']) {
+          const value = response.headers[name];
+          picked[name] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        resolve({ status: response.statusCode ?? 0, headers: picked, body: Buffer.concat(chunks) });
       });
     });
     request.on('socket', (socket) => {

@@ -17,6 +17,8 @@ export interface TrustedIssuerKind<K, R extends TrustedIssuer<K>> {
   audited: readonly (keyof R & string)[];
   /** The id the audit log names a key by. */
   keyId(key: K): string | null;
+  /** Keys held back from trust until an admin approves them (a partner's `review` policy); none when absent. */
+  pendingKeys?(record: R): K[];
 }
 
 /** How a refresh downloads a kind's metadata and applies it. */
@@ -73,11 +75,11 @@ export abstract class TrustedIssuerRegistry<K, R extends TrustedIssuer<K>> {
     });
   }
 
-  /** Stores a changed record. */
-  protected replace(current: R, next: R, actor: AdminActor): Promise<R> {
+  /** Stores a changed record (audited as `<kind>.<verb>`, `update` unless told otherwise). */
+  protected replace(current: R, next: R, actor: AdminActor, verb = 'update'): Promise<R> {
     return this.change(async () => {
       await this.repository.update(next);
-      await this.audit(actor, 'update', current.identity, this.snapshot(current), this.snapshot(next));
+      await this.audit(actor, verb, current.identity, this.snapshot(current), this.snapshot(next));
       return next;
     });
   }
@@ -114,15 +116,17 @@ export abstract class TrustedIssuerRegistry<K, R extends TrustedIssuer<K>> {
     }
     return this.change(async () => {
       await this.repository.update(next);
-      const keysChanged = JSON.stringify(next.keys) !== JSON.stringify(record.keys);
+      const pendingIds = (issuer: R): (string | null)[] => (this.kind.pendingKeys?.(issuer) ?? []).map((key) => this.kind.keyId(key));
+      const keysChanged = JSON.stringify(next.keys) !== JSON.stringify(record.keys) || JSON.stringify(pendingIds(next)) !== JSON.stringify(pendingIds(record));
       if (actor !== SYSTEM_ACTOR || keysChanged || next.metadataStatus.reviewReason !== record.metadataStatus.reviewReason) {
         const keyIds = (issuer: R): (string | null)[] => issuer.keys.map((key) => this.kind.keyId(key));
+        const pending = (issuer: R): Record<string, unknown> => (this.kind.pendingKeys ? { pendingKeys: pendingIds(issuer) } : {});
         await this.audit(
           actor,
           'refresh',
           record.identity,
-          { keys: keyIds(record), reviewReason: record.metadataStatus.reviewReason },
-          { keys: keyIds(next), lastError: next.metadataStatus.lastError, reviewReason: next.metadataStatus.reviewReason },
+          { keys: keyIds(record), ...pending(record), reviewReason: record.metadataStatus.reviewReason },
+          { keys: keyIds(next), ...pending(next), lastError: next.metadataStatus.lastError, reviewReason: next.metadataStatus.reviewReason },
         );
       }
       return next;
@@ -137,6 +141,7 @@ export abstract class TrustedIssuerRegistry<K, R extends TrustedIssuer<K>> {
     snapshot.metadataHostAllowList = record.metadataHostAllowList;
     snapshot.allowHttpMetadata = record.allowHttpMetadata;
     snapshot.keys = record.keys.map((key) => this.kind.keyId(key));
+    if (this.kind.pendingKeys) snapshot.pendingKeys = this.kind.pendingKeys(record).map((key) => this.kind.keyId(key));
     return snapshot;
   }
 

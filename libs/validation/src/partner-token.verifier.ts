@@ -150,6 +150,9 @@ export class PartnerTokenVerifier {
     const x5t = typeof jwt.header.x5t === 'string' ? jwt.header.x5t : typeof jwt.header.kid === 'string' ? jwt.header.kid : '';
     if (!X5T.test(x5t)) return checklist.fail('key', 'key_unknown', 'the token names no valid x5t');
     const key = partner.keys.get(x5t);
+    if (!key && partner.pendingKeys.has(x5t)) {
+      return checklist.fail('key', 'key_pending_review', `the key ${x5t} of partner ${partner.partner.identity} is held for review: approve it with s2sctl partner-application approve-keys ${partner.partner.identity}`);
+    }
     if (!key && attempt.mayRefresh) throw refreshPartner(this.partners, partner.partner.identity);
     trace.key = { id: x5t, found: key !== undefined, source: `partner ${partner.partner.identity} ${partner.partner.metadataUrl ? 'metadata' : 'pinned certificates'}` };
     if (!key) return checklist.fail('key', 'key_unknown', `partner ${partner.partner.identity} has no key with x5t ${x5t}`);

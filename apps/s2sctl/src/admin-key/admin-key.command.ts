@@ -1,7 +1,7 @@
 import { Command, Option, SubCommand } from 'nest-commander';
 import { AdminCommandRunner } from '../common/admin-command.runner.js';
 import { CommandGroupRunner } from '../common/command-group.runner.js';
-import { choiceArgument, nonEmptyArgument } from '../common/option-argument.parser.js';
+import { choiceArgument, nonEmptyArgument, zonedTimestampArgument } from '../common/option-argument.parser.js';
 import type { OutputFormatter } from '../common/output.formatter.js';
 
 export type AdminKeyRole = 'admin' | 'reader';
@@ -17,10 +17,12 @@ export interface AdminKey {
   readonly createdAt: string;
   readonly lastUsedAt: string | null;
   readonly revokedAt: string | null;
+  /** After this instant the key no longer authenticates; null: no expiry. */
+  readonly expiresAt: string | null;
 }
 
 /** Body of POST /admin/v1/admin-keys: the only response that carries the secret. */
-export interface CreatedAdminKey extends Pick<AdminKey, 'id' | 'name' | 'role' | 'createdAt'> {
+export interface CreatedAdminKey extends Pick<AdminKey, 'id' | 'name' | 'role' | 'createdAt' | 'expiresAt'> {
   readonly key: string;
 }
 
@@ -34,21 +36,29 @@ export function renderCreatedKey(formatter: OutputFormatter, created: CreatedAdm
     ['name', created.name],
     ['role', created.role],
     ['created-at', created.createdAt],
+    ['expires-at', created.expiresAt ?? 'never'],
   ]);
   // The key alone on its line, so it can be copied or cut out with a script.
   return `${fields}\n${created.key}\n\nThis key is shown only once: store it now, it cannot be retrieved later.\n`;
 }
 
-export function renderKeyList(formatter: OutputFormatter, list: AdminKeyList): string {
+/** `revoked`, `expired` (against `now`) or `active`. */
+function keyState(key: AdminKey, now: Date): string {
+  if (key.revokedAt) return 'revoked';
+  return key.expiresAt !== null && Date.parse(key.expiresAt) <= now.getTime() ? 'expired' : 'active';
+}
+
+export function renderKeyList(formatter: OutputFormatter, list: AdminKeyList, now: Date = new Date()): string {
   return formatter.table(
-    ['ID', 'NAME', 'ROLE', 'CREATED', 'LAST-USED', 'STATUS'],
-    list.items.map((key) => [key.id, key.name, key.role, key.createdAt, key.lastUsedAt, key.revokedAt ? 'revoked' : 'active']),
+    ['ID', 'NAME', 'ROLE', 'CREATED', 'LAST-USED', 'EXPIRES', 'STATUS'],
+    list.items.map((key) => [key.id, key.name, key.role, key.createdAt, key.lastUsedAt, key.expiresAt ?? 'never', keyState(key, now)]),
   );
 }
 
 interface CreateOptions {
   readonly name: string;
   readonly role?: AdminKeyRole;
+  readonly expires?: string;
 }
 
 /** `s2sctl admin-key create`: POST /admin/v1/admin-keys. */
@@ -62,6 +72,7 @@ export class AdminKeyCreateCommand extends AdminCommandRunner {
     const created = await client.post<CreatedAdminKey>('/admin-keys', {
       name: options.name,
       role: options.role ?? DEFAULT_ADMIN_KEY_ROLE,
+      ...(options.expires === undefined ? {} : { expiresAt: options.expires }),
     });
     this.print(settings, created, (body) => renderCreatedKey(this.formatter, body));
   }
@@ -78,6 +89,11 @@ export class AdminKeyCreateCommand extends AdminCommandRunner {
   })
   parseRole(value: string): AdminKeyRole {
     return choiceArgument(value, ADMIN_KEY_ROLES);
+  }
+
+  @Option({ flags: '--expires <time>', description: 'when the key stops working (401 from then on): ISO 8601 date and time with Z or an offset, e.g. 2027-01-01T00:00:00Z (default: never)' })
+  parseExpires(value: string): string {
+    return zonedTimestampArgument(value);
   }
 }
 

@@ -19,6 +19,8 @@ export interface AdminApiKeyDto {
   readonly createdAt: string;
   readonly lastUsedAt: string | null;
   readonly revokedAt: string | null;
+  /** After this instant the key no longer authenticates; null: no expiry. */
+  readonly expiresAt: string | null;
 }
 
 export interface AdminApiKeyListDto {
@@ -195,11 +197,37 @@ export interface CompleteCertificateRequestDto {
   readonly chain?: string;
 }
 
+export interface ConnectivityReportDto {
+  readonly kind: 'partner-application' | 'oauth-server';
+  readonly identity: string;
+  readonly testedAt: string;
+  /** True only when no step failed. */
+  readonly passed: boolean;
+  readonly failedStep: 'dns' | 'tls' | 'download' | 'parse' | 'issuer' | 'keys' | 'clock' | 'actor-token' | 'outer-token' | 'probe' | null;
+  readonly steps: readonly ConnectivityStepDto[];
+  readonly daysToEarliestKeyExpiry: number | null;
+  /** Partner clock minus ours, seconds (from its HTTP Date). */
+  readonly clockDifferenceSeconds: number | null;
+  readonly probe: ProbeResultDto | null;
+}
+
+export interface ConnectivityStepDto {
+  readonly step: 'dns' | 'tls' | 'download' | 'parse' | 'issuer' | 'keys' | 'clock' | 'actor-token' | 'outer-token' | 'probe';
+  readonly status: 'pass' | 'fail' | 'skip';
+  /** Stable reason code of a failed or skipped step. */
+  readonly reason: string | null;
+  readonly detail: string;
+  /** What to do about it. */
+  readonly hint: string | null;
+}
+
 export interface CreateAdminApiKeyDto {
   /** What the key is for (1-100 characters). */
   readonly name: string;
   /** `admin` can change, `reader` can only read. */
   readonly role?: 'admin' | 'reader';
+  /** After this instant the key no longer authenticates (401); absent: no expiry. */
+  readonly expiresAt?: string;
 }
 
 export interface CreateCertificateRequestDto {
@@ -265,6 +293,8 @@ export interface CreatePartnerApplicationDto {
   readonly acceptSecurityIdentifierInformation?: boolean;
   /** Addresses the partner downloads our metadata from, besides those its metadata host name resolves to (IPv4/IPv6 literals, at most 16): rollover evidence counts downloads from them. */
   readonly sourceAddresses?: readonly string[];
+  /** `review`: keys new in refreshed metadata are held until approve-keys. */
+  readonly keyChangePolicy?: 'accept' | 'review';
   readonly enabled?: boolean;
   /** CA certificates (PEM) trusted for the metadata URL, in addition to the system store. Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
   readonly metadataCaBundle?: string | null;
@@ -304,6 +334,8 @@ export interface CreatedAdminApiKeyDto {
   readonly createdAt: string;
   readonly lastUsedAt: string | null;
   readonly revokedAt: string | null;
+  /** After this instant the key no longer authenticates; null: no expiry. */
+  readonly expiresAt: string | null;
   /** The full key. Shown only once: store it now. */
   readonly key: string;
 }
@@ -336,6 +368,23 @@ export interface CreatedClientSecretDto {
   readonly expiresAt: string | null;
   /** The secret. Shown only in this response. */
   readonly clientSecret: string;
+}
+
+export interface CredentialWarningDto {
+  readonly kind: 'token-issuer-certificate' | 'partner-key' | 'partner-pinned-certificate' | 'oauth-server-key' | 'client-certificate' | 'client-secret' | 'admin-key' | 'https-certificate';
+  readonly id: string;
+  readonly thumbprint: string;
+  readonly expiresAt: string;
+  readonly daysLeft: number;
+  /** The warning tier reached, in days (0 = expired). */
+  readonly tier: number;
+}
+
+export interface DatabaseStatusDto {
+  readonly kind: 'postgresql' | 'pglite';
+  readonly reachable: boolean;
+  readonly pendingMigrations: readonly string[];
+  readonly error: string | null;
 }
 
 export interface DelegatedScopeDto {
@@ -374,6 +423,29 @@ export interface ImportCertificateDto {
   readonly privateKey?: string;
   /** Intermediate/root certificates (PEM), published in `x5c` after the certificate. Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. */
   readonly chain?: string;
+}
+
+export interface InstanceStatusDto {
+  readonly instanceId: string;
+  readonly hostName: string;
+  readonly processId: number;
+  readonly startedAt: string;
+  readonly lastSeenAt: string;
+  /** The instance that answered. */
+  readonly self: boolean;
+  /** Not seen for more than 60 s. */
+  readonly stale: boolean;
+}
+
+export interface IssuerStatusDto {
+  readonly identity: string;
+  readonly enabled: boolean;
+  readonly state: 'ok' | 'error' | 'review';
+  readonly lastSuccessAt: string | null;
+  readonly lastGoodFetchAgeSeconds: number | null;
+  readonly earliestKeyExpiry: string | null;
+  readonly pendingKeys: number;
+  readonly problem: string | null;
 }
 
 export interface MetadataStatusDto {
@@ -455,6 +527,9 @@ export interface PartnerApplicationDto {
   readonly acceptSecurityIdentifierInformation: boolean;
   /** Addresses the partner downloads our metadata from, besides those its metadata host name resolves to (IPv4/IPv6 literals, at most 16): rollover evidence counts downloads from them. */
   readonly sourceAddresses: readonly string[];
+  readonly keyChangePolicy: 'accept' | 'review';
+  /** Keys held for review (keyChangePolicy review): tokens signed with them are refused with key_pending_review. */
+  readonly pendingKeys: readonly PartnerKeyDto[];
   readonly keys: readonly PartnerKeyDto[];
   readonly enabled: boolean;
   readonly hasMetadataCaBundle: boolean;
@@ -488,6 +563,22 @@ export interface PartnerKeyDto {
   readonly x5t: string;
   readonly notBefore: string;
   readonly notAfter: string;
+}
+
+export interface PartnerTestDto {
+  /** Also mint an outer token for this user and present it (the trust level must allow users). */
+  readonly user?: string;
+  /** Where to present the token; default: the partner's /s2s/whoami when it is an s2s-trust installation. */
+  readonly probeUrl?: string;
+}
+
+export interface ProbeResultDto {
+  readonly url: string;
+  readonly status: number;
+  readonly wwwAuthenticate: string | null;
+  readonly diagnostics: string | null;
+  /** The start of the answer (at most 2 KiB). */
+  readonly body: string;
 }
 
 export interface ResourceDto {
@@ -536,6 +627,13 @@ export interface ScopeGrantDto {
   /** Application ID URI or id of the resource. */
   readonly resource: string;
   readonly scope: string;
+}
+
+export interface SelfMetadataDto {
+  readonly url: string;
+  readonly ok: boolean;
+  readonly reason: string | null;
+  readonly detail: string;
 }
 
 export interface StagedCertificateDto {
@@ -590,6 +688,14 @@ export interface TokenIssuerRolloverStatusDto {
   readonly renewal: TokenIssuerRenewalDto | null;
 }
 
+export interface TokenIssuerSlotDto {
+  readonly slot: 'current' | 'next' | 'previous';
+  readonly thumbprint: string;
+  readonly notAfter: string;
+  readonly daysLeft: number;
+  readonly effectiveDate: string | null;
+}
+
 export interface TokenKeyDto {
   /** The `kid` or `x5t` the token header names (`(none)` when it names neither). */
   readonly id: string;
@@ -625,6 +731,21 @@ export interface TokenValidationDto {
   readonly claims: {
     readonly [key: string]: unknown;
   } | null;
+}
+
+export interface TrustStatusDto {
+  readonly generatedAt: string;
+  readonly realm: string | null;
+  readonly serviceName: string;
+  readonly publicUrl: string;
+  readonly selfMetadata: SelfMetadataDto;
+  readonly tokenIssuer: readonly TokenIssuerSlotDto[];
+  readonly partners: readonly IssuerStatusDto[];
+  readonly oauthServers: readonly IssuerStatusDto[];
+  readonly credentialWarningDays: readonly number[];
+  readonly credentialWarnings: readonly CredentialWarningDto[];
+  readonly database: DatabaseStatusDto;
+  readonly instances: readonly InstanceStatusDto[];
 }
 
 export interface UnknownFetcherDto {
@@ -691,6 +812,8 @@ export interface UpdatePartnerApplicationDto {
   readonly acceptSecurityIdentifierInformation?: boolean;
   /** Addresses the partner downloads our metadata from, besides those its metadata host name resolves to (IPv4/IPv6 literals, at most 16): rollover evidence counts downloads from them. */
   readonly sourceAddresses?: readonly string[];
+  /** Back to `accept` trusts the keys held for review at once. */
+  readonly keyChangePolicy?: 'accept' | 'review';
   readonly enabled?: boolean;
   /** Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
   readonly metadataCaBundle?: string | null;
@@ -954,6 +1077,24 @@ export interface ApiOperations {
     readonly requestBody: never;
     readonly response: unknown;
   };
+  LifecycleController_status: {
+    readonly method: 'GET';
+    readonly path: '/admin/v1/status';
+    readonly requestBody: never;
+    readonly response: TrustStatusDto;
+  };
+  LifecycleController_testOAuthServer: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/oauth-servers/{identity}/test';
+    readonly requestBody: never;
+    readonly response: ConnectivityReportDto;
+  };
+  LifecycleController_testPartner: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/partner-applications/{identity}/test';
+    readonly requestBody: PartnerTestDto;
+    readonly response: ConnectivityReportDto;
+  };
   MetadataController_authorizationServerMetadata: {
     readonly method: 'GET';
     readonly path: '/.well-known/oauth-authorization-server';
@@ -1062,6 +1203,12 @@ export interface ApiOperations {
       readonly expires_in: number;
       readonly scope?: string;
     };
+  };
+  PartnerApplicationController_approveKeys: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/partner-applications/{identity}/approve-keys';
+    readonly requestBody: never;
+    readonly response: PartnerApplicationDto;
   };
   PartnerApplicationController_create: {
     readonly method: 'POST';

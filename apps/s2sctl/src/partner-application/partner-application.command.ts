@@ -1,6 +1,7 @@
 import { Command, Help, Option, SubCommand } from 'nest-commander';
 import type { InputFile } from '../certificate/certificate.input.js';
 import { CommandGroupRunner } from '../common/command-group.runner.js';
+import { PartnerApplicationApproveKeysCommand, PartnerApplicationTestCommand } from '../lifecycle/lifecycle.command.js';
 import { readInputFile } from '../common/input-file.reader.js';
 import { booleanArgument, nonEmptyArgument, repeatableArgument } from '../common/option-argument.parser.js';
 import { identityArgument, refreshExamples, trustedIssuerCommands } from '../trusted-issuer/trusted-issuer.command.js';
@@ -9,6 +10,7 @@ import type { PartnerApplication, PartnerApplicationList, TrustLevel } from './p
 import {
   METADATA_URL_EXAMPLE,
   applicationIdentifierArgument,
+  keyChangePolicyArgument,
   buildPartnerChangeBody,
   buildPartnerCreateBody,
   checkPartnerSetOptions,
@@ -40,6 +42,7 @@ const SOURCE_ADDRESS_DESCRIPTION =
 const IDENTITY_ARGUMENT = identityArgument('name of the partner application, e.g. microsoft.exchange (see s2sctl partner-application list)');
 const TRUST_LEVEL_DESCRIPTION = 'Full (as itself and as any user of its realm), Application (only as itself) or User (only on behalf of users); any case';
 const CERTIFICATE_DESCRIPTION = "the partner's signing certificate: PEM, DER (.cer) or base64 DER; repeatable";
+const KEY_CHANGE_POLICY_DESCRIPTION = 'accept (keys new in refreshed metadata are trusted at once; default) or review (held until approve-keys)';
 const METADATA_HOST_DESCRIPTION = 'host the metadata may be downloaded from (default: the metadata URL host); repeatable';
 
 /** The bases of the verbs below; keys are marked expired against this machine's clock. */
@@ -144,6 +147,11 @@ export class PartnerApplicationNewCommand extends PARTNER.New {
   parseSourceAddress(value: string, previous?: string[]): string[] {
     return repeatableArgument(value, previous);
   }
+
+  @Option({ flags: '--key-change-policy <policy>', description: KEY_CHANGE_POLICY_DESCRIPTION })
+  parseKeyChangePolicy(value: string): 'accept' | 'review' {
+    return keyChangePolicyArgument(value);
+  }
 }
 
 /** `s2sctl partner-application list`: GET /admin/v1/partner-applications. */
@@ -227,6 +235,11 @@ export class PartnerApplicationSetCommand extends PARTNER.Set {
   parseSourceAddress(value: string, previous?: string[]): string[] {
     return repeatableArgument(value, previous);
   }
+
+  @Option({ flags: '--key-change-policy <policy>', description: `${KEY_CHANGE_POLICY_DESCRIPTION}; back to accept trusts the held keys at once` })
+  parseKeyChangePolicy(value: string): 'accept' | 'review' {
+    return keyChangePolicyArgument(value);
+  }
 }
 
 /** `s2sctl partner-application remove <identity>`: DELETE /admin/v1/partner-applications/{identity}. */
@@ -257,6 +270,8 @@ export class PartnerApplicationRefreshCommand extends PARTNER.Refresh {
     PartnerApplicationSetCommand,
     PartnerApplicationRemoveCommand,
     PartnerApplicationRefreshCommand,
+    PartnerApplicationTestCommand,
+    PartnerApplicationApproveKeysCommand,
   ],
 })
 export class PartnerApplicationCommand extends CommandGroupRunner {}

@@ -54,6 +54,14 @@ interface PartnerSettingsOptions extends TrustedIssuerSettingsOptions {
   readonly acceptSecurityIdentifierInformation?: boolean;
   /** `--source-address`, repeatable: addresses it downloads our metadata from (rollover evidence). */
   readonly sourceAddress?: readonly string[];
+  readonly keyChangePolicy?: 'accept' | 'review';
+}
+
+/** `--key-change-policy`: accept or review (any case). */
+export function keyChangePolicyArgument(value: string): 'accept' | 'review' {
+  const policy = value.trim().toLowerCase();
+  if (policy !== 'accept' && policy !== 'review') throw new InvalidOptionArgumentError('must be accept or review');
+  return policy;
 }
 
 const SETTING_KEYS: readonly (keyof PartnerSettingsOptions)[] = [
@@ -65,6 +73,7 @@ const SETTING_KEYS: readonly (keyof PartnerSettingsOptions)[] = [
   'trustLevel',
   'acceptSecurityIdentifierInformation',
   'sourceAddress',
+  'keyChangePolicy',
   'enabled',
   'metadataCaFile',
   'metadataHost',
@@ -163,6 +172,7 @@ function settingsFields(options: PartnerSettingsOptions, files: PartnerFiles): {
     ...(options.trustLevel === undefined ? {} : { trustLevel: options.trustLevel }),
     ...(options.acceptSecurityIdentifierInformation === undefined ? {} : { acceptSecurityIdentifierInformation: options.acceptSecurityIdentifierInformation }),
     ...(options.sourceAddress === undefined ? {} : { sourceAddresses: options.sourceAddress.includes('none') ? [] : [...options.sourceAddress] }),
+    ...(options.keyChangePolicy === undefined ? {} : { keyChangePolicy: options.keyChangePolicy }),
     ...trustedIssuerSettingsFields(options, files),
   };
   return { fields, ignoredChains: pinned?.ignoredChains ?? [] };
@@ -191,7 +201,7 @@ export function checkPartnerSetOptions(options: PartnerSetOptions): void {
   // Only the keys of this command's options: the global ones (--server, -o) arrive in `options` too.
   if (SETTING_KEYS.every((key) => options[key] === undefined)) {
     throw new UsageError(
-      'nothing to change: give --metadata-url, --certificate, --host, --trust-level, --accept-security-identifier-information, --source-address, --enabled, ' +
+      'nothing to change: give --metadata-url, --certificate, --host, --trust-level, --accept-security-identifier-information, --source-address, --key-change-policy, --enabled, ' +
         '--metadata-ca-file, --metadata-host or --allow-http-metadata (see s2sctl partner-application set --help)',
     );
   }

@@ -25,6 +25,8 @@ const EXCHANGE: PartnerApplication = {
   trustLevel: 'Full',
   acceptSecurityIdentifierInformation: false,
   sourceAddresses: [],
+  keyChangePolicy: 'accept',
+  pendingKeys: [],
   enabled: true,
   hasMetadataCaBundle: false,
   metadataHostAllowList: ['mail.contoso.com'],
@@ -97,6 +99,7 @@ describe('partner application rendering', () => {
       'trust-level     Full',
       'accept-sid      no',
       'source-address  -',
+      'key-changes     accept',
       'enabled         yes',
       'metadata-ca     system store',
       'metadata-hosts  mail.contoso.com',
@@ -117,6 +120,11 @@ describe('partner application rendering', () => {
       '  review        -',
       '',
     ]);
+  });
+
+  it('shows the key-change policy and the keys held for review', () => {
+    const held = renderPartnerApplication(formatter, { ...EXCHANGE, keyChangePolicy: 'review', pendingKeys: [{ x5t: 'x5t-new', notBefore: '2025-05-01T00:00:00.000Z', notAfter: '2027-05-01T00:00:00.000Z' }] }, NOW);
+    expect(held).toContain('key-changes     review\npending-keys    x5t-new (approve-keys to trust)\n');
   });
 
   it('shows a pinned partner without the metadata settings', () => {

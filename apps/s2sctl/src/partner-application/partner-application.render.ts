@@ -39,6 +39,8 @@ export function renderPartnerApplication(formatter: OutputFormatter, partner: Pa
     ['trust-level', partner.trustLevel],
     ['accept-sid', yesNo(partner.acceptSecurityIdentifierInformation)],
     ['source-address', partner.sourceAddresses.length ? partner.sourceAddresses.join(' ') : null],
+    ['key-changes', partner.keyChangePolicy],
+    ...(partner.pendingKeys.length ? ([['pending-keys', `${partner.pendingKeys.map((key) => key.x5t).join(', ')} (approve-keys to trust)`]] as [string, string][]) : []),
     ['enabled', yesNo(partner.enabled)],
     ...(partner.metadataUrl === null ? [] : metadataPolicyFields(partner)),
     ['created-at', partner.createdAt],

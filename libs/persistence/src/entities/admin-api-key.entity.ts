@@ -11,4 +11,5 @@ export class AdminApiKeyEntity {
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true }) lastUsedAt!: Date | null;
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt!: Date | null;
   @Column({ name: 'created_by_key_id', type: 'uuid', nullable: true }) createdByKeyId!: string | null;
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true }) expiresAt!: Date | null;
 }

@@ -7,8 +7,9 @@ import { CertificateEntity } from './certificate.entity.js';
 import { OAuthConfigurationEntity } from './oauth-configuration.entity.js';
 import { PartnerApplicationEntity } from './partner-application.entity.js';
 import { OAuthServerEntity } from './oauth-server.entity.js';
+import { InstanceHeartbeatEntity } from './instance-heartbeat.entity.js';
 
-export { PartnerApplicationEntity, OAuthServerEntity };
+export { PartnerApplicationEntity, OAuthServerEntity, InstanceHeartbeatEntity };
 export { ClientCertificateEntity, ClientEntity, ClientRoleGrantEntity, ClientScopeGrantEntity, ClientSecretEntity, ResourceEntity };
 export { AdminApiKeyEntity, AuditEventEntity, CertificateAssignmentEntity, CertificateEntity, CertificateRequestEntity, OAuthConfigurationEntity };
 
@@ -28,4 +29,5 @@ export const ENTITIES = [
   ClientScopeGrantEntity,
   PartnerApplicationEntity,
   OAuthServerEntity,
+  InstanceHeartbeatEntity,
 ];

@@ -8,6 +8,8 @@ export interface OAuthServerKeyRow {
   alg: string | null;
   kty: 'RSA' | 'EC';
   publicKeyPem: string;
+  /** ISO time; absent in rows written before keys carried their certificate's expiry. */
+  notAfter?: string | null;
 }
 
 /** Row of `oauth_server`: the trusted-issuer columns plus the server's own. */

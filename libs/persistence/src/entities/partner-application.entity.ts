@@ -19,4 +19,6 @@ export class PartnerApplicationEntity extends TrustedIssuerColumns<PartnerKeyRow
   @Column({ name: 'trust_level', type: 'text' }) trustLevel!: string;
   @Column({ name: 'accept_security_identifier_information', type: 'boolean' }) acceptSecurityIdentifierInformation!: boolean;
   @Column({ name: 'source_addresses', type: 'jsonb', default: () => "'[]'" }) sourceAddresses!: string[];
+  @Column({ name: 'key_change_policy', type: 'text' }) keyChangePolicy!: string;
+  @Column({ name: 'pending_keys', type: 'jsonb' }) pendingKeys!: PartnerKeyRow[];
 }

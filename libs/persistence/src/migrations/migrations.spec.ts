@@ -14,6 +14,7 @@ const SHIPPED: Readonly<Record<string, string>> = {
   PartnerApplications1764028800000: '32da665f655faa207d8f199f1c7778215d148ae384b1c9c7cde5eb0eecd8e1be',
   OAuthServers1764115200000: '13ef55579331da6f95cdf3c069c079f6489458cd940d9818198e878106587822',
   Rollover1764374400000: 'fa52de7092d8d7debc0b824e1ef7b5305d1cc7b22471308550ff9ea33a95d727',
+  LifecycleStatus1764288000000: 'ed2ad53809c7af12fc467ee3e5835992c49ec5f42aae37044c973411dbbe4794',
 };
 
 async function sqlHash(migration: { up(runner: QueryRunner): Promise<unknown>; down(runner: QueryRunner): Promise<unknown> }): Promise<string> {

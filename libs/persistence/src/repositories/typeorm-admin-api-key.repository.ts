@@ -46,5 +46,6 @@ function toDomain(row: AdminApiKeyEntity): AdminApiKey {
     lastUsedAt: row.lastUsedAt,
     revokedAt: row.revokedAt,
     createdByKeyId: row.createdByKeyId,
+    expiresAt: row.expiresAt,
   };
 }

@@ -9,8 +9,8 @@ export class TypeOrmOAuthServerRepository extends TypeOrmTrustedIssuerRepository
   protected readonly entity = OAuthServerEntity;
   protected readonly ownColumns = ['metadataUrl', 'type', 'issuer', 'jwksUri', 'audiences', 'tenantId', 'allowedApplicationIds', 'allowedObjectIds', 'requiredRole'] as const;
   protected readonly keys = {
-    keyToRow: (key: OAuthServerKey): OAuthServerKeyRow => ({ kid: key.kid, x5t: key.x5t, alg: key.alg, kty: key.kty, publicKeyPem: key.publicKeyPem }),
+    keyToRow: (key: OAuthServerKey): OAuthServerKeyRow => ({ kid: key.kid, x5t: key.x5t, alg: key.alg, kty: key.kty, publicKeyPem: key.publicKeyPem, notAfter: key.notAfter?.toISOString() ?? null }),
     // Written out in the parser's order: jsonb reorders object keys, and a refresh compares keys by their JSON.
-    keyFromRow: (row: OAuthServerKeyRow): OAuthServerKey => ({ kid: row.kid, x5t: row.x5t, alg: row.alg, kty: row.kty, publicKeyPem: row.publicKeyPem }),
+    keyFromRow: (row: OAuthServerKeyRow): OAuthServerKey => ({ kid: row.kid, x5t: row.x5t, alg: row.alg, kty: row.kty, publicKeyPem: row.publicKeyPem, notAfter: row.notAfter ? new Date(row.notAfter) : null }),
   };
 }

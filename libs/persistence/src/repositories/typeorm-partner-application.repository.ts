@@ -10,9 +10,18 @@ export class TypeOrmPartnerApplicationRepository
   implements PartnerApplicationRepository
 {
   protected readonly entity = PartnerApplicationEntity;
-  protected readonly ownColumns = ['applicationIdentifier', 'realm', 'metadataUrl', 'hostAuthority', 'trustLevel', 'acceptSecurityIdentifierInformation', 'sourceAddresses'] as const;
+  protected readonly ownColumns = ['applicationIdentifier', 'realm', 'metadataUrl', 'hostAuthority', 'trustLevel', 'acceptSecurityIdentifierInformation', 'sourceAddresses', 'keyChangePolicy', 'pendingKeys'] as const;
   protected readonly keys = {
     keyToRow: (key: PartnerKey): PartnerKeyRow => ({ x5t: key.x5t, certificatePem: key.certificatePem, notBefore: key.notBefore.toISOString(), notAfter: key.notAfter.toISOString() }),
     keyFromRow: (row: PartnerKeyRow): PartnerKey => ({ x5t: row.x5t, certificatePem: row.certificatePem, notBefore: new Date(row.notBefore), notAfter: new Date(row.notAfter) }),
   };
+
+  /** Keys held for review are stored like the trusted ones. */
+  protected override ownColumnToRow(column: string, value: unknown): unknown {
+    return column === 'pendingKeys' ? (value as PartnerKey[]).map((key) => this.keys.keyToRow(key)) : value;
+  }
+
+  protected override ownColumnFromRow(column: string, value: unknown): unknown {
+    return column === 'pendingKeys' ? (value as PartnerKeyRow[]).map((row) => this.keys.keyFromRow(row)) : value;
+  }
 }

@@ -56,6 +56,15 @@ export abstract class TypeOrmTrustedIssuerRepository<K, R extends TrustedIssuer<
     await this.manager().delete(this.table(), { identity });
   }
 
+  /** How an own column stores its domain field: as it is, unless the kind says otherwise (keys with dates). */
+  protected ownColumnToRow(_column: string, value: unknown): unknown {
+    return value;
+  }
+
+  protected ownColumnFromRow(_column: string, value: unknown): unknown {
+    return value;
+  }
+
   private manager(): EntityManager {
     return this.unitOfWork.manager();
   }
@@ -68,7 +77,7 @@ export abstract class TypeOrmTrustedIssuerRepository<K, R extends TrustedIssuer<
   private row(record: R): E {
     const { metadataStatus: status } = record;
     const row = new this.entity();
-    for (const column of this.ownColumns) (row as Record<string, unknown>)[column] = record[column];
+    for (const column of this.ownColumns) (row as Record<string, unknown>)[column] = this.ownColumnToRow(column, record[column]);
     return Object.assign(row, {
       identity: record.identity,
       enabled: record.enabled,
@@ -87,7 +96,7 @@ export abstract class TypeOrmTrustedIssuerRepository<K, R extends TrustedIssuer<
 
   private record(row: E): R {
     const own: Record<string, unknown> = {};
-    for (const column of this.ownColumns) own[column] = row[column];
+    for (const column of this.ownColumns) own[column] = this.ownColumnFromRow(column, row[column]);
     const shared: SharedFields<K> = {
       identity: row.identity,
       enabled: row.enabled,
