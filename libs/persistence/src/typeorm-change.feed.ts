@@ -15,6 +15,7 @@ export const CHANGE_POLL_INTERVAL_MS = 1000;
 export class TypeOrmChangeFeed extends ChangeFeed implements CacheFreshness, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ChangeFeed');
   private readonly listeners = new Map<string, ChangeListener[]>();
+  private readonly afterListeners: ((topic: string) => void)[] = [];
   private readonly seen = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
@@ -51,6 +52,10 @@ export class TypeOrmChangeFeed extends ChangeFeed implements CacheFreshness, OnA
 
   subscribe(topic: string, listener: ChangeListener): void {
     this.listeners.set(topic, [...(this.listeners.get(topic) ?? []), listener]);
+  }
+
+  afterAnyChange(listener: (topic: string) => void): void {
+    this.afterListeners.push(listener);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -98,5 +103,6 @@ export class TypeOrmChangeFeed extends ChangeFeed implements CacheFreshness, OnA
           .catch((error: unknown) => this.logger.error({ topic, err: (error as Error).message }, 'change listener failed')),
       ),
     );
+    for (const listener of this.afterListeners) listener(topic);
   }
 }

@@ -7,3 +7,4 @@ export { BearerTokenError } from './bearer-token.error.js';
 export { BearerChallenge } from './bearer-challenge.js';
 export { BearerTokenFilter } from './bearer-token.filter.js';
 export { S2sBearerGuard, S2sProtected, RequireRoles, RequireScopes, S2sToken } from './s2s-bearer.guard.js';
+export { VerifiedTokenCache, TOKEN_CACHE_DEFAULTS, type VerifiedTokenCacheStats } from './verified-token.cache.js';

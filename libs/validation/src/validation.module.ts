@@ -16,12 +16,13 @@ import { BearerTokenFilter } from './bearer-token.filter.js';
 import { S2sBearerGuard } from './s2s-bearer.guard.js';
 import { WhoAmIController } from './whoami.controller.js';
 import { ValidationMetrics } from './validation.metrics.js';
+import { VerifiedTokenCache } from './verified-token.cache.js';
 
 /** Validation (SPEC 5.6): the validator, introspection, explain, and the guard resource servers import. */
 @Module({
   imports: [CertificatesModule, ClientsModule, PartnersModule, OAuthServersModule, OAuthConfigurationModule, OAuthWireModule],
   controllers: [IntrospectionController, TokenValidationController, WhoAmIController],
-  providers: [TokenValidator, SelfTokenVerifier, PartnerTokenVerifier, OAuthServerTokenVerifier, ValidationMetrics, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
-  exports: [TokenValidator, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
+  providers: [TokenValidator, VerifiedTokenCache, SelfTokenVerifier, PartnerTokenVerifier, OAuthServerTokenVerifier, ValidationMetrics, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
+  exports: [TokenValidator, VerifiedTokenCache, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
 })
 export class ValidationModule {}
