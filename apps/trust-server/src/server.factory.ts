@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
@@ -62,7 +63,8 @@ export async function startServer(
   config: AppConfig,
   options: Omit<AppModuleOptions, 'masterKey'> & { masterKey?: MasterKey; logger?: PinoLogger } = {},
 ): Promise<RunningServer> {
-  const logger = options.logger ?? createPinoLogger(config.logLevel);
+  // A WORKERS=N worker says which one it is on every line (the primary logs crashes by pid and slot).
+  const logger = options.logger ?? createPinoLogger(config.logLevel, cluster.isWorker ? { pid: process.pid, worker: Number(process.env.S2S_WORKER_SLOT) } : {});
   const masterKey = options.masterKey ?? new MasterKey((await loadMasterKey(config.masterKey)).key);
   // One clock for the whole server: TLS provisioning at start reads the one the application gets.
   const clock = options.clock ?? new SystemClock();
