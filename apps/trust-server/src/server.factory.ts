@@ -35,6 +35,7 @@ import { FormBody, UnsupportedBody } from '@s2s/oauth-wire';
 import { parseStrictJson } from '@s2s/jwt';
 import { createPinoLogger, MetricsRegistry, PinoNestLogger } from '@s2s/operations';
 import { TokenHttpRoute } from '@s2s/token-issuer';
+import { IntrospectionHttpRoute } from '@s2s/validation';
 import { resolveHttpsOptions } from '@s2s/tls';
 import { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
@@ -114,6 +115,7 @@ export async function startServer(
   const observer = new HttpExchangeObserver(app.get(MetricsRegistry), logger);
   addExchangeHooks(fastify, lifecycle, observer);
   serveOnFastify(fastify, app.get(TokenHttpRoute), lifecycle);
+  serveOnFastify(fastify, app.get(IntrospectionHttpRoute), lifecycle);
   fastify.addHook('preClose', (done) => {
     lifecycle.closing = true;
     done();

@@ -1,6 +1,5 @@
 export * from './oauth.errors.js';
 export { noStoreHeaders, oauthErrorResponse } from './oauth-error.response.js';
-export { OAuthErrorFilter } from './oauth-error.filter.js';
 export { parseTokenRequestForm, type TokenRequestParameters } from './oauth-form.parser.js';
 export { FormBody, UnsupportedBody } from './form-body.js';
 export { AuthenticationBackoff, MAX_BACKOFF_SECONDS, type BackoffSubject } from './authentication.backoff.js';

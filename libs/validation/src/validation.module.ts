@@ -5,7 +5,7 @@ import { OAuthConfigurationModule } from '@s2s/oauth-configuration';
 import { OAuthServersModule } from '@s2s/oauth-servers';
 import { OAuthWireModule } from '@s2s/oauth-wire';
 import { PartnersModule } from '@s2s/partners';
-import { IntrospectionController } from './introspection.controller.js';
+import { IntrospectionHttpRoute } from './introspection.http-route.js';
 import { TokenValidationController } from './token-validation.controller.js';
 import { OAuthServerTokenVerifier } from './oauth-server-token.verifier.js';
 import { PartnerTokenVerifier } from './partner-token.verifier.js';
@@ -18,11 +18,11 @@ import { WhoAmIController } from './whoami.controller.js';
 import { ValidationMetrics } from './validation.metrics.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
 
-/** Validation (SPEC 5.6): the validator, introspection, explain, and the guard resource servers import. */
+/** Validation (SPEC 5.6): the validator, introspection (a route the server mounts on Fastify, no controller), explain, and the guard resource servers import. */
 @Module({
   imports: [CertificatesModule, ClientsModule, PartnersModule, OAuthServersModule, OAuthConfigurationModule, OAuthWireModule],
-  controllers: [IntrospectionController, TokenValidationController, WhoAmIController],
-  providers: [TokenValidator, VerifiedTokenCache, SelfTokenVerifier, PartnerTokenVerifier, OAuthServerTokenVerifier, ValidationMetrics, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
-  exports: [TokenValidator, VerifiedTokenCache, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
+  controllers: [TokenValidationController, WhoAmIController],
+  providers: [TokenValidator, VerifiedTokenCache, IntrospectionHttpRoute, SelfTokenVerifier, PartnerTokenVerifier, OAuthServerTokenVerifier, ValidationMetrics, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
+  exports: [TokenValidator, VerifiedTokenCache, IntrospectionHttpRoute, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
 })
 export class ValidationModule {}
