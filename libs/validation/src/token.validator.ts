@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@s2s/config';
+import { MAX_TOKEN_BYTES } from '@s2s/jwt';
 import { CacheFreshness, cachesTooStale, Clock } from '@s2s/core';
 import { type CachedOAuthServer, OAuthServerDirectory } from '@s2s/oauth-servers';
 import { OAuthServerTokenVerifier } from './oauth-server-token.verifier.js';
@@ -61,7 +62,8 @@ export class TokenValidator {
    */
   validate(token: unknown, options: ValidateOptions = DEFAULT_OPTIONS): Promise<ValidationOutcome> {
     let key: string | undefined;
-    if (typeof token === 'string' && options.explain !== true && options.audience === undefined && this.cache.enabled) {
+    // A token longer than the parser accepts is refused unhashed (it could never be valid).
+    if (typeof token === 'string' && token.length <= MAX_TOKEN_BYTES && options.explain !== true && options.audience === undefined && this.cache.enabled) {
       key = this.cache.keyOf(token);
       const now = this.clock.now();
       const held = this.cache.get(key, now.getTime());
