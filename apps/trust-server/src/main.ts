@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { ConfigurationError, loadAppConfig, loadMasterKey, MasterKey } from '@s2s/config';
 import { TlsConfigurationError } from '@s2s/tls';
-import { type RunningServer, startServer } from './server.factory.js';
+import type { RunningServer } from './server.factory.js';
 import { superviseWorkers } from './worker.supervisor.js';
 
 /**
@@ -29,6 +29,8 @@ async function main(): Promise<void> {
     return;
   }
   try {
+    // Loaded here, not above: a WORKERS=N primary never loads the application (it stays small).
+    const { startServer } = await import('./server.factory.js');
     const server = await startServer(config, { masterKey: new MasterKey(masterKey.key) });
     if (masterKey.generatedFile) {
       server.logger.warn({ path: masterKey.generatedFile }, 'master key generated (mode 0600): back it up; the stored private keys cannot be read without it');
