@@ -11,6 +11,7 @@ import { OperationsModule } from '@s2s/operations';
 import { OAuthServersModule } from '@s2s/oauth-servers';
 import { PartnersModule } from '@s2s/partners';
 import { PersistenceModule } from '@s2s/persistence';
+import { RevocationModule } from '@s2s/revocation';
 import { TokenIssuerModule } from '@s2s/token-issuer';
 import { ValidationModule } from '@s2s/validation';
 import { FirstStartService } from './first-start.service.js';
@@ -44,6 +45,7 @@ export class AppModule {
         TokenIssuerModule,
         PartnersModule,
         OAuthServersModule,
+        RevocationModule,
         ValidationModule,
       ],
       providers: [FirstStartService],

@@ -57,4 +57,6 @@ export class AppConfig {
   databaseOutageToleranceSeconds!: number;
   /** Failed client authentications tolerated (per client id, per remote address) before back-off starts. */
   authBackoff!: { clientFailures: number; addressFailures: number };
+  /** PostgreSQL only: learn about other instances' changes through LISTEN/NOTIFY (CHANGE_NOTIFY, default on); the counter poll runs either way. */
+  changeNotify!: boolean;
 }

@@ -7,6 +7,7 @@ import { CacheFreshness, ChangeFeed, DatabaseProbe, UnitOfWork } from '@s2s/core
 import { OAuthConfigurationRepository } from '@s2s/oauth-configuration';
 import { PartnerApplicationRepository } from '@s2s/partners';
 import { OAuthServerRepository } from '@s2s/oauth-servers';
+import { RevocationRepository } from '@s2s/revocation';
 import { DataSource } from 'typeorm';
 import { type DatabaseTarget, openDataSource } from './data-source.factory.js';
 import { DatabaseHealth } from './database-health.js';
@@ -21,6 +22,7 @@ import { TypeOrmCertificateRequestRepository } from './repositories/typeorm-cert
 import { TypeOrmCertificateRepository } from './repositories/typeorm-certificate.repository.js';
 import { TypeOrmTokenIssuerAssignmentRepository } from './repositories/typeorm-token-issuer-assignment.repository.js';
 import { TypeOrmOAuthConfigurationRepository } from './repositories/typeorm-oauth-configuration.repository.js';
+import { TypeOrmRevocationRepository } from './repositories/typeorm-revocation.repository.js';
 import { TypeOrmChangeFeed } from './typeorm-change.feed.js';
 import { TypeOrmUnitOfWork } from './typeorm-unit-of-work.js';
 
@@ -62,6 +64,7 @@ export class PersistenceModule {
         { provide: AssertionReplayStore, useClass: TypeOrmAssertionReplayStore },
         { provide: PartnerApplicationRepository, useClass: TypeOrmPartnerApplicationRepository },
         { provide: OAuthServerRepository, useClass: TypeOrmOAuthServerRepository },
+        { provide: RevocationRepository, useClass: TypeOrmRevocationRepository },
         DatabaseHealth,
         { provide: DatabaseProbe, useExisting: DatabaseHealth },
       ],
@@ -82,6 +85,7 @@ export class PersistenceModule {
         AssertionReplayStore,
         PartnerApplicationRepository,
         OAuthServerRepository,
+        RevocationRepository,
         DatabaseHealth,
         DatabaseProbe,
       ],

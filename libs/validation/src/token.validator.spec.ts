@@ -7,6 +7,7 @@ import { type CacheFreshness, FrozenClock } from '@s2s/core';
 import type { OAuthConfiguration, OAuthConfigurationService } from '@s2s/oauth-configuration';
 import type { CachedOAuthServer, OAuthServerDirectory } from '@s2s/oauth-servers';
 import type { CachedPartner, PartnerDirectory } from '@s2s/partners';
+import type { TokenStanding } from '@s2s/revocation';
 import { OAuthServerTokenVerifier } from './oauth-server-token.verifier.js';
 import { PartnerTokenVerifier } from './partner-token.verifier.js';
 import { SelfTokenVerifier } from './self-token.verifier.js';
@@ -86,6 +87,8 @@ describe('TokenValidator: the claims policy of each issuer kind', () => {
       new SelfTokenVerifier(config, keyRing, clients, oauthConfiguration),
       new PartnerTokenVerifier(config, partners, oauthConfiguration),
       new OAuthServerTokenVerifier(oauthServers, oauthConfiguration),
+      // The standing rule (revocation, credentials, not-before) has its own tests: here every token stands.
+      { refusal: () => null } as unknown as TokenStanding,
     );
   });
 
