@@ -34,6 +34,7 @@ export class AppModule {
         CoreModule.forRoot(options.clock),
         PersistenceModule.forRoot(
           config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', directory: config.dataDir },
+          { changeNotify: config.changeNotify },
         ),
         OperationsModule,
         AuditModule,

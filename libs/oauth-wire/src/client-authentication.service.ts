@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { AuthenticationBackoff, type BackoffSubject } from './authentication.backoff.js';
+import { AuthenticationMetrics, type CredentialEndpoint } from './authentication.metrics.js';
 import type { AssertionAudience } from './client-assertion.verifier.js';
 import { type AuthenticatedClient, ClientAuthenticator, type PresentedAuthorization } from './client.authenticator.js';
 import { InvalidClientError, TemporarilyUnavailableError } from './oauth.errors.js';
@@ -23,6 +24,7 @@ export class ClientAuthenticationService {
   constructor(
     private readonly authenticator: ClientAuthenticator,
     private readonly backoff: AuthenticationBackoff,
+    @Optional() private readonly metrics?: AuthenticationMetrics,
   ) {}
 
   /**
@@ -34,28 +36,41 @@ export class ClientAuthenticationService {
    *   claimed client is backing off (reason `backoff_address` / `backoff_client`).
    * @throws InvalidClientError or InvalidRequestError as {@link ClientAuthenticator.authenticate}.
    */
-  async authenticate(parameters: TokenRequestParameters, authorization: PresentedAuthorization, audience: AssertionAudience, remoteAddress: string): Promise<AuthenticatedClient> {
-    this.refuseWhileBackingOff({ kind: 'address', address: remoteAddress });
+  async authenticate(
+    parameters: TokenRequestParameters,
+    authorization: PresentedAuthorization,
+    audience: AssertionAudience,
+    remoteAddress: string,
+    endpoint: CredentialEndpoint = 'token',
+  ): Promise<AuthenticatedClient> {
+    this.refuseWhileBackingOff({ kind: 'address', address: remoteAddress }, endpoint);
     const claimedClientId = this.authenticator.claimedClientId(parameters, authorization);
     authorization.claimedClientId = claimedClientId;
-    if (claimedClientId) this.refuseWhileBackingOff({ kind: 'client', clientId: claimedClientId });
+    if (claimedClientId) this.refuseWhileBackingOff({ kind: 'client', clientId: claimedClientId }, endpoint);
     try {
       const authenticated = await this.authenticator.authenticate(parameters, authorization, audience);
       this.backoff.recordSuccess({ kind: 'client', clientId: authenticated.cached.client.clientId });
       return authenticated;
     } catch (error) {
       if (error instanceof InvalidClientError) {
-        this.backoff.recordFailure({ kind: 'address', address: remoteAddress });
-        if (claimedClientId) this.backoff.recordFailure({ kind: 'client', clientId: claimedClientId });
+        this.metrics?.failures.inc({ endpoint, subject: 'address' });
+        const counted = [this.backoff.recordFailure({ kind: 'address', address: remoteAddress })];
+        if (claimedClientId) {
+          this.metrics?.failures.inc({ endpoint, subject: 'client' });
+          counted.push(this.backoff.recordFailure({ kind: 'client', clientId: claimedClientId }));
+        }
+        // Counted in the shared record before the answer, so the next attempt anywhere sees it.
+        await Promise.all(counted);
       }
       throw error;
     }
   }
 
-  private refuseWhileBackingOff(subject: BackoffSubject): void {
+  private refuseWhileBackingOff(subject: BackoffSubject, endpoint: CredentialEndpoint): void {
     const retryAfter = this.backoff.retryAfterSeconds(subject);
     if (retryAfter > 0) {
-      throw new TemporarilyUnavailableError(`too many failed authentications; retry after ${retryAfter} s`, `backoff_${subject.kind}`, 429, retryAfter);
+      this.metrics?.refusals.inc({ endpoint, subject: subject.kind });
+      throw new TemporarilyUnavailableError(`too many failed authentications; retry after ${retryAfter} s`, subject.kind === 'client' ? 'backoff_client' : 'backoff_address', 429, retryAfter);
     }
   }
 }

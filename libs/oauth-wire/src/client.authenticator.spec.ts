@@ -145,10 +145,10 @@ describe('ClientAuthenticator', () => {
 
     it('private_key_jwt, handing the assertion, its type, the body client_id and the audience to the verifier', async () => {
       const cached = directory.client(ACTIVE) as CachedClient;
-      assertionOutcome = () => Promise.resolve(cached);
+      assertionOutcome = () => Promise.resolve({ cached, credentialId: cached.certificates[0]?.credentialId ?? 'certificate-credential' });
       const parameters = form({ client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: 'a.b.c', client_id: ACTIVE });
       const result = await authenticator.authenticate(parameters, header(), AUDIENCE);
-      expect(result).toEqual({ cached, method: 'private_key_jwt' });
+      expect(result).toEqual({ cached, method: 'private_key_jwt', credentialId: cached.certificates[0]?.credentialId ?? 'certificate-credential' });
       expect(assertionCalls).toEqual([['urn:ietf:params:oauth:client-assertion-type:jwt-bearer', 'a.b.c', ACTIVE, AUDIENCE]]);
     });
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '@s2s/clients';
 import { AuthenticationBackoff } from './authentication.backoff.js';
+import { AuthenticationMetrics } from './authentication.metrics.js';
 import { ClientAssertionVerifier } from './client-assertion.verifier.js';
 import { ClientAuthenticationService } from './client-authentication.service.js';
 import { ClientAuthenticator } from './client.authenticator.js';
@@ -17,7 +18,7 @@ import { ClientAuthenticator } from './client.authenticator.js';
  */
 @Module({
   imports: [ClientsModule],
-  providers: [AuthenticationBackoff, ClientAssertionVerifier, ClientAuthenticator, ClientAuthenticationService],
-  exports: [AuthenticationBackoff, ClientAssertionVerifier, ClientAuthenticator, ClientAuthenticationService],
+  providers: [AuthenticationBackoff, AuthenticationMetrics, ClientAssertionVerifier, ClientAuthenticator, ClientAuthenticationService],
+  exports: [AuthenticationBackoff, AuthenticationMetrics, ClientAssertionVerifier, ClientAuthenticator, ClientAuthenticationService],
 })
 export class OAuthWireModule {}

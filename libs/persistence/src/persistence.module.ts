@@ -7,6 +7,7 @@ import { CacheFreshness, ChangeFeed, DatabaseProbe, UnitOfWork } from '@s2s/core
 import { OAuthConfigurationRepository } from '@s2s/oauth-configuration';
 import { PartnerApplicationRepository } from '@s2s/partners';
 import { OAuthServerRepository } from '@s2s/oauth-servers';
+import { AuthenticationFailureStore } from '@s2s/oauth-wire';
 import { RevocationRepository } from '@s2s/revocation';
 import { DataSource } from 'typeorm';
 import { type DatabaseTarget, openDataSource } from './data-source.factory.js';
@@ -22,8 +23,9 @@ import { TypeOrmCertificateRequestRepository } from './repositories/typeorm-cert
 import { TypeOrmCertificateRepository } from './repositories/typeorm-certificate.repository.js';
 import { TypeOrmTokenIssuerAssignmentRepository } from './repositories/typeorm-token-issuer-assignment.repository.js';
 import { TypeOrmOAuthConfigurationRepository } from './repositories/typeorm-oauth-configuration.repository.js';
+import { TypeOrmAuthenticationFailureStore } from './repositories/typeorm-authentication-failure.store.js';
 import { TypeOrmRevocationRepository } from './repositories/typeorm-revocation.repository.js';
-import { TypeOrmChangeFeed } from './typeorm-change.feed.js';
+import { CHANGE_NOTIFY_URL, TypeOrmChangeFeed } from './typeorm-change.feed.js';
 import { TypeOrmUnitOfWork } from './typeorm-unit-of-work.js';
 
 /** Closes the database when the application shuts down (after in-flight requests finished). */
@@ -42,10 +44,13 @@ class DataSourceCloser implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class PersistenceModule {
-  static forRoot(target: DatabaseTarget): DynamicModule {
+  /** `options.changeNotify` (default true): on PostgreSQL, learn about other instances' changes by LISTEN/NOTIFY besides the poll. */
+  static forRoot(target: DatabaseTarget, options: { changeNotify?: boolean } = {}): DynamicModule {
+    const notifyUrl = target.kind === 'postgres' && options.changeNotify !== false ? target.url : null;
     return {
       module: PersistenceModule,
       providers: [
+        { provide: CHANGE_NOTIFY_URL, useValue: notifyUrl },
         { provide: DataSource, useFactory: () => openDataSource(target) },
         DataSourceCloser,
         TypeOrmUnitOfWork,
@@ -65,6 +70,7 @@ export class PersistenceModule {
         { provide: PartnerApplicationRepository, useClass: TypeOrmPartnerApplicationRepository },
         { provide: OAuthServerRepository, useClass: TypeOrmOAuthServerRepository },
         { provide: RevocationRepository, useClass: TypeOrmRevocationRepository },
+        { provide: AuthenticationFailureStore, useClass: TypeOrmAuthenticationFailureStore },
         DatabaseHealth,
         { provide: DatabaseProbe, useExisting: DatabaseHealth },
       ],
@@ -86,6 +92,7 @@ export class PersistenceModule {
         PartnerApplicationRepository,
         OAuthServerRepository,
         RevocationRepository,
+        AuthenticationFailureStore,
         DatabaseHealth,
         DatabaseProbe,
       ],

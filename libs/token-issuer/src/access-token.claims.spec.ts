@@ -80,7 +80,7 @@ describe('buildAccessTokenClaims (RFC 9068, SPEC 4.2)', () => {
 
   it('copies only the user identifiers that were given', () => {
     const claims = buildAccessTokenClaims({ ...BASE, scopes: ['Files.Read'], user: { sub: 'S-1-5-21-1-2-3-1001', sid: 'S-1-5-21-1-2-3-1001' }, act: { sub: CLIENT_ID } });
-    expect(Object.keys(claims).sort()).toEqual(['act', 'appid', 'aud', 'azp', 'client_id', 'exp', 'iat', 'idtyp', 'iss', 'jti', 'nbf', 'scp', 'sid', 'sub', 'tid']);
+    expect(Object.keys(claims).sort()).toEqual(['act', 'appid', 'aud', 'azp', 'client_id', 'cred', 'exp', 'iat', 'idtyp', 'iss', 'jti', 'nbf', 'scp', 'sid', 'sub', 'tid']);
     expect(claims.sub).toBe('S-1-5-21-1-2-3-1001');
     expect(claims.scp).toBe('Files.Read');
   });

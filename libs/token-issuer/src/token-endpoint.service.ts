@@ -62,7 +62,7 @@ export class TokenEndpointService {
         // SPEC 8: after the tolerated outage, fail closed rather than trust a stale snapshot.
         throw new TemporarilyUnavailableError('the database has been unreachable for too long; retry later', 'database_unavailable');
       }
-      const { cached: client, credentialId } = await this.authentication.authenticate(parameters, authorization, this.endpoints, context.remoteAddress);
+      const { cached: client, credentialId } = await this.authentication.authenticate(parameters, authorization, this.endpoints, context.remoteAddress, 'token');
       clientId = client.client.clientId;
 
       const grantType = parameters.get('grant_type');

@@ -51,7 +51,7 @@ export class RevocationController {
     const remoteAddress = request.socket.remoteAddress ?? '';
     let clientId: string;
     try {
-      clientId = (await this.authentication.authenticate(parameters, authorization, this.audience, remoteAddress)).cached.client.clientId;
+      clientId = (await this.authentication.authenticate(parameters, authorization, this.audience, remoteAddress, 'revoke')).cached.client.clientId;
     } catch (error) {
       if (error instanceof OAuthError) {
         request.log.warn({ error: error.error, reason: error.reason, clientId: authorization.claimedClientId, remoteAddress }, 'revocation request refused');

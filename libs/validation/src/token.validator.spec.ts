@@ -150,7 +150,7 @@ describe('TokenValidator: the claims policy of each issuer kind', () => {
     it('explain lists the same checks in the same order', async () => {
       const outcome = await explained(selfToken());
       expect(outcome.trace.checks.map(({ check, passed }) => [check, passed])).toEqual(
-        ['format', 'issuer-class', 'algorithm', 'token-type', 'key', 'signature', 'audience', 'claim-types', 'expiry', 'not-before', 'lifetime'].map((check) => [check, true]),
+        ['format', 'issuer-class', 'algorithm', 'token-type', 'key', 'signature', 'audience', 'claim-types', 'expiry', 'not-before', 'lifetime', 'standing'].map((check) => [check, true]),
       );
       expect(outcome.trace.checks[4]).toEqual({ check: 'key', passed: true, detail: 'certificate AB12' });
       expect(outcome.trace.clockDifferenceSeconds).toBe(0);
@@ -207,7 +207,7 @@ describe('TokenValidator: the claims policy of each issuer kind', () => {
 
     it('explain lists the same checks in the same order', async () => {
       const outcome = await explained(serverToken());
-      expect(outcome.trace.checks.map(({ check }) => check)).toEqual(['format', 'issuer-class', 'oauth-server-enabled', 'algorithm', 'key', 'signature', 'audience', 'claim-types', 'expiry', 'not-before', 'lifetime']);
+      expect(outcome.trace.checks.map(({ check }) => check)).toEqual(['format', 'issuer-class', 'oauth-server-enabled', 'algorithm', 'key', 'signature', 'audience', 'claim-types', 'expiry', 'not-before', 'lifetime', 'standing']);
       expect(outcome.trace.checks[1]).toEqual({ check: 'issuer-class', passed: true, detail: 'OAuth server entra' });
       const refused = await explained(serverToken({ aud: 'api://webapi' }));
       expect(refused).toMatchObject({ valid: false, reason: 'audience_invalid', message: 'the audience is not one of api://s2s' });
