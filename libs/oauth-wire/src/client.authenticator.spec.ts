@@ -3,7 +3,7 @@ import { type CachedClient, type ClientDirectory, type ClientRegistration, Clien
 import { MasterKey } from '@s2s/config';
 import { FrozenClock } from '@s2s/core';
 import { caught, clientDirectoryOf, secretRegistration, testClient, testSecret } from '@s2s/testing';
-import type { ClientAssertionVerifier } from './client-assertion.verifier.js';
+import type { AssertedClient, ClientAssertionVerifier } from './client-assertion.verifier.js';
 import { ClientAuthenticator, decodeBasic, PresentedAuthorization } from './client.authenticator.js';
 import { InvalidClientError, InvalidRequestError, type OAuthError } from './oauth.errors.js';
 
@@ -101,7 +101,7 @@ describe('ClientAuthenticator', () => {
   let authenticator: ClientAuthenticator;
   /** Records its calls; answers with `outcome`. */
   let assertionCalls: unknown[][];
-  let assertionOutcome: () => Promise<CachedClient>;
+  let assertionOutcome: () => Promise<AssertedClient>;
 
   beforeAll(async () => {
     directory = await clientDirectoryOf(registrations);

@@ -1,4 +1,5 @@
 import { Command, Help, Option, SubCommand } from 'nest-commander';
+import { OAuthServerRevokeTokensCommand } from '../revocation/revocation.command.js';
 import { CommandGroupRunner } from '../common/command-group.runner.js';
 import { nonEmptyArgument } from '../common/option-argument.parser.js';
 import { identityArgument, refreshExamples, trustedIssuerCommands } from '../trusted-issuer/trusted-issuer.command.js';
@@ -222,6 +223,6 @@ export class OAuthServerRefreshCommand extends OAUTH_SERVER.Refresh {
 @Command({
   name: 'oauth-server',
   description: 'Register, show, change, refresh and remove the OAuth servers (external authorization servers) whose tokens this service accepts',
-  subCommands: [OAuthServerNewCommand, OAuthServerGetCommand, OAuthServerListCommand, OAuthServerSetCommand, OAuthServerRemoveCommand, OAuthServerRefreshCommand],
+  subCommands: [OAuthServerNewCommand, OAuthServerGetCommand, OAuthServerListCommand, OAuthServerSetCommand, OAuthServerRemoveCommand, OAuthServerRefreshCommand, OAuthServerRevokeTokensCommand],
 })
 export class OAuthServerCommand extends CommandGroupRunner {}

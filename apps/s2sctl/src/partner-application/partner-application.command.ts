@@ -1,4 +1,5 @@
 import { Command, Help, Option, SubCommand } from 'nest-commander';
+import { PartnerApplicationRevokeTokensCommand } from '../revocation/revocation.command.js';
 import type { InputFile } from '../certificate/certificate.input.js';
 import { CommandGroupRunner } from '../common/command-group.runner.js';
 import { readInputFile } from '../common/input-file.reader.js';
@@ -244,6 +245,7 @@ export class PartnerApplicationRefreshCommand extends PARTNER.Refresh {
     PartnerApplicationSetCommand,
     PartnerApplicationRemoveCommand,
     PartnerApplicationRefreshCommand,
+    PartnerApplicationRevokeTokensCommand,
   ],
 })
 export class PartnerApplicationCommand extends CommandGroupRunner {}
