@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AdminApiKeyRepository } from '@s2s/admin-access';
 import { AuditEventRepository } from '@s2s/audit';
-import { CertificateRepository, CertificateRequestRepository, TokenIssuerAssignmentRepository } from '@s2s/certificates';
+import { CertificateRepository, CertificateRequestRepository, TokenIssuerAssignmentRepository, TokenIssuerWithdrawalRepository } from '@s2s/certificates';
 import { AssertionReplayStore, ClientRepository, ResourceRepository } from '@s2s/clients';
 import { CacheFreshness, ChangeFeed, DatabaseProbe, UnitOfWork } from '@s2s/core';
 import { OAuthConfigurationRepository } from '@s2s/oauth-configuration';
@@ -24,6 +24,7 @@ import { TypeOrmCertificateRepository } from './repositories/typeorm-certificate
 import { TypeOrmTokenIssuerAssignmentRepository } from './repositories/typeorm-token-issuer-assignment.repository.js';
 import { TypeOrmOAuthConfigurationRepository } from './repositories/typeorm-oauth-configuration.repository.js';
 import { TypeOrmAuthenticationFailureStore } from './repositories/typeorm-authentication-failure.store.js';
+import { TypeOrmTokenIssuerWithdrawalRepository } from './repositories/typeorm-token-issuer-withdrawal.repository.js';
 import { TypeOrmRevocationRepository } from './repositories/typeorm-revocation.repository.js';
 import { CHANGE_NOTIFY_URL, TypeOrmChangeFeed } from './typeorm-change.feed.js';
 import { TypeOrmUnitOfWork } from './typeorm-unit-of-work.js';
@@ -70,6 +71,7 @@ export class PersistenceModule {
         { provide: PartnerApplicationRepository, useClass: TypeOrmPartnerApplicationRepository },
         { provide: OAuthServerRepository, useClass: TypeOrmOAuthServerRepository },
         { provide: RevocationRepository, useClass: TypeOrmRevocationRepository },
+        { provide: TokenIssuerWithdrawalRepository, useClass: TypeOrmTokenIssuerWithdrawalRepository },
         { provide: AuthenticationFailureStore, useClass: TypeOrmAuthenticationFailureStore },
         DatabaseHealth,
         { provide: DatabaseProbe, useExisting: DatabaseHealth },
@@ -93,6 +95,7 @@ export class PersistenceModule {
         OAuthServerRepository,
         RevocationRepository,
         AuthenticationFailureStore,
+        TokenIssuerWithdrawalRepository,
         DatabaseHealth,
         DatabaseProbe,
       ],

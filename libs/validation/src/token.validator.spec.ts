@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import type { IssuerKey, TokenIssuerKeyRing } from '@s2s/certificates';
+import type { IssuerKey, TokenIssuerKeyRing, TokenIssuerWithdrawals } from '@s2s/certificates';
 import type { ClientDirectory } from '@s2s/clients';
 import type { AppConfig } from '@s2s/config';
 import { type CacheFreshness, FrozenClock } from '@s2s/core';
@@ -84,7 +84,7 @@ describe('TokenValidator: the claims policy of each issuer kind', () => {
       oauthServers,
       metrics,
       freshness,
-      new SelfTokenVerifier(config, keyRing, clients, oauthConfiguration),
+      new SelfTokenVerifier(config, keyRing, clients, oauthConfiguration, { withdrawn: () => undefined } as unknown as TokenIssuerWithdrawals),
       new PartnerTokenVerifier(config, partners, oauthConfiguration),
       new OAuthServerTokenVerifier(oauthServers, oauthConfiguration),
       // The standing rule (revocation, credentials, not-before) has its own tests: here every token stands.

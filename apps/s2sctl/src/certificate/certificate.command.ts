@@ -41,6 +41,7 @@ import {
   type NewKeyOptions,
 } from './certificate.input.js';
 import { renderAssignment, renderCertificate, renderCertificateList, renderCertificateRequest, withFinalNewline } from './certificate.render.js';
+import { buildEmergencyRoll } from '../revocation/emergency-roll.input.js';
 
 /**
  * `s2sctl certificate ...`: the OAuth token-issuer certificate, like the Skype for Business
@@ -401,8 +402,23 @@ export class CertificateRemoveCommand extends AdminCommandRunner {
 export class CertificateAssignCommand extends AdminCommandRunner {
   async run(
     _params: string[],
-    options: { readonly type: AssignmentType; readonly thumbprint: string; readonly roll?: boolean; readonly effectiveDate?: string },
+    options: {
+      readonly type: AssignmentType;
+      readonly thumbprint: string;
+      readonly roll?: boolean;
+      readonly effectiveDate?: string;
+      readonly emergency?: boolean;
+      readonly reason?: string;
+    },
   ): Promise<void> {
+    if (options.emergency || options.reason !== undefined) {
+      // Emergency roll (revocation runbook): its own route, POST …/oauth-token-issuer/emergency.
+      const { path, body } = buildEmergencyRoll(ASSIGNMENT_PATHS[options.type], options);
+      const { settings, client } = this.openSession();
+      const assignment = await client.post<CertificateAssignment>(path, body);
+      this.print(settings, assignment, (result) => renderAssignment(this.formatter, result));
+      return;
+    }
     const body = buildAssignmentBody(options);
     const { settings, client } = this.openSession();
     const assignment = await client.put<CertificateAssignment>(ASSIGNMENT_PATHS[options.type], body);
@@ -418,6 +434,7 @@ export class CertificateAssignCommand extends AdminCommandRunner {
       'Examples:',
       '  s2sctl certificate assign --type OAuthTokenIssuer --thumbprint 9A3F...41',
       '  s2sctl certificate assign --type OAuthTokenIssuer --thumbprint 9A3F...41 --roll --effective-date 2025-03-01T09:00:00+01:00',
+      '  s2sctl certificate assign --type OAuthTokenIssuer --thumbprint 9A3F...41 --emergency --reason "key leaked, ticket 4711"',
     ].join('\n');
   }
 
@@ -439,6 +456,16 @@ export class CertificateAssignCommand extends AdminCommandRunner {
   @Option({ flags: '--effective-date <time>', description: 'when the rolled certificate becomes current: ISO 8601 with Z or an offset' })
   parseEffectiveDate(value: string): string {
     return zonedTimestampArgument(value);
+  }
+
+  @Option({ flags: '--emergency', description: 'compromised key: make this certificate current now and withdraw the old key at once (needs --reason)' })
+  parseEmergency(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--reason <text>', description: 'why the emergency roll (audited)' })
+  parseReason(value: string): string {
+    return nonEmptyArgument(value);
   }
 }
 
