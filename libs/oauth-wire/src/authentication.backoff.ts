@@ -1,7 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { AppConfig } from '@s2s/config';
-import { ChangeFeed, Clock } from '@s2s/core';
+import { type BackoffSubject, ChangeFeed, Clock, CredentialBackoff, type CredentialEndpoint } from '@s2s/core';
 import { AuthenticationFailureStore } from './authentication-failure.store.js';
+import { AuthenticationMetrics } from './authentication.metrics.js';
 
 /** Failures older than this are forgotten. */
 export const FAILURE_WINDOW_MS = 15 * 60_000;
@@ -12,8 +13,7 @@ const MAX_TRACKED_KEYS = 10_000;
 /** Change-feed topic: a subject started waiting; every instance reloads the waiting subjects. */
 export const AUTHENTICATION_BACKOFF_TOPIC = 'authentication-backoff';
 
-/** What a failure is counted against: a client id, an admin key id, or the caller's address. */
-export type BackoffSubject = { kind: 'client'; clientId: string } | { kind: 'admin-key'; keyId: string } | { kind: 'address'; address: string };
+export type { BackoffSubject };
 
 interface FailureRecord {
   failures: number;
@@ -38,7 +38,7 @@ interface FailureRecord {
  * While the database is unreachable, failures are counted in memory alone.
  */
 @Injectable()
-export class AuthenticationBackoff implements OnApplicationBootstrap {
+export class AuthenticationBackoff extends CredentialBackoff implements OnApplicationBootstrap {
   private readonly logger = new Logger('AuthenticationBackoff');
   private readonly records = new Map<string, FailureRecord>();
   private readonly freeFailures: Record<BackoffSubject['kind'], number>;
@@ -49,7 +49,9 @@ export class AuthenticationBackoff implements OnApplicationBootstrap {
     config: AppConfig,
     @Optional() private readonly store?: AuthenticationFailureStore,
     @Optional() private readonly changeFeed?: ChangeFeed,
+    @Optional() private readonly metrics?: AuthenticationMetrics,
   ) {
+    super();
     this.freeFailures = { client: config.authBackoff.clientFailures, 'admin-key': config.authBackoff.clientFailures, address: config.authBackoff.addressFailures };
   }
 
@@ -71,7 +73,8 @@ export class AuthenticationBackoff implements OnApplicationBootstrap {
    * Counts a failure: at once in memory, then in the shared record, whose count (every instance's
    * failures) decides the wait when it is higher.
    */
-  async recordFailure(subject: BackoffSubject): Promise<void> {
+  async recordFailure(subject: BackoffSubject, endpoint: CredentialEndpoint = 'token'): Promise<void> {
+    this.metrics?.failures.inc({ endpoint, subject: subject.kind });
     const key = keyOf(subject);
     const now = this.clock.now().getTime();
     const previous = this.records.get(key);
@@ -92,6 +95,10 @@ export class AuthenticationBackoff implements OnApplicationBootstrap {
       if (!this.storeFailing) this.logger.warn({ err: (error as Error).message }, 'the shared failure count is unreachable; counting in memory on this instance');
       this.storeFailing = true;
     }
+  }
+
+  recordRefusal(subject: BackoffSubject, endpoint: CredentialEndpoint): void {
+    this.metrics?.refusals.inc({ endpoint, subject: subject.kind });
   }
 
   /** Clears the subject's record where one is known (no database work on a clean success). */

@@ -2,9 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { MetricsRegistry } from '@s2s/operations';
 import { Counter } from 'prom-client';
 
-/** Where credentials are checked: the label of the back-off metrics. */
-export type CredentialEndpoint = 'token' | 'introspect' | 'revoke' | 'admin';
-
 /** The back-off's metrics by endpoint (issue 17): failed authentications, and requests refused with 429 while waiting. */
 @Injectable()
 export class AuthenticationMetrics {

@@ -1,6 +1,6 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import type { CredentialEndpoint } from '@s2s/core';
 import { AuthenticationBackoff, type BackoffSubject } from './authentication.backoff.js';
-import { AuthenticationMetrics, type CredentialEndpoint } from './authentication.metrics.js';
 import type { AssertionAudience } from './client-assertion.verifier.js';
 import { type AuthenticatedClient, ClientAuthenticator, type PresentedAuthorization } from './client.authenticator.js';
 import { InvalidClientError, TemporarilyUnavailableError } from './oauth.errors.js';
@@ -24,7 +24,6 @@ export class ClientAuthenticationService {
   constructor(
     private readonly authenticator: ClientAuthenticator,
     private readonly backoff: AuthenticationBackoff,
-    @Optional() private readonly metrics?: AuthenticationMetrics,
   ) {}
 
   /**
@@ -53,12 +52,8 @@ export class ClientAuthenticationService {
       return authenticated;
     } catch (error) {
       if (error instanceof InvalidClientError) {
-        this.metrics?.failures.inc({ endpoint, subject: 'address' });
-        const counted = [this.backoff.recordFailure({ kind: 'address', address: remoteAddress })];
-        if (claimedClientId) {
-          this.metrics?.failures.inc({ endpoint, subject: 'client' });
-          counted.push(this.backoff.recordFailure({ kind: 'client', clientId: claimedClientId }));
-        }
+        const counted = [this.backoff.recordFailure({ kind: 'address', address: remoteAddress }, endpoint)];
+        if (claimedClientId) counted.push(this.backoff.recordFailure({ kind: 'client', clientId: claimedClientId }, endpoint));
         // Counted in the shared record before the answer, so the next attempt anywhere sees it.
         await Promise.all(counted);
       }
@@ -69,7 +64,7 @@ export class ClientAuthenticationService {
   private refuseWhileBackingOff(subject: BackoffSubject, endpoint: CredentialEndpoint): void {
     const retryAfter = this.backoff.retryAfterSeconds(subject);
     if (retryAfter > 0) {
-      this.metrics?.refusals.inc({ endpoint, subject: subject.kind });
+      this.backoff.recordRefusal(subject, endpoint);
       throw new TemporarilyUnavailableError(`too many failed authentications; retry after ${retryAfter} s`, subject.kind === 'client' ? 'backoff_client' : 'backoff_address', 429, retryAfter);
     }
   }

@@ -5,7 +5,7 @@ export { parseTokenRequestForm, type TokenRequestParameters } from './oauth-form
 export { FormBody, UnsupportedBody } from './form-body.js';
 export { AuthenticationBackoff, AUTHENTICATION_BACKOFF_TOPIC, MAX_BACKOFF_SECONDS, type BackoffSubject } from './authentication.backoff.js';
 export { AuthenticationFailureStore, type SharedFailureRecord } from './authentication-failure.store.js';
-export { AuthenticationMetrics, type CredentialEndpoint } from './authentication.metrics.js';
+export { AuthenticationMetrics } from './authentication.metrics.js';
 export { ClientAuthenticator, decodeBasic, PresentedAuthorization, type AuthenticatedClient, type ClientAuthenticationMethod } from './client.authenticator.js';
 export { ClientAuthenticationService } from './client-authentication.service.js';
 export { ClientAssertionVerifier, type AssertedClient, JWT_BEARER_ASSERTION_TYPE, MAX_ASSERTION_LIFETIME_SECONDS, type AssertionAudience } from './client-assertion.verifier.js';
