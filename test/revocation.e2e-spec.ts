@@ -50,6 +50,8 @@ describeOnPostgres('cutting off a compromised credential across two instances on
   let a: Instance;
   let b: Instance;
   let c: Instance | null = null;
+  /** A second s2s-trust installation (its own embedded database) federating with A/B as partner "conferencing". */
+  let partner: Instance | null = null;
   const masterKey = randomBytes(32).toString('hex');
 
   const env = (extra: Record<string, string> = {}): Record<string, string> => ({
@@ -98,7 +100,7 @@ describeOnPostgres('cutting off a compromised credential across two instances on
   }, 180_000);
 
   afterAll(async () => {
-    for (const instance of [a, b, c]) {
+    for (const instance of [a, b, c, partner]) {
       if (!instance) continue;
       await instance.server.stop();
       await removeDir(instance.server.dataDir);
@@ -225,6 +227,52 @@ describeOnPostgres('cutting off a compromised credential across two instances on
     expect(metrics).toMatch(/s2s_authentication_backoff_refusals_total\{endpoint="token",subject="client"\} [1-9]/);
   });
 
+  it('back-off for admin keys: failures on A count on B; 429 too_many_requests with Retry-After, then the key works again', async () => {
+    const spare = await a.admin('POST', '/admin-keys', { name: 'spare', role: 'reader' });
+    const [, id] = (spare.key as string).split('.');
+    const adminCall = (at: Instance, key: string): Promise<HttpResponse> =>
+      httpRequest(`${at.server.url}/admin/v1/oauth-configuration`, { headers: { authorization: `Bearer ${key}` }, ca: at.ca });
+    const wrong = `s2sk.${id}.${'A'.repeat(43)}`;
+    for (let i = 0; i < 3; i++) expect((await adminCall(a, wrong)).status).toBe(401);
+    for (let i = 0; i < 3; i++) expect((await adminCall(b, wrong)).status).toBe(401);
+    const refused = await adminCall(b, spare.key);
+    expect([refused.status, refused.json().code]).toEqual([429, 'too_many_requests']);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect((await adminCall(a, spare.key)).status).toBe(429);
+    // Another key is not affected; the wait is time-boxed.
+    expect((await adminCall(a, adminKey)).status).toBe(200);
+    expect(await waitFor(async () => (await adminCall(b, spare.key)).status === 200, 5000, 200)).not.toBeNull();
+    const metrics = (await httpRequest(`${a.server.url}/metrics`, { ca: a.ca })).text;
+    expect(metrics).toMatch(/s2s_authentication_failures_total\{endpoint="admin",subject="admin-key"\} [1-9]/);
+  });
+
+  it('not-before for a partner: s2sctl partner-application revoke-tokens refuses its earlier actor tokens on B, new ones are accepted', async () => {
+    const server = await startServerProcess({ env: { PUBLIC_URL: 'https://conf.contoso.com', MASTER_KEY: randomBytes(32).toString('hex') } });
+    const ca = (await server.tlsCertificate())!;
+    partner = { server, ca, admin: adminApi(server, ca, await server.bootstrapKey()) };
+    await partner.admin('PUT', '/oauth-configuration', { realm: 'contoso.com', publicHost: 'conf.contoso.com' });
+    const certificate = await partner.admin('POST', '/certificates/self-signed', { realms: ['contoso.com'] });
+    await partner.admin('PUT', '/certificate-assignments/oauth-token-issuer', { thumbprint: certificate.thumbprint });
+    await partner.admin('POST', '/partner-applications', { identity: 'mail', metadataUrl: `${a.server.url}/metadata/json/1`, metadataCaBundle: a.ca.toString(), hostAuthority: 's2s.contoso.com', trustLevel: 'Full' });
+    await a.admin('POST', '/partner-applications', { identity: 'conferencing', metadataUrl: `${server.url}/metadata/json/1`, metadataCaBundle: ca.toString(), hostAuthority: 'conf.contoso.com', trustLevel: 'Full' });
+    const app = await partner.admin('POST', '/clients', { displayName: 'conferencing app' });
+    const actorToken = async (): Promise<string> => {
+      const response = await form(partner!, '/oauth2/token', { grant_type: 'client_credentials', resource: 'mail' }, app);
+      expect(response.status).toBe(200);
+      return response.json().access_token as string;
+    };
+    const old = await actorToken();
+    expect(await waitFor(async () => (await verdict(b, old)) === 'valid', 5000)).not.toBeNull();
+    const run = await runCli(['partner-application', 'revoke-tokens', 'conferencing', '-o', 'json'], { env: cliEnv() });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ subjectType: 'partner', subjectId: 'conferencing' });
+    expect(await waitFor(async () => (await verdict(b, old)) === 'revoked_by_not_before', 2000)).not.toBeNull();
+    expect(await verdict(a, old)).toBe('revoked_by_not_before');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await verdict(b, await actorToken())).toBe('valid');
+    expect((await a.admin('GET', '/audit-events?action=partner.revoke-tokens')).items[0]).toMatchObject({ targetType: 'partner', targetId: 'conferencing' });
+  });
+
   it('propagation: 50 changes on A, each enforced on B; p99 < 1 s (LISTEN/NOTIFY), printed', async () => {
     const client = await clientWithRole(a.admin, 'propagation', API, 'Files.Read.All');
     const tokens: string[] = [];
@@ -272,4 +320,35 @@ describeOnPostgres('cutting off a compromised credential across two instances on
     process.stdout.write(`after the listening connections were cut and re-subscribed: enforced on B after ${afterResubscribe!.toFixed(1)} ms\n`);
   });
 
+
+  it('emergency roll: tokens of the old key refused at once on A and B (key_withdrawn), the old key gone from both metadata documents, audited with the reason', async () => {
+    const client = await clientWithRole(a.admin, 'before-the-leak', API, 'Files.Read.All');
+    const old = await issue(a, client);
+    const oldX5t = JSON.parse(Buffer.from(old.split('.')[0]!, 'base64url').toString()).x5t as string;
+    const replacement = await a.admin('POST', '/certificates/self-signed', { realms: ['contoso.com'] });
+    const missingReason = await runCli(['certificate', 'assign', '--type', 'OAuthTokenIssuer', '--thumbprint', replacement.thumbprint, '--emergency'], { env: cliEnv() });
+    expect(missingReason.code).not.toBe(0);
+    expect(missingReason.stderr).toContain('--emergency needs --reason');
+    expect(await verdict(b, old)).toBe('valid');
+
+    const reason = 'signing key copied to a public share, ticket 4711';
+    const run = await runCli(['certificate', 'assign', '--type', 'OAuthTokenIssuer', '--thumbprint', replacement.thumbprint, '--emergency', '--reason', reason, '-o', 'json'], { env: cliEnv() });
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    const slots = JSON.parse(run.stdout);
+    expect(slots.current.thumbprint).toBe(replacement.thumbprint);
+    expect(slots.previous).toBeNull();
+    expect(await verdict(a, old)).toBe('key_withdrawn');
+    expect(await waitFor(async () => (await verdict(b, old)) === 'key_withdrawn', 1000, 5)).not.toBeNull();
+    for (const at of [a, b]) {
+      expect(await waitFor(async () => {
+        const metadata = await httpRequest(`${at.server.url}/metadata/json/1`, { ca: at.ca });
+        const jwks = await httpRequest(`${at.server.url}/.well-known/jwks.json`, { ca: at.ca });
+        return !metadata.text.includes(oldX5t) && !jwks.text.includes(oldX5t) && metadata.headers['cache-control'] === 'no-cache' && jwks.headers['cache-control'] === 'no-cache';
+      }, 1000, 5)).not.toBeNull();
+    }
+    expect(await verdict(b, await issue(a, client))).toBe('valid');
+    const event = (await a.admin('GET', '/audit-events?action=certificate-assignment.emergency-roll')).items[0];
+    expect(event.after).toMatchObject({ current: replacement.thumbprint, reason });
+    expect(event.before.current).toBeDefined();
+  });
 });
