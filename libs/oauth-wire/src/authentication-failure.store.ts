@@ -19,6 +19,8 @@ export abstract class AuthenticationFailureStore {
   /** Records that `key` waits until `blockedUntil` (never shortens a longer wait). */
   abstract block(key: string, blockedUntil: Date): Promise<void>;
   abstract clear(key: string): Promise<void>;
+  /** Deletes records whose window opened before `windowOpenSince` and whose wait is over at `now`; returns how many. */
+  abstract purgeStale(now: Date, windowOpenSince: Date): Promise<number>;
   /** Subjects waiting at `now` (at most `limit`, the longest waits first). */
   abstract listBlocked(now: Date, limit: number): Promise<SharedFailureRecord[]>;
 }

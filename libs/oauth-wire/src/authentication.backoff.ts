@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { AppConfig } from '@s2s/config';
 import { type BackoffSubject, ChangeFeed, Clock, CredentialBackoff, type CredentialEndpoint } from '@s2s/core';
 import { AuthenticationFailureStore } from './authentication-failure.store.js';
@@ -10,6 +10,8 @@ export const FAILURE_WINDOW_MS = 15 * 60_000;
 export const MAX_BACKOFF_SECONDS = 300;
 /** Bounds memory under a spray of made-up client ids or addresses. */
 const MAX_TRACKED_KEYS = 10_000;
+/** How often records whose window and wait are over are deleted from the shared table. */
+const PURGE_INTERVAL_MS = 10 * 60_000;
 /** Change-feed topic: a subject started waiting; every instance reloads the waiting subjects. */
 export const AUTHENTICATION_BACKOFF_TOPIC = 'authentication-backoff';
 
@@ -38,11 +40,12 @@ interface FailureRecord {
  * While the database is unreachable, failures are counted in memory alone.
  */
 @Injectable()
-export class AuthenticationBackoff extends CredentialBackoff implements OnApplicationBootstrap {
+export class AuthenticationBackoff extends CredentialBackoff implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('AuthenticationBackoff');
   private readonly records = new Map<string, FailureRecord>();
   private readonly freeFailures: Record<BackoffSubject['kind'], number>;
   private storeFailing = false;
+  private purgeTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -59,6 +62,24 @@ export class AuthenticationBackoff extends CredentialBackoff implements OnApplic
     if (!this.store || !this.changeFeed) return;
     this.changeFeed.subscribe(AUTHENTICATION_BACKOFF_TOPIC, () => this.loadWaiting());
     await this.loadWaiting();
+    // The table stays bounded: a record is kept no longer than its window and its wait.
+    this.purgeTimer = setInterval(() => void this.purgeStale(), PURGE_INTERVAL_MS);
+    this.purgeTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.purgeTimer);
+  }
+
+  /** Deletes shared records whose window and wait are over (every instance; the DELETE is idempotent). */
+  async purgeStale(): Promise<number> {
+    const now = this.clock.now();
+    try {
+      return (await this.store?.purgeStale(now, new Date(now.getTime() - FAILURE_WINDOW_MS))) ?? 0;
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'purging stale failure records failed; retried later');
+      return 0;
+    }
   }
 
   /** Seconds the subject must wait before trying again, or 0. */

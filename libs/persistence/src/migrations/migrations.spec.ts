@@ -13,6 +13,7 @@ const SHIPPED: Readonly<Record<string, string>> = {
   ClientsAndResources1763942400000: 'f1461a7eff98664a42b17265745c714dc84669712b6a5145f259d6a81b6b91c0',
   PartnerApplications1764028800000: '32da665f655faa207d8f199f1c7778215d148ae384b1c9c7cde5eb0eecd8e1be',
   OAuthServers1764115200000: '13ef55579331da6f95cdf3c069c079f6489458cd940d9818198e878106587822',
+  Revocation1764201600000: '19822bf36c75258010838b00ee22129ff40d153eb26cd82ddf535d498b05a018',
 };
 
 async function sqlHash(migration: { up(runner: QueryRunner): Promise<unknown>; down(runner: QueryRunner): Promise<unknown> }): Promise<string> {

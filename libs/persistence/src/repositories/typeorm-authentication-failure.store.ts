@@ -31,6 +31,14 @@ export class TypeOrmAuthenticationFailureStore extends AuthenticationFailureStor
     await this.unitOfWork.manager().query('DELETE FROM authentication_failure WHERE subject = $1', [key]);
   }
 
+  async purgeStale(now: Date, windowOpenSince: Date): Promise<number> {
+    // TypeORM answers a DELETE with [rows, affected count].
+    const [, affected] = (await this.unitOfWork
+      .manager()
+      .query('DELETE FROM authentication_failure WHERE window_start < $1 AND blocked_until < $2', [windowOpenSince, now])) as [unknown[], number];
+    return affected;
+  }
+
   async listBlocked(now: Date, limit: number): Promise<SharedFailureRecord[]> {
     const rows = (await this.unitOfWork
       .manager()

@@ -22,8 +22,9 @@ export class TypeOrmRevocationRepository extends RevocationRepository {
   }
 
   async purgeExpired(now: Date): Promise<number> {
-    const rows = (await this.unitOfWork.manager().query('DELETE FROM revoked_token WHERE expires_at < $1 RETURNING jti', [now])) as unknown[];
-    return rows.length;
+    // TypeORM answers a DELETE with [rows, affected count].
+    const [, affected] = (await this.unitOfWork.manager().query('DELETE FROM revoked_token WHERE expires_at < $1', [now])) as [unknown[], number];
+    return affected;
   }
 
   async setNotBefore(mark: NotBeforeMark): Promise<void> {
