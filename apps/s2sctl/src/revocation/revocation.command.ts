@@ -11,6 +11,9 @@ export interface NotBeforeMark {
   readonly notBefore: string;
 }
 
+/** Body of `POST /admin/v1/tokens/revoke`: the token, or its id. */
+export type TokenRevocationBody = { readonly token: string } | { readonly jti: string };
+
 /** Response of `POST /admin/v1/tokens/revoke`. */
 export interface TokenRevocation {
   readonly jti: string;
@@ -79,7 +82,7 @@ export class TokenRevokeCommand extends AdminCommandRunner {
   async run([token]: string[], options: { readonly jti?: string } = {}): Promise<void> {
     if ((token === undefined) === (options.jti === undefined)) throw new UsageError('give a token or --jti <id>, not both');
     const { settings, client } = this.openSession();
-    const body = options.jti !== undefined ? { jti: options.jti } : { token: token === '-' ? await readSecret({ promptText: 'Token: ' }) : token! };
+    const body: TokenRevocationBody = options.jti !== undefined ? { jti: options.jti } : { token: token === '-' ? await readSecret({ promptText: 'Token: ' }) : token! };
     const result = await client.post<TokenRevocation>('/tokens/revoke', body);
     this.print(settings, result, (r) => `${r.revoked ? 'revoked' : 'already revoked'}: jti ${r.jti}, kept until ${r.expiresAt}\n`);
   }
