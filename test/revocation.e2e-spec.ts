@@ -179,6 +179,8 @@ describeOnPostgres('cutting off a compromised credential across two instances on
     const first = await cli(['token', 'revoke', byToken]);
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ revoked: true });
+    const again = await cli(['token', 'revoke', byToken]);
+    expect([again.code, JSON.parse(again.stdout).revoked]).toEqual([0, false]);
     const jti = JSON.parse(Buffer.from(byJti.split('.')[1]!, 'base64url').toString()).jti as string;
     const second = await cli(['token', 'revoke', '--jti', jti]);
     expect(second.code).toBe(0);

@@ -2,7 +2,7 @@ import { PUBLISHED_PATHS, publishedUrl } from './published-endpoints.js';
 
 /** Algorithms accepted for client assertions (`private_key_jwt`, RFC 7523). */
 export const CLIENT_ASSERTION_ALGORITHMS = ['RS256', 'PS256', 'ES256'] as const;
-/** Client authentication methods of the token and introspection endpoints. */
+/** Client authentication methods of the token, introspection and revocation endpoints. */
 export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
 
 /**

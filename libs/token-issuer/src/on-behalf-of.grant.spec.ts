@@ -59,7 +59,19 @@ describe('OnBehalfOfGrant: the user token is checked as the validator checks our
   } as unknown as TokenTargetResolver;
   const client = { client: { clientId: MIDDLE, realm: 'contoso.com' }, scopes: new Map() } as unknown as CachedClient;
   // The standing rule has its own tests (libs/revocation); here every assertion still stands.
-  const standing = { refusal: () => null } as unknown as TokenStanding;
+  /** What the standing rule answers (its own tests are in libs/revocation); null: the assertion stands. */
+  let standingRefusal: { reason: string; message: string } | null = null;
+  const seenByStanding: unknown[][] = [];
+  const standing = {
+    refusal: (...args: unknown[]) => {
+      seenByStanding.push(args);
+      return standingRefusal;
+    },
+  } as unknown as TokenStanding;
+  afterEach(() => {
+    standingRefusal = null;
+    seenByStanding.length = 0;
+  });
   const grant = new OnBehalfOfGrant(targets, {} as TokenSigner, keyRing, directory, configuration, new FrozenClock(NOW), standing);
 
   async function outcome(assertion: string): Promise<'accepted' | { reason: string; description: string }> {
@@ -76,6 +88,19 @@ describe('OnBehalfOfGrant: the user token is checked as the validator checks our
     }
     throw new Error('the grant neither refused nor reached the target');
   }
+
+  it('refuses an assertion that no longer stands with the standing rule\'s reason (token_revoked, client_disabled, …), after every other check', async () => {
+    const assertion = userToken();
+    standingRefusal = { reason: 'credential_revoked', message: 'the credential that obtained the token was removed from client x' };
+    expect(await outcome(assertion)).toEqual({ reason: 'credential_revoked', description: 'the assertion is no longer valid: the credential that obtained the token was removed from client x' });
+    expect(seenByStanding).toHaveLength(1);
+    expect(seenByStanding[0]!.slice(0, 2)).toEqual(['self', ISSUER]);
+    expect((seenByStanding[0]![2] as Record<string, unknown>).sub).toBe('alice@contoso.com');
+    // A forged assertion is refused before the standing rule is asked.
+    seenByStanding.length = 0;
+    expect(await outcome(userToken({ iss: 'https://evil.example' }))).toMatchObject({ reason: 'assertion_issuer_mismatch' });
+    expect(seenByStanding).toHaveLength(0);
+  });
 
   it.each<[string, () => string]>([
     ['a user token for the client, named by kid and x5t', () => userToken()],

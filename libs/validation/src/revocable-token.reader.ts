@@ -11,8 +11,11 @@ export interface RevocableToken {
   expiresAt: Date;
 }
 
-/** Refusals that come after the signature and claims passed: such a token is ours and can still be revoked for good. */
-const STANDING_REASONS: ReadonlySet<string> = new Set<StandingReason>(['client_removed', 'client_disabled', 'credential_revoked', 'credential_expired', 'revoked_by_not_before']);
+/**
+ * Refusals that come after the signature and claims passed: such a token is ours and can still be
+ * revoked for good (an already revoked one is answered as such, changing nothing).
+ */
+const STANDING_REASONS: ReadonlySet<string> = new Set<StandingReason>(['token_revoked', 'client_removed', 'client_disabled', 'credential_revoked', 'credential_expired', 'revoked_by_not_before']);
 
 /**
  * Reads a token to revoke (RFC 7009 and the admin route): one of this service's own access tokens,
