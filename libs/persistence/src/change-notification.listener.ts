@@ -33,11 +33,6 @@ export class ChangeNotificationListener {
     private readonly handler: ChangeNotificationHandler,
   ) {}
 
-  /** Whether the listening connection is open now. */
-  get listening(): boolean {
-    return this.client !== null;
-  }
-
   async start(): Promise<void> {
     await this.connect();
   }

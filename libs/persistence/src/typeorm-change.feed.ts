@@ -39,11 +39,6 @@ export class TypeOrmChangeFeed extends ChangeFeed implements CacheFreshness, OnA
       : null;
   }
 
-  /** Whether changes arrive by notification now (false: by the poll only). */
-  get listening(): boolean {
-    return this.notifications?.listening ?? false;
-  }
-
   /** The heartbeat behind {@link CacheFreshness}: when the poll started failing, or null. */
   unreachableSince(): Date | null {
     return this.failingSince;

@@ -2,6 +2,6 @@ export { RevocationRepository, NOT_BEFORE_SUBJECT_TYPES, type NotBeforeMark, typ
 export { REVOCATION_TOPIC } from './revocation.topic.js';
 export { RevocationState, REVOCATION_PURGE_INTERVAL_MS, notBeforeSeconds } from './revocation.state.js';
 export { TokenStanding, type StandingReason, type StandingRefusal, type TokenSubjectKind } from './token.standing.js';
-export { TokenRevocationService, MAX_TOKEN_LIFETIME_SECONDS, type TokenRevocation } from './token-revocation.service.js';
+export { TokenRevocationService, type TokenRevocation } from './token-revocation.service.js';
 export { NotBeforeMarkDto } from './not-before.controller.js';
 export { RevocationModule } from './revocation.module.js';

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLogService } from '@s2s/audit';
 import { type AdminActor, ChangeFeed, Clock, UnitOfWork } from '@s2s/core';
+import { MAX_TOKEN_LIFETIME_SECONDS } from '@s2s/jwt';
 import { type NotBeforeMark, type NotBeforeSubjectType, RevocationRepository } from './revocation.repository.js';
 import { REVOCATION_TOPIC } from './revocation.topic.js';
-
-/** The longest any token of ours lives (the claims policy's cap): a `jti` revoked without its token is kept this long. */
-export const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
 
 /** The outcome of revoking one token id. */
 export interface TokenRevocation {
@@ -31,7 +29,7 @@ export class TokenRevocationService {
     private readonly clock: Clock,
   ) {}
 
-  /** Revokes `jti` until `expiresAt` (default: the longest lifetime any token of ours has). */
+  /** Revokes `jti` until `expiresAt` (default: the claims policy's cap on any token's lifetime, 24 h). */
   async revokeToken(jti: string, expiresAt: Date | null, actor: AdminActor, context: Record<string, unknown> = {}): Promise<TokenRevocation> {
     const now = this.clock.now();
     const until = expiresAt ?? new Date(now.getTime() + MAX_TOKEN_LIFETIME_SECONDS * 1000);
