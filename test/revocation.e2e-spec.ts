@@ -164,6 +164,10 @@ describeOnPostgres('cutting off a compromised credential across two instances on
     expect([revoked.status, revoked.headers['cache-control']]).toEqual([200, 'no-store']);
     expect(await verdict(a, token)).toBe('token_revoked');
     expect(await waitFor(async () => (await verdict(b, token)) === 'token_revoked', 2000)).not.toBeNull();
+    // The resource-server guard (here /s2s/whoami) refuses it too, naming the reason.
+    const whoami = await httpRequest(`${b.server.url}/s2s/whoami`, { headers: { authorization: `Bearer ${token}` }, ca: b.ca });
+    expect(whoami.status).toBe(401);
+    expect(String(whoami.headers['x-s2s-diagnostics'])).toMatch(/^token_revoked;/);
     const events = (await a.admin('GET', '/audit-events?action=token.revoke')).items;
     expect(events.length).toBe(auditBefore + 1);
     expect(events[0]).toMatchObject({ actorName: `client ${owner.clientId}`, targetType: 'token' });
