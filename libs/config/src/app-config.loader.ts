@@ -32,6 +32,7 @@ export const CONFIGURATION_VARIABLES = [
   'AUTH_BACKOFF_CLIENT_FAILURES',
   'AUTH_BACKOFF_ADDRESS_FAILURES',
   'DATABASE_OUTAGE_TOLERANCE_SECONDS',
+  'CHANGE_NOTIFY',
   'UV_THREADPOOL_SIZE',
   'CREDENTIAL_EXPIRY_WARNING_DAYS',
 ] as const;
@@ -89,6 +90,7 @@ export function loadAppConfig(env: Environment, cwd: string = process.cwd()): Ap
       clientFailures: integer(read('AUTH_BACKOFF_CLIENT_FAILURES'), 'AUTH_BACKOFF_CLIENT_FAILURES', 5, 1, 1_000_000),
       addressFailures: integer(read('AUTH_BACKOFF_ADDRESS_FAILURES'), 'AUTH_BACKOFF_ADDRESS_FAILURES', 20, 1, 1_000_000),
     },
+    changeNotify: onOff(read('CHANGE_NOTIFY'), 'CHANGE_NOTIFY', true),
   } satisfies AppConfig);
   return config;
 }
@@ -102,6 +104,13 @@ function warningDays(raw: string | undefined): number[] {
   const days = parts.map(Number);
   if (days.some((day) => day < 1 || day > 3650) || new Set(days).size !== days.length) throw new ConfigurationError('CREDENTIAL_EXPIRY_WARNING_DAYS', problem);
   return days.sort((a, b) => b - a);
+}
+
+function onOff(raw: string | undefined, name: string, fallback: boolean): boolean {
+  if (raw === undefined) return fallback;
+  const value = raw.toLowerCase();
+  if (value !== 'on' && value !== 'off') throw new ConfigurationError(name, `must be "on" or "off" (got "${raw}")`);
+  return value === 'on';
 }
 
 function integer(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {

@@ -59,4 +59,6 @@ export class AppConfig {
   credentialExpiryWarningDays!: number[];
   /** Failed client authentications tolerated (per client id, per remote address) before back-off starts. */
   authBackoff!: { clientFailures: number; addressFailures: number };
+  /** PostgreSQL only: learn about other instances' changes through LISTEN/NOTIFY (CHANGE_NOTIFY, default on); the counter poll runs either way. */
+  changeNotify!: boolean;
 }

@@ -50,7 +50,7 @@ export class IntrospectionController {
     // The socket's address, as the token endpoint keys its back-off (never a forwarded header).
     const remoteAddress = request.socket.remoteAddress ?? '';
     try {
-      await this.authentication.authenticate(parameters, authorization, this.audience, remoteAddress);
+      await this.authentication.authenticate(parameters, authorization, this.audience, remoteAddress, 'introspect');
     } catch (error) {
       if (error instanceof OAuthError) {
         request.log.warn({ error: error.error, reason: error.reason, clientId: authorization.claimedClientId, remoteAddress }, 'introspection request refused');

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@s2s/config';
 import { CacheFreshness, cachesTooStale, Clock } from '@s2s/core';
 import { type CachedOAuthServer, OAuthServerDirectory } from '@s2s/oauth-servers';
+import { TokenStanding } from '@s2s/revocation';
 import { OAuthServerTokenVerifier } from './oauth-server-token.verifier.js';
 import { PartnerTokenVerifier } from './partner-token.verifier.js';
 import { selfIssuer, SelfTokenVerifier } from './self-token.verifier.js';
@@ -46,6 +47,7 @@ export class TokenValidator {
     private readonly selfTokens: SelfTokenVerifier,
     private readonly partnerTokens: PartnerTokenVerifier,
     private readonly oauthServerTokens: OAuthServerTokenVerifier,
+    private readonly standing: TokenStanding,
   ) {
     this.outageToleranceSeconds = config.databaseOutageToleranceSeconds;
     this.issuer = selfIssuer(config);
@@ -68,7 +70,9 @@ export class TokenValidator {
     const checklist = new ValidationChecklist(options.explain === true);
     const trace: ValidationTrace = { checks: checklist.checks, key: null, issuerMetadataFetchedAt: null, clockDifferenceSeconds: null, header: null, claims: null };
     try {
-      const validated = this.run(token, options, { checklist, trace, now: this.clock.now(), mayRefresh });
+      const attempt: Attempt = { checklist, trace, now: this.clock.now(), mayRefresh };
+      const validated = this.run(token, options, attempt);
+      this.checkStanding(validated, attempt);
       this.metrics.countValid(validated.trust.kind);
       return { valid: true, token: validated, trace };
     } catch (error) {
@@ -76,6 +80,16 @@ export class TokenValidator {
       this.metrics.validated.inc({ result: 'invalid', trust: 'none', reason: error.reason });
       return { valid: false, reason: error.reason, message: error.message, trace };
     }
+  }
+
+  /**
+   * Last, a token whose signature and claims passed must still stand (issue 17: revoked `jti`,
+   * client disabled or removed, credential removed or expired, not-before mark): {@link TokenStanding}, Map lookups only.
+   */
+  private checkStanding(validated: ValidatedToken, attempt: Attempt): void {
+    const refusal = this.standing.refusal(validated.trust.kind, validated.trust.id, validated.claims, attempt.now);
+    if (refusal) attempt.checklist.fail('standing', refusal.reason, refusal.message);
+    attempt.checklist.pass('standing');
   }
 
   /** Freshness, the strict parse, then routing by issuer kind. */
