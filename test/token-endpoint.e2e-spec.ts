@@ -130,6 +130,8 @@ describe.each(testDatabaseKinds())('token endpoint on %s', (kind) => {
       nbf: claims.iat,
       exp: claims.iat! + 3600,
       jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      // The credential that obtained it (issue 17): 16 base64url characters of SHA-256("secret:<secret id>").
+      cred: createHash('sha256').update(`secret:${(await admin('GET', `/clients/${daemon.clientId}`)).secrets[0].id}`).digest('base64url').slice(0, 16),
     });
   });
 

@@ -67,6 +67,7 @@ import {
 } from './partner-application/partner-application.command.js';
 import { OAuthServerTestCommand, PartnerApplicationApproveKeysCommand, PartnerApplicationTestCommand, StatusCommand } from './lifecycle/lifecycle.command.js';
 import { TokenCommand, TokenDecodeCommand, TokenGetCommand, TokenValidateCommand } from './token/token.command.js';
+import { ClientRevokeTokensCommand, OAuthServerRevokeTokensCommand, PartnerApplicationRevokeTokensCommand, TokenRevokeCommand } from './revocation/revocation.command.js';
 
 /**
  * Every s2sctl command class is a provider here (nest-commander discovers them by metadata).
@@ -116,6 +117,10 @@ import { TokenCommand, TokenDecodeCommand, TokenGetCommand, TokenValidateCommand
     TokenGetCommand,
     TokenDecodeCommand,
     TokenValidateCommand,
+    TokenRevokeCommand,
+    ClientRevokeTokensCommand,
+    PartnerApplicationRevokeTokensCommand,
+    OAuthServerRevokeTokensCommand,
     PartnerApplicationCommand,
     PartnerApplicationNewCommand,
     PartnerApplicationGetCommand,

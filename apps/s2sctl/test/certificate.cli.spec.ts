@@ -461,7 +461,7 @@ describe('s2sctl certificate (built CLI)', () => {
 
     it.each([
       [['--force'], 's2sctl: --force needs --reason: why the minimum roll lead is overridden (it is recorded in the audit log)\n'],
-      [['--reason', 'x'], 's2sctl: --reason is only used with --force\n'],
+      [['--reason', 'x'], 's2sctl: --reason is only used with --force or --emergency\n'],
       [['--deadline', '2025-03-08T09:00:00Z', '--roll', '--effective-date', '2025-03-01T09:00:00Z'], 's2sctl: --deadline needs --activate-when-fetched\n'],
       [['--activate-when-fetched'], 's2sctl: --activate-when-fetched needs --roll\n'],
     ])('refuses the rollover options %j used alone with exit 2 and no request', async (args, stderr) => {

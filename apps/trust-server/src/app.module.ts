@@ -12,6 +12,7 @@ import { OperationsModule } from '@s2s/operations';
 import { OAuthServersModule } from '@s2s/oauth-servers';
 import { PartnersModule } from '@s2s/partners';
 import { PersistenceModule } from '@s2s/persistence';
+import { RevocationModule } from '@s2s/revocation';
 import { TokenIssuerModule } from '@s2s/token-issuer';
 import { ValidationModule } from '@s2s/validation';
 import { FirstStartService } from './first-start.service.js';
@@ -36,6 +37,7 @@ export class AppModule {
         CoreModule.forRoot(options.clock),
         PersistenceModule.forRoot(
           config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', directory: config.dataDir },
+          { changeNotify: config.changeNotify },
         ),
         OperationsModule,
         AuditModule,
@@ -47,6 +49,7 @@ export class AppModule {
         TokenIssuerModule,
         PartnersModule,
         OAuthServersModule,
+        RevocationModule,
         ValidationModule,
         LifecycleModule.forRoot(options.servingCertificate ?? null),
       ],

@@ -10,6 +10,9 @@ import { TokenIssuerAssignmentController } from './token-issuer-assignment.contr
 import { TokenIssuerAssignmentService } from './token-issuer-assignment.service.js';
 import { TokenIssuerCertificateMonitor } from './token-issuer-certificate.monitor.js';
 import { TokenIssuerKeyRing } from './token-issuer.key-ring.js';
+import { EmergencyRollController } from './emergency-roll.controller.js';
+import { EmergencyRollService } from './emergency-roll.service.js';
+import { TokenIssuerWithdrawals } from './token-issuer.withdrawals.js';
 
 /**
  * The OAuth token-issuer certificate (SPEC 5.2): store, requests, slots, the in-memory key ring
@@ -17,7 +20,7 @@ import { TokenIssuerKeyRing } from './token-issuer.key-ring.js';
  */
 @Module({
   imports: [AuditModule, OAuthConfigurationModule],
-  controllers: [CertificateController, CertificateRequestController, TokenIssuerAssignmentController],
+  controllers: [CertificateController, CertificateRequestController, TokenIssuerAssignmentController, EmergencyRollController],
   providers: [
     PrivateKeyVault,
     CertificateStoreService,
@@ -25,7 +28,9 @@ import { TokenIssuerKeyRing } from './token-issuer.key-ring.js';
     TokenIssuerAssignmentService,
     TokenIssuerKeyRing,
     TokenIssuerCertificateMonitor,
+    EmergencyRollService,
+    TokenIssuerWithdrawals,
   ],
-  exports: [TokenIssuerKeyRing, TokenIssuerAssignmentService, CertificateStoreService, CertificateRequestService],
+  exports: [TokenIssuerKeyRing, TokenIssuerAssignmentService, CertificateStoreService, CertificateRequestService, TokenIssuerWithdrawals],
 })
 export class CertificatesModule {}

@@ -31,4 +31,7 @@ export {
 } from './token-issuer-assignment.service.js';
 export { TokenIssuerKeyRing, issuerKeyIdOf, type IssuerKey, type IssuerKeySlots } from './token-issuer.key-ring.js';
 export { PrivateKeyVault } from './private-key.vault.js';
+export { EMERGENCY_NO_CACHE_SECONDS, TokenIssuerWithdrawalRepository, type TokenIssuerWithdrawal } from './token-issuer-withdrawal.js';
+export { TokenIssuerWithdrawals } from './token-issuer.withdrawals.js';
+export { EmergencyRollService } from './emergency-roll.service.js';
 export { CertificatesModule } from './certificates.module.js';

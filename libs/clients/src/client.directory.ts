@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ChangeFeed, ReloadSequencer } from '@s2s/core';
-import { certificatePublicKey, x5tFromHex } from '@s2s/crypto';
+import { certificatePublicKey, sha256Base64Url, x5tFromHex } from '@s2s/crypto';
 import type { Client, ClientRegistration } from './client.js';
 import { ClientRepository, ResourceRepository } from './client-registry.repository.js';
 import { CLIENT_REGISTRY_TOPIC } from './client-registry.topic.js';
@@ -14,13 +14,29 @@ export interface CachedClientCertificate {
   x5tS256: string;
   notAfter: Date;
   publicKey: KeyObject;
+  /** What our tokens obtained with this certificate record as `cred` ({@link credentialIdOf}). */
+  credentialId: string;
+}
+
+/** The `cred` claim: which credential of its client obtained a token (opaque, 16 base64url characters). */
+export function credentialIdOf(kind: 'secret' | 'certificate', id: string): string {
+  return sha256Base64Url(`${kind}:${id}`).slice(0, 16);
+}
+
+/** A credential's standing, by its {@link credentialIdOf}: tokens follow it. */
+export interface CachedCredential {
+  kind: 'secret' | 'certificate';
+  /** Null: does not expire. */
+  expiresAt: Date | null;
 }
 
 /** Everything the token endpoint needs about a client, in memory. */
 export interface CachedClient {
   client: Client;
-  secrets: { id: string; secretHash: string; expiresAt: Date | null }[];
+  secrets: { id: string; secretHash: string; expiresAt: Date | null; credentialId: string }[];
   certificates: CachedClientCertificate[];
+  /** Every secret and certificate the client has now, by credential id (a token's `cred` claim). */
+  credentials: Map<string, CachedCredential>;
   /** Granted app roles by resource id. */
   roles: Map<string, Set<string>>;
   /** Granted delegated scopes by resource id. */
@@ -98,15 +114,21 @@ export class ClientDirectory implements OnApplicationBootstrap {
           x5tS256: x5tFromHex(certificate.thumbprintSha256),
           notAfter: certificate.notAfter,
           publicKey: certificatePublicKey(certificate.certificatePem),
+          credentialId: credentialIdOf('certificate', certificate.thumbprintSha256),
         });
       } catch (error) {
         this.logger.error({ clientId: registration.client.clientId, thumbprint: certificate.thumbprint, err: (error as Error).message }, 'unreadable client certificate skipped');
       }
     }
+    const secrets = registration.secrets.map(({ id, secretHash, expiresAt }) => ({ id, secretHash, expiresAt, credentialId: credentialIdOf('secret', id) }));
+    const credentials = new Map<string, CachedCredential>();
+    for (const secret of secrets) credentials.set(secret.credentialId, { kind: 'secret', expiresAt: secret.expiresAt });
+    for (const certificate of certificates) credentials.set(certificate.credentialId, { kind: 'certificate', expiresAt: certificate.notAfter });
     return {
       client: registration.client,
-      secrets: registration.secrets.map(({ id, secretHash, expiresAt }) => ({ id, secretHash, expiresAt })),
+      secrets,
       certificates,
+      credentials,
       roles: group(registration.roleGrants, (grant) => grant.role),
       scopes: group(registration.scopeGrants, (grant) => grant.scope),
     };

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createHmac, hkdfSync, randomBytes, randomUUID, X509Certificate } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { type AuditEvent, AuditLogService, AuditModule } from '@s2s/audit';
 import { AppConfig, AppConfigModule, MasterKey } from '@s2s/config';
@@ -9,7 +9,7 @@ import { OperationsModule } from '@s2s/operations';
 import { PersistenceModule } from '@s2s/persistence';
 import { createTestDatabase, OpenSslToolkit, testDatabaseKinds, type TestDatabase } from '@s2s/testing';
 import { DataSource } from 'typeorm';
-import { ClientDirectory } from './client.directory.js';
+import { ClientDirectory, credentialIdOf } from './client.directory.js';
 import { ClientRepository } from './client-registry.repository.js';
 import { ClientSecretHasher } from './client-secret.hasher.js';
 import { ClientService } from './client.service.js';
@@ -237,7 +237,10 @@ describe.each(testDatabaseKinds())('clients and resources on %s', (kind) => {
       expect(JSON.stringify(event)).not.toContain(secret);
       expect(JSON.stringify(event)).not.toContain(String(stored[0]!.secret_hash));
 
-      expect(h.directory.client(clientId)?.secrets).toEqual([{ id: issued!.secret.id, secretHash: independentHash(secret), expiresAt: null }]);
+      expect(h.directory.client(clientId)?.secrets).toEqual([{ id: issued!.secret.id, secretHash: independentHash(secret), expiresAt: null, credentialId: credentialIdOf('secret', issued!.secret.id) }]);
+      // The credential id our tokens record (cred): 16 base64url characters of SHA-256("secret:<id>"), computed here without our code.
+      expect(credentialIdOf('secret', issued!.secret.id)).toBe(createHash('sha256').update(`secret:${issued!.secret.id}`).digest('base64url').slice(0, 16));
+      expect(h.directory.client(clientId)?.credentials.get(credentialIdOf('secret', issued!.secret.id))).toEqual({ kind: 'secret', expiresAt: null });
     });
 
     it('creates a client without a secret when asked, and refuses bad input before storing anything', async () => {

@@ -8,5 +8,5 @@ export { CLIENT_REGISTRY_TOPIC } from './client-registry.topic.js';
 export { ClientSecretHasher } from './client-secret.hasher.js';
 export { ResourceService, type ResourceInput, type ResourceChanges } from './resource.service.js';
 export { ClientService, type ClientInput, type ClientChanges, type IssuedSecret } from './client.service.js';
-export { ClientDirectory, type CachedClient, type CachedClientCertificate } from './client.directory.js';
+export { ClientDirectory, credentialIdOf, type CachedClient, type CachedClientCertificate, type CachedCredential } from './client.directory.js';
 export { ClientsModule } from './clients.module.js';

@@ -20,6 +20,7 @@ describe('loadAppConfig', () => {
       bodyLimitBytes: 262_144,
       authBackoff: { clientFailures: 5, addressFailures: 20 },
       databaseOutageToleranceSeconds: 3600,
+      changeNotify: true,
       signingThreads: 4,
     });
   });
@@ -41,6 +42,7 @@ describe('loadAppConfig', () => {
         BODY_LIMIT_BYTES: '65536',
         AUTH_BACKOFF_CLIENT_FAILURES: '3',
         AUTH_BACKOFF_ADDRESS_FAILURES: '1000',
+        CHANGE_NOTIFY: 'OFF',
         UV_THREADPOOL_SIZE: '8',
       },
       CWD,
@@ -56,6 +58,7 @@ describe('loadAppConfig', () => {
       logLevel: 'debug',
       bodyLimitBytes: 65_536,
       authBackoff: { clientFailures: 3, addressFailures: 1000 },
+      changeNotify: false,
       signingThreads: 8,
     });
     expect(config.masterKey).toEqual({ kind: 'env', key: Buffer.from(key, 'hex') });
@@ -66,6 +69,7 @@ describe('loadAppConfig', () => {
   });
 
   it.each([
+    [{ CHANGE_NOTIFY: 'yes' }, 'CHANGE_NOTIFY', 'CHANGE_NOTIFY must be "on" or "off" (got "yes")'],
     [{ PORT: 'abc' }, 'PORT', 'PORT must be an integer between 0 and 65535 (got "abc")'],
     [{ UV_THREADPOOL_SIZE: '0' }, 'UV_THREADPOOL_SIZE', 'UV_THREADPOOL_SIZE must be an integer between 1 and 1024 (got "0")'],
     [{ PORT: '70000' }, 'PORT', 'PORT must be an integer between 0 and 65535 (got "70000")'],

@@ -33,6 +33,7 @@ export const CONFIGURATION_VARIABLES = [
   'AUTH_BACKOFF_CLIENT_FAILURES',
   'AUTH_BACKOFF_ADDRESS_FAILURES',
   'DATABASE_OUTAGE_TOLERANCE_SECONDS',
+  'CHANGE_NOTIFY',
   'UV_THREADPOOL_SIZE',
   'CREDENTIAL_EXPIRY_WARNING_DAYS',
   'TOKEN_CACHE_MAX_ENTRIES',
@@ -98,6 +99,7 @@ export function loadAppConfig(env: Environment, cwd: string = process.cwd()): Ap
       maxBytes: integer(read('TOKEN_CACHE_MAX_BYTES'), 'TOKEN_CACHE_MAX_BYTES', 16 * 1024 * 1024, 0, 4 * 1024 * 1024 * 1024),
     },
     workers: workerCount(read('WORKERS'), databaseUrl),
+    changeNotify: onOff(read('CHANGE_NOTIFY'), 'CHANGE_NOTIFY', true),
   } satisfies AppConfig);
   return config;
 }
@@ -124,6 +126,13 @@ function warningDays(raw: string | undefined): number[] {
   const days = parts.map(Number);
   if (days.some((day) => day < 1 || day > 3650) || new Set(days).size !== days.length) throw new ConfigurationError('CREDENTIAL_EXPIRY_WARNING_DAYS', problem);
   return days.sort((a, b) => b - a);
+}
+
+function onOff(raw: string | undefined, name: string, fallback: boolean): boolean {
+  if (raw === undefined) return fallback;
+  const value = raw.toLowerCase();
+  if (value !== 'on' && value !== 'off') throw new ConfigurationError(name, `must be "on" or "off" (got "${raw}")`);
+  return value === 'on';
 }
 
 function integer(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {

@@ -63,4 +63,6 @@ export class AppConfig {
   tokenCache!: { maxEntries: number; maxBytes: number };
   /** Server processes sharing the port (`WORKERS`: a number, or `auto` = one per core; default 1). */
   workers!: number;
+  /** PostgreSQL only: learn about other instances' changes through LISTEN/NOTIFY (CHANGE_NOTIFY, default on); the counter poll runs either way. */
+  changeNotify!: boolean;
 }

@@ -19,3 +19,4 @@ export { DatabaseProbe, type DatabaseStatus } from './database.probe.js';
 export { ReloadSequencer } from './reload.sequencer.js';
 export { OnDemandRefresh } from './on-demand.refresh.js';
 export { CacheFreshness, cachesTooStale } from './cache-freshness.js';
+export { CredentialBackoff, TooManyAttemptsError, type BackoffSubject, type CredentialEndpoint } from './credential-backoff.js';

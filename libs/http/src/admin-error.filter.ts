@@ -7,6 +7,7 @@ import {
   MalformedRequestError,
   NotFoundError,
   ServiceUnavailableError,
+  TooManyAttemptsError,
   UnauthenticatedError,
 } from '@s2s/core';
 import { StrictJsonError } from '@s2s/jwt';
@@ -22,6 +23,7 @@ const STATUS_OF_DOMAIN_ERROR = new Map<abstract new (...args: never[]) => Domain
   [NotFoundError, 404],
   [ConflictError, 409],
   [InvalidInputError, 422],
+  [TooManyAttemptsError, 429],
   [ServiceUnavailableError, 503],
 ]);
 
@@ -111,6 +113,7 @@ export function errorBodyFor(url: string, status: number, body: AdminErrorDto): 
 export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
   const { status, body } = describeError(error, String(request.id), logger);
   if (status === 401 && !request.url.startsWith(FORM_ENDPOINT_PREFIX)) reply.header('WWW-Authenticate', 'Bearer realm="s2s-trust-admin"');
+  if (error instanceof TooManyAttemptsError) reply.header('Retry-After', String(error.retryAfterSeconds));
   void reply.status(status).header('Cache-Control', 'no-store').send(errorBodyFor(request.url, status, body));
 }
 

@@ -16,6 +16,9 @@ describe('buildDiscoveryDocument', () => {
       token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
       introspection_endpoint_auth_methods_supported: AUTH_METHODS,
       introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
+      revocation_endpoint: 'https://s2s.contoso.com/oauth2/revoke',
+      revocation_endpoint_auth_methods_supported: AUTH_METHODS,
+      revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
       id_token_signing_alg_values_supported: ['RS256'],
       subject_types_supported: ['public'],
       service_documentation: 'https://s2s.contoso.com/docs',
@@ -28,6 +31,7 @@ describe('buildDiscoveryDocument', () => {
     expect(document.token_endpoint).toBe('https://s2s.contoso.com:8443/oauth2/token');
     expect(document.jwks_uri).toBe('https://s2s.contoso.com:8443/.well-known/jwks.json');
     expect(document.introspection_endpoint).toBe('https://s2s.contoso.com:8443/oauth2/introspect');
+    expect(document.revocation_endpoint).toBe('https://s2s.contoso.com:8443/oauth2/revoke');
   });
 
   it('keeps a base path', () => {

@@ -1,6 +1,6 @@
-import type { TokenIssuerKeyRing } from '@s2s/certificates';
+import { type TokenIssuerKeyRing, type TokenIssuerWithdrawal, type TokenIssuerWithdrawalRepository, TokenIssuerWithdrawals } from '@s2s/certificates';
 import type { AppConfig } from '@s2s/config';
-import type { Clock } from '@s2s/core';
+import type { ChangeFeed, Clock } from '@s2s/core';
 import type { OAuthConfigurationService } from '@s2s/oauth-configuration';
 import type { MetadataDownloadLog } from '@s2s/rollover';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -78,14 +78,40 @@ describe('MetadataController headers', () => {
     return { reply: reply as unknown as FastifyReply, sent };
   }
 
-  function controller(nextChange: Date | null): MetadataController {
+  /** The real withdrawals holder over a repository listing `withdrawals` (no database here). */
+  async function withdrawalsOf(withdrawals: TokenIssuerWithdrawal[]): Promise<TokenIssuerWithdrawals> {
+    const repository = { list: async () => withdrawals } as unknown as TokenIssuerWithdrawalRepository;
+    const holder = new TokenIssuerWithdrawals(repository, { subscribe: () => undefined } as unknown as ChangeFeed);
+    await holder.reload();
+    return holder;
+  }
+
+  function controller(nextChange: Date | null, withdrawals = noWithdrawals): MetadataController {
     const keyRing = { published: () => [], nextScheduledChange: () => nextChange } as unknown as TokenIssuerKeyRing;
     const oauthConfiguration = { cached: () => ({ serviceName: 'svc', realm: 'contoso.com' }) } as unknown as OAuthConfigurationService;
     const config = { publicUrl: 'https://s2s.contoso.com' } as AppConfig;
     const clock = { now: () => NOW } as Clock;
     const downloads = { record: (...download: unknown[]) => void recorded.push(download) } as unknown as MetadataDownloadLog;
-    return new MetadataController(keyRing, oauthConfiguration, config, clock, downloads);
+    return new MetadataController(keyRing, withdrawals, oauthConfiguration, config, clock, downloads);
   }
+
+  let noWithdrawals: TokenIssuerWithdrawals;
+  beforeAll(async () => {
+    noWithdrawals = await withdrawalsOf([]);
+  });
+
+  it('serves every document no-cache for 24 h after an emergency roll, then cacheable again', async () => {
+    const hoursAgo = (hours: number): TokenIssuerWithdrawal => ({ thumbprint: 'AB'.repeat(20), withdrawnAt: new Date(NOW.getTime() - hours * 3_600_000), reason: 'leaked' });
+    for (const [withdrawal, expected] of [
+      [hoursAgo(1), 'no-cache'],
+      [hoursAgo(23.9), 'no-cache'],
+      [hoursAgo(24), 'public, max-age=42'],
+    ] as const) {
+      const { reply, sent } = fakeReply();
+      controller(inMs(42_700), await withdrawalsOf([withdrawal])).jwks({ headers: {} } as FastifyRequest, reply);
+      expect([withdrawal.withdrawnAt.toISOString(), sent.headers['cache-control']]).toEqual([withdrawal.withdrawnAt.toISOString(), expected]);
+    }
+  });
 
   it('sends the JWKS with the cache-control of the next scheduled change and an ETag', () => {
     const { reply, sent } = fakeReply();

@@ -1,7 +1,7 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@s2s/admin-access';
-import { TokenIssuerKeyRing } from '@s2s/certificates';
+import { TokenIssuerKeyRing, TokenIssuerWithdrawals } from '@s2s/certificates';
 import { AppConfig } from '@s2s/config';
 import { Clock } from '@s2s/core';
 import { sha256Base64Url } from '@s2s/crypto';
@@ -29,6 +29,7 @@ export const METADATA_MAX_AGE_SECONDS = 300;
 export class MetadataController {
   constructor(
     private readonly keyRing: TokenIssuerKeyRing,
+    private readonly withdrawals: TokenIssuerWithdrawals,
     private readonly oauthConfiguration: OAuthConfigurationService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -69,7 +70,9 @@ export class MetadataController {
     this.downloads.record(document, request.socket.remoteAddress, request.headers['user-agent']);
     const json = JSON.stringify(body);
     const etag = `"${sha256Base64Url(json).slice(0, 27)}"`;
-    void reply.header('cache-control', cacheControl(this.keyRing.nextScheduledChange(), now)).header('etag', etag);
+    // For 24 h after an emergency roll every document is no-cache, so partners refetch and drop the withdrawn key.
+    const caching = this.withdrawals.noCacheAt(now) ? 'no-cache' : cacheControl(this.keyRing.nextScheduledChange(), now);
+    void reply.header('cache-control', caching).header('etag', etag);
     if (request.headers['if-none-match'] === etag) {
       void reply.status(304).send();
       return;

@@ -6,6 +6,7 @@ export const PUBLISHED_PATHS = {
   jwks: '/.well-known/jwks.json',
   token: '/oauth2/token',
   introspection: '/oauth2/introspect',
+  revocation: '/oauth2/revoke',
 } as const;
 
 /** Absolute URL of a published path under the external base URL (no trailing slash). */

@@ -159,7 +159,7 @@ describe('ClientAssertionVerifier (private_key_jwt, RFC 7523 3)', () => {
 
   async function refusal(token: string | undefined, options: { type?: string; bodyClientId?: string } = {}): Promise<unknown> {
     return verifier.verify(options.type ?? JWT_BEARER_ASSERTION_TYPE, token, options.bodyClientId, AUDIENCE).then(
-      (cached) => new AssertionAccepted(cached.client.clientId),
+      ({ cached }) => new AssertionAccepted(cached.client.clientId),
       (error: unknown) => error,
     );
   }
@@ -194,7 +194,9 @@ describe('ClientAssertionVerifier (private_key_jwt, RFC 7523 3)', () => {
       ['exp - iat = 600 s exactly', () => assertion({ claims: { iat: NOW_S, exp: NOW_S + 600 } }), undefined, ONE],
       ['a jti of 256 characters', () => assertion({ claims: { jti: 'j'.repeat(256) } }), undefined, ONE],
     ])('%s', async (_name, make, bodyClientId, clientId) => {
-      const cached = await verifier.verify(JWT_BEARER_ASSERTION_TYPE, make(), bodyClientId, AUDIENCE);
+      const { cached, credentialId } = await verifier.verify(JWT_BEARER_ASSERTION_TYPE, make(), bodyClientId, AUDIENCE);
+      // The certificate that signed it: what the token records as cred.
+      expect(cached.certificates.filter((certificate) => certificate.credentialId === credentialId)).toHaveLength(1);
       expect(cached.client.clientId).toBe(clientId);
       expect(cached).toBe(directory.client(clientId));
       expect(replayStore.recorded.size).toBe(1);
@@ -293,10 +295,10 @@ describe('ClientAssertionVerifier (private_key_jwt, RFC 7523 3)', () => {
     await verifier.verify(JWT_BEARER_ASSERTION_TYPE, assertion(), undefined, AUDIENCE);
     const stale = await verifier.verify(JWT_BEARER_ASSERTION_TYPE, assertion(), undefined, moved).catch((error: unknown) => error);
     expectInvalidClient(stale, 'assertion_audience_invalid');
-    const cached = await verifier.verify(JWT_BEARER_ASSERTION_TYPE, assertion({ claims: { aud: moved.issuer } }), undefined, moved);
+    const { cached } = await verifier.verify(JWT_BEARER_ASSERTION_TYPE, assertion({ claims: { aud: moved.issuer } }), undefined, moved);
     expect(cached.client.clientId).toBe(ONE);
     const legacyEndpoint = assertion({ clientId: LEGACY, signer: legacy, claims: { aud: moved.tokenEndpoint } });
-    expect((await verifier.verify(JWT_BEARER_ASSERTION_TYPE, legacyEndpoint, undefined, moved)).client.clientId).toBe(LEGACY);
+    expect((await verifier.verify(JWT_BEARER_ASSERTION_TYPE, legacyEndpoint, undefined, moved)).cached.client.clientId).toBe(LEGACY);
   });
 
   describe('single use of the jti (G06, G07)', () => {
@@ -334,7 +336,7 @@ describe('ClientAssertionVerifier (private_key_jwt, RFC 7523 3)', () => {
       expect(reasons).toEqual(['assertion_signature_invalid', 'assertion_unsigned_token', 'assertion_alg_not_allowed', 'assertion_expired']);
       expect(replayStore.recorded.size).toBe(0);
 
-      const cached = await verifier.verify(JWT_BEARER_ASSERTION_TYPE, assertion({ claims: { jti: victimJti } }), undefined, AUDIENCE);
+      const { cached } = await verifier.verify(JWT_BEARER_ASSERTION_TYPE, assertion({ claims: { jti: victimJti } }), undefined, AUDIENCE);
       expect(cached.client.clientId).toBe(ONE);
       expect([...replayStore.recorded.keys()]).toEqual([`${ONE} ${victimJti}`]);
     });

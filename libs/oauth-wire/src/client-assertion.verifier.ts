@@ -65,6 +65,12 @@ export interface AssertionAudience {
   tokenEndpoint: string;
 }
 
+/** A client authenticated by its assertion, and the credential (certificate) that signed it. */
+export interface AssertedClient {
+  cached: CachedClient;
+  credentialId: string;
+}
+
 /**
  * Verifies a `private_key_jwt` client assertion (RFC 7523 3, draft-ietf-oauth-rfc7523bis) as an
  * ordered checklist, each failure with its own reason (STYLE habit 7; hydra's order): type, strict
@@ -85,7 +91,8 @@ export class ClientAssertionVerifier {
     private readonly clock: Clock,
   ) {}
 
-  async verify(assertionType: string | undefined, assertion: string | undefined, bodyClientId: string | undefined, audience: AssertionAudience): Promise<CachedClient> {
+  /** @returns the client and the credential id ({@link credentialIdOf}) of the certificate whose key signed the assertion. */
+  async verify(assertionType: string | undefined, assertion: string | undefined, bodyClientId: string | undefined, audience: AssertionAudience): Promise<AssertedClient> {
     if (assertionType !== JWT_BEARER_ASSERTION_TYPE) throw new InvalidClientError('assertion_type_invalid');
     let jwt: ParsedJwt;
     try {
@@ -129,7 +136,7 @@ export class ClientAssertionVerifier {
       throw new TemporarilyUnavailableError('the replay store is unavailable; retry later', 'replay_store_unavailable');
     }
     if (!first) throw new InvalidClientError('assertion_replayed');
-    return cached;
+    return { cached, credentialId: certificate.credentialId };
   }
 
   /** Our issuer only, or also the token endpoint for a client with the legacy flag (SPEC 5.9). */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { CredentialEndpoint } from '@s2s/core';
 import { AuthenticationBackoff, type BackoffSubject } from './authentication.backoff.js';
 import type { AssertionAudience } from './client-assertion.verifier.js';
 import { type AuthenticatedClient, ClientAuthenticator, type PresentedAuthorization } from './client.authenticator.js';
@@ -34,28 +35,37 @@ export class ClientAuthenticationService {
    *   claimed client is backing off (reason `backoff_address` / `backoff_client`).
    * @throws InvalidClientError or InvalidRequestError as {@link ClientAuthenticator.authenticate}.
    */
-  async authenticate(parameters: TokenRequestParameters, authorization: PresentedAuthorization, audience: AssertionAudience, remoteAddress: string): Promise<AuthenticatedClient> {
-    this.refuseWhileBackingOff({ kind: 'address', address: remoteAddress });
+  async authenticate(
+    parameters: TokenRequestParameters,
+    authorization: PresentedAuthorization,
+    audience: AssertionAudience,
+    remoteAddress: string,
+    endpoint: CredentialEndpoint = 'token',
+  ): Promise<AuthenticatedClient> {
+    this.refuseWhileBackingOff({ kind: 'address', address: remoteAddress }, endpoint);
     const claimedClientId = this.authenticator.claimedClientId(parameters, authorization);
     authorization.claimedClientId = claimedClientId;
-    if (claimedClientId) this.refuseWhileBackingOff({ kind: 'client', clientId: claimedClientId });
+    if (claimedClientId) this.refuseWhileBackingOff({ kind: 'client', clientId: claimedClientId }, endpoint);
     try {
       const authenticated = await this.authenticator.authenticate(parameters, authorization, audience);
       this.backoff.recordSuccess({ kind: 'client', clientId: authenticated.cached.client.clientId });
       return authenticated;
     } catch (error) {
       if (error instanceof InvalidClientError) {
-        this.backoff.recordFailure({ kind: 'address', address: remoteAddress });
-        if (claimedClientId) this.backoff.recordFailure({ kind: 'client', clientId: claimedClientId });
+        const counted = [this.backoff.recordFailure({ kind: 'address', address: remoteAddress }, endpoint)];
+        if (claimedClientId) counted.push(this.backoff.recordFailure({ kind: 'client', clientId: claimedClientId }, endpoint));
+        // Counted in the shared record before the answer, so the next attempt anywhere sees it.
+        await Promise.all(counted);
       }
       throw error;
     }
   }
 
-  private refuseWhileBackingOff(subject: BackoffSubject): void {
+  private refuseWhileBackingOff(subject: BackoffSubject, endpoint: CredentialEndpoint): void {
     const retryAfter = this.backoff.retryAfterSeconds(subject);
     if (retryAfter > 0) {
-      throw new TemporarilyUnavailableError(`too many failed authentications; retry after ${retryAfter} s`, `backoff_${subject.kind}`, 429, retryAfter);
+      this.backoff.recordRefusal(subject, endpoint);
+      throw new TemporarilyUnavailableError(`too many failed authentications; retry after ${retryAfter} s`, subject.kind === 'client' ? 'backoff_client' : 'backoff_address', 429, retryAfter);
     }
   }
 }

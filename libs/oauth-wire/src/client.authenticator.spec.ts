@@ -3,7 +3,7 @@ import { type CachedClient, type ClientDirectory, type ClientRegistration, Clien
 import { MasterKey } from '@s2s/config';
 import { FrozenClock } from '@s2s/core';
 import { caught, clientDirectoryOf, secretRegistration, testClient, testSecret } from '@s2s/testing';
-import type { ClientAssertionVerifier } from './client-assertion.verifier.js';
+import type { AssertedClient, ClientAssertionVerifier } from './client-assertion.verifier.js';
 import { ClientAuthenticator, decodeBasic, PresentedAuthorization } from './client.authenticator.js';
 import { InvalidClientError, InvalidRequestError, type OAuthError } from './oauth.errors.js';
 
@@ -101,7 +101,7 @@ describe('ClientAuthenticator', () => {
   let authenticator: ClientAuthenticator;
   /** Records its calls; answers with `outcome`. */
   let assertionCalls: unknown[][];
-  let assertionOutcome: () => Promise<CachedClient>;
+  let assertionOutcome: () => Promise<AssertedClient>;
 
   beforeAll(async () => {
     directory = await clientDirectoryOf(registrations);
@@ -145,10 +145,10 @@ describe('ClientAuthenticator', () => {
 
     it('private_key_jwt, handing the assertion, its type, the body client_id and the audience to the verifier', async () => {
       const cached = directory.client(ACTIVE) as CachedClient;
-      assertionOutcome = () => Promise.resolve(cached);
+      assertionOutcome = () => Promise.resolve({ cached, credentialId: cached.certificates[0]?.credentialId ?? 'certificate-credential' });
       const parameters = form({ client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: 'a.b.c', client_id: ACTIVE });
       const result = await authenticator.authenticate(parameters, header(), AUDIENCE);
-      expect(result).toEqual({ cached, method: 'private_key_jwt' });
+      expect(result).toEqual({ cached, method: 'private_key_jwt', credentialId: cached.certificates[0]?.credentialId ?? 'certificate-credential' });
       expect(assertionCalls).toEqual([['urn:ietf:params:oauth:client-assertion-type:jwt-bearer', 'a.b.c', ACTIVE, AUDIENCE]]);
     });
 

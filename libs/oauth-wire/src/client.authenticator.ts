@@ -11,6 +11,8 @@ export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_
 export interface AuthenticatedClient {
   cached: CachedClient;
   method: ClientAuthenticationMethod;
+  /** The credential (secret or certificate) it authenticated with, as our tokens record it (`cred`, `credentialIdOf`). */
+  credentialId: string;
 }
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -58,8 +60,8 @@ export class ClientAuthenticator {
     const method = methods[0]!;
 
     if (method === 'private_key_jwt') {
-      const cached = await this.assertions.verify(parameters.get('client_assertion_type'), parameters.get('client_assertion'), parameters.get('client_id'), audience);
-      return { cached, method };
+      const { cached, credentialId } = await this.assertions.verify(parameters.get('client_assertion_type'), parameters.get('client_assertion'), parameters.get('client_id'), audience);
+      return { cached, method, credentialId };
     }
     let clientId: string;
     let secret: string;
@@ -73,25 +75,28 @@ export class ClientAuthenticator {
       clientId = bodyClientId;
       secret = parameters.get('client_secret')!;
     }
-    return { cached: this.checkSecret(clientId, secret), method };
+    const { cached, credentialId } = this.checkSecret(clientId, secret);
+    return { cached, method, credentialId };
   }
 
-  private checkSecret(clientId: string, secret: string): CachedClient {
+  private checkSecret(clientId: string, secret: string): { cached: CachedClient; credentialId: string } {
     const cached = this.directory.client(clientId);
     const presented = this.hasher.hash(secret);
     const now = this.clock.now();
-    let matched = false;
+    // Every candidate is compared (constant time over the list); the matching one is remembered.
+    let matchedId: string | null = null;
     for (const candidate of cached?.secrets ?? []) {
       const current = candidate.expiresAt === null || candidate.expiresAt > now;
-      matched = (timingSafeEqualDigests(presented, candidate.secretHash) && current) || matched;
+      if (timingSafeEqualDigests(presented, candidate.secretHash) && current) matchedId = candidate.credentialId;
     }
+    const matched = matchedId !== null;
     if (!cached) {
       timingSafeEqualDigests(presented, DUMMY_HASH);
       throw new InvalidClientError('unknown_client');
     }
     if (!matched) throw new InvalidClientError(cached.secrets.length ? 'invalid_secret' : 'client_has_no_secret');
     if (!cached.client.enabled) throw new InvalidClientError('client_disabled');
-    return cached;
+    return { cached, credentialId: matchedId! };
   }
 }
 

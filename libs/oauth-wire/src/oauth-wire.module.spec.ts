@@ -9,6 +9,7 @@ import { ClientAuthenticationService } from './client-authentication.service.js'
 import { ClientAuthenticator, PresentedAuthorization } from './client.authenticator.js';
 import { type OAuthError, TemporarilyUnavailableError } from './oauth.errors.js';
 import { OAuthWireModule } from './oauth-wire.module.js';
+import { MetricsRegistry } from '@s2s/operations';
 
 const NOW = new Date('2026-12-06T08:00:00Z');
 
@@ -19,8 +20,9 @@ const NOW = new Date('2026-12-06T08:00:00Z');
     { provide: Clock, useValue: new FrozenClock(NOW) },
     { provide: AppConfig, useValue: Object.assign(new AppConfig(), { authBackoff: { clientFailures: 1, addressFailures: 1 } }) },
     { provide: AssertionReplayStore, useValue: {} },
+    { provide: MetricsRegistry, useFactory: () => new MetricsRegistry() },
   ],
-  exports: [Clock, AppConfig, AssertionReplayStore],
+  exports: [Clock, AppConfig, AssertionReplayStore, MetricsRegistry],
 })
 class StubGlobalsModule {}
 

@@ -1,6 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { CredentialBackoff } from '@s2s/core';
 import { ClientsModule } from '@s2s/clients';
 import { AuthenticationBackoff } from './authentication.backoff.js';
+import { AuthenticationMetrics } from './authentication.metrics.js';
 import { ClientAssertionVerifier } from './client-assertion.verifier.js';
 import { ClientAuthenticationService } from './client-authentication.service.js';
 import { ClientAuthenticator } from './client.authenticator.js';
@@ -13,11 +15,13 @@ import { ClientAuthenticator } from './client.authenticator.js';
  * one back-off record and one assertion verifier, and authenticate clients through the one
  * {@link ClientAuthenticationService} (back-off checked and fed there, nowhere else). The error
  * classes, their rendering and the form parser are plain functions and classes, imported from
- * `@s2s/oauth-wire` without the module.
+ * `@s2s/oauth-wire` without the module. Global, so the admin guard (which may not import this
+ * library) reaches the same back-off as {@link CredentialBackoff}.
  */
+@Global()
 @Module({
   imports: [ClientsModule],
-  providers: [AuthenticationBackoff, ClientAssertionVerifier, ClientAuthenticator, ClientAuthenticationService],
-  exports: [AuthenticationBackoff, ClientAssertionVerifier, ClientAuthenticator, ClientAuthenticationService],
+  providers: [{ provide: CredentialBackoff, useExisting: AuthenticationBackoff }, AuthenticationBackoff, AuthenticationMetrics, ClientAssertionVerifier, ClientAuthenticator, ClientAuthenticationService],
+  exports: [CredentialBackoff, AuthenticationBackoff, AuthenticationMetrics, ClientAssertionVerifier, ClientAuthenticator, ClientAuthenticationService],
 })
 export class OAuthWireModule {}

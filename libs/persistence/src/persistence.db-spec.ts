@@ -1,10 +1,14 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { AdminAccessModule, AdminApiKeyService } from '@s2s/admin-access';
 import { AuditLogService, AuditModule } from '@s2s/audit';
+import { AppConfig, AppConfigModule, MasterKey } from '@s2s/config';
 import { type AdminActor, ConflictError, CoreModule, FrozenClock, InvalidInputError, UnitOfWork } from '@s2s/core';
 import { IdentityChangeGuard, OAuthConfigurationModule, OAuthConfigurationService } from '@s2s/oauth-configuration';
 import { InstanceHeartbeatRepository } from '@s2s/lifecycle';
+import { OAuthWireModule } from '@s2s/oauth-wire';
+import { OperationsModule } from '@s2s/operations';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '@s2s/testing';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from './migrations/index.js';
@@ -25,8 +29,12 @@ describe.each(testDatabaseKinds())('persistence on %s', (kind) => {
     module = await Test.createTestingModule({
       imports: [
         CoreModule.forRoot(clock),
+        AppConfigModule.forRoot(Object.assign(new AppConfig(), { authBackoff: { clientFailures: 5, addressFailures: 20 } }), new MasterKey(randomBytes(32))),
         PersistenceModule.forRoot(database.url ? { kind: 'postgres', url: database.url } : { kind: 'pglite', directory: null }),
+        OperationsModule,
         AuditModule,
+        // The admin guard's back-off (per key id and address) is the one of the OAuth wire layer.
+        OAuthWireModule,
         AdminAccessModule,
         OAuthConfigurationModule,
       ],

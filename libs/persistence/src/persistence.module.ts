@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AdminApiKeyRepository } from '@s2s/admin-access';
 import { AuditEventRepository } from '@s2s/audit';
-import { CertificateRepository, CertificateRequestRepository, TokenIssuerAssignmentRepository } from '@s2s/certificates';
+import { CertificateRepository, CertificateRequestRepository, TokenIssuerAssignmentRepository, TokenIssuerWithdrawalRepository } from '@s2s/certificates';
 import { AssertionReplayStore, ClientRepository, ResourceRepository } from '@s2s/clients';
 import { CacheFreshness, ChangeFeed, DatabaseProbe, UnitOfWork } from '@s2s/core';
 import { OAuthConfigurationRepository } from '@s2s/oauth-configuration';
@@ -9,6 +9,8 @@ import { PartnerApplicationRepository } from '@s2s/partners';
 import { OAuthServerRepository } from '@s2s/oauth-servers';
 import { MetadataDownloadRepository, SchedulerLease, TokenIssuerRenewalRepository } from '@s2s/rollover';
 import { InstanceHeartbeatRepository } from '@s2s/lifecycle';
+import { AuthenticationFailureStore } from '@s2s/oauth-wire';
+import { RevocationRepository } from '@s2s/revocation';
 import { DataSource } from 'typeorm';
 import { type DatabaseTarget, openDataSource } from './data-source.factory.js';
 import { DatabaseHealth } from './database-health.js';
@@ -27,7 +29,10 @@ import { TypeOrmOAuthConfigurationRepository } from './repositories/typeorm-oaut
 import { TypeOrmMetadataDownloadRepository } from './repositories/typeorm-metadata-download.repository.js';
 import { TypeOrmSchedulerLease } from './repositories/typeorm-scheduler.lease.js';
 import { TypeOrmTokenIssuerRenewalRepository } from './repositories/typeorm-token-issuer-renewal.repository.js';
-import { TypeOrmChangeFeed } from './typeorm-change.feed.js';
+import { TypeOrmAuthenticationFailureStore } from './repositories/typeorm-authentication-failure.store.js';
+import { TypeOrmTokenIssuerWithdrawalRepository } from './repositories/typeorm-token-issuer-withdrawal.repository.js';
+import { TypeOrmRevocationRepository } from './repositories/typeorm-revocation.repository.js';
+import { CHANGE_NOTIFY_URL, TypeOrmChangeFeed } from './typeorm-change.feed.js';
 import { TypeOrmUnitOfWork } from './typeorm-unit-of-work.js';
 
 /** Closes the database when the application shuts down (after in-flight requests finished). */
@@ -46,10 +51,13 @@ class DataSourceCloser implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class PersistenceModule {
-  static forRoot(target: DatabaseTarget): DynamicModule {
+  /** `options.changeNotify` (default true): on PostgreSQL, learn about other instances' changes by LISTEN/NOTIFY besides the poll. */
+  static forRoot(target: DatabaseTarget, options: { changeNotify?: boolean } = {}): DynamicModule {
+    const notifyUrl = target.kind === 'postgres' && options.changeNotify !== false ? target.url : null;
     return {
       module: PersistenceModule,
       providers: [
+        { provide: CHANGE_NOTIFY_URL, useValue: notifyUrl },
         { provide: DataSource, useFactory: () => openDataSource(target) },
         DataSourceCloser,
         TypeOrmUnitOfWork,
@@ -72,6 +80,9 @@ export class PersistenceModule {
         { provide: SchedulerLease, useClass: TypeOrmSchedulerLease },
         { provide: TokenIssuerRenewalRepository, useClass: TypeOrmTokenIssuerRenewalRepository },
         { provide: InstanceHeartbeatRepository, useClass: TypeOrmInstanceHeartbeatRepository },
+        { provide: RevocationRepository, useClass: TypeOrmRevocationRepository },
+        { provide: TokenIssuerWithdrawalRepository, useClass: TypeOrmTokenIssuerWithdrawalRepository },
+        { provide: AuthenticationFailureStore, useClass: TypeOrmAuthenticationFailureStore },
         DatabaseHealth,
         { provide: DatabaseProbe, useExisting: DatabaseHealth },
       ],
@@ -96,6 +107,9 @@ export class PersistenceModule {
         SchedulerLease,
         TokenIssuerRenewalRepository,
         InstanceHeartbeatRepository,
+        RevocationRepository,
+        AuthenticationFailureStore,
+        TokenIssuerWithdrawalRepository,
         DatabaseHealth,
         DatabaseProbe,
       ],

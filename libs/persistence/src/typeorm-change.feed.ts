@@ -1,15 +1,21 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CacheFreshness, ChangeFeed, type ChangeListener, Clock } from '@s2s/core';
+import { CHANGE_CHANNEL, ChangeNotificationListener } from './change-notification.listener.js';
 import { TypeOrmUnitOfWork } from './typeorm-unit-of-work.js';
 
-/** How often other instances' changes are picked up; SPEC 8 asks for all instances within 2 s. */
+/** How often other instances' changes are picked up by the poll (the fallback where notifications are off or lost). */
 export const CHANGE_POLL_INTERVAL_MS = 1000;
+
+/** Injection token: the PostgreSQL URL to LISTEN on, or null (PGlite, or `CHANGE_NOTIFY=off`). */
+export const CHANGE_NOTIFY_URL = Symbol('CHANGE_NOTIFY_URL');
 
 /**
  * {@link ChangeFeed} over the `change_counter` table: publishing bumps the topic's version in the
- * same transaction as the change; every instance polls the (tiny) table once a second and calls
- * the listeners of topics whose version moved. Works the same on PostgreSQL and PGlite; a failed
- * poll (database down) is retried on the next tick while the caches keep serving.
+ * same transaction as the change. On PostgreSQL the same transaction sends `NOTIFY` (delivered at
+ * commit) and every instance LISTENs ({@link ChangeNotificationListener}), so the others reload
+ * within milliseconds; every instance also polls the (tiny) table once a second and calls the
+ * listeners of topics whose version moved: the fallback, and the only path on PGlite. A failed poll
+ * (database down) is retried on the next tick while the caches keep serving.
  */
 @Injectable()
 export class TypeOrmChangeFeed extends ChangeFeed implements CacheFreshness, OnApplicationBootstrap, OnApplicationShutdown {
@@ -21,12 +27,17 @@ export class TypeOrmChangeFeed extends ChangeFeed implements CacheFreshness, OnA
   private polling = false;
   private pollFailing = false;
   private failingSince: Date | null = null;
+  private readonly notifications: ChangeNotificationListener | null;
 
   constructor(
     private readonly unitOfWork: TypeOrmUnitOfWork,
     private readonly clock: Clock,
+    @Inject(CHANGE_NOTIFY_URL) notifyUrl: string | null,
   ) {
     super();
+    this.notifications = notifyUrl
+      ? new ChangeNotificationListener(notifyUrl, { changed: (topic, version) => this.changed(topic, version), subscribed: () => void this.poll(true) })
+      : null;
   }
 
   /** The heartbeat behind {@link CacheFreshness}: when the poll started failing, or null. */
@@ -44,6 +55,8 @@ export class TypeOrmChangeFeed extends ChangeFeed implements CacheFreshness, OnA
         [topic],
       )) as { version: string | number }[];
     const version = Number(rows[0]!.version);
+    // Delivered by PostgreSQL at commit, never if the transaction rolls back.
+    if (this.notifications) await this.unitOfWork.manager().query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, `${version} ${topic}`]);
     this.unitOfWork.afterCommit(async () => {
       this.seen.set(topic, Math.max(version, this.seen.get(topic) ?? 0));
       await this.notify(topic);
@@ -62,10 +75,20 @@ export class TypeOrmChangeFeed extends ChangeFeed implements CacheFreshness, OnA
     await this.poll(false);
     this.timer = setInterval(() => void this.poll(true), CHANGE_POLL_INTERVAL_MS);
     this.timer.unref();
+    await this.notifications?.start();
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.notifications?.stop();
+  }
+
+  /** A notification: reload the topic unless this version was already seen (by the poll, or published here). */
+  private changed(topic: string, version: number): void {
+    const known = this.seen.get(topic);
+    if (known !== undefined && version <= known) return;
+    this.seen.set(topic, version);
+    void this.notify(topic);
   }
 
   /** Reads every topic's version; with `announce`, calls the listeners of those that moved. */

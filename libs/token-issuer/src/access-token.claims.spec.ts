@@ -10,6 +10,7 @@ const BASE: AccessTokenInput = {
   issuer: 'https://s2s.contoso.com',
   audience: 'api://webapi',
   clientId: CLIENT_ID,
+  credentialId: 'q0Zk8Cq3nDq9Xw1E',
   realm: 'contoso.com',
   now: NOW,
   lifetimeSeconds: 3600,
@@ -31,9 +32,10 @@ describe('buildAccessTokenClaims (RFC 9068, SPEC 4.2)', () => {
       nbf: NOW_SECONDS,
       exp: NOW_SECONDS + 3600,
       jti: expect.stringMatching(UUID),
+      cred: 'q0Zk8Cq3nDq9Xw1E',
       roles: ['Files.Read.All', 'Mail.Send'],
     });
-    expect(Object.keys(claims).sort()).toEqual(['appid', 'aud', 'azp', 'client_id', 'exp', 'iat', 'idtyp', 'iss', 'jti', 'nbf', 'roles', 'sub', 'tid']);
+    expect(Object.keys(claims).sort()).toEqual(['appid', 'aud', 'azp', 'client_id', 'cred', 'exp', 'iat', 'idtyp', 'iss', 'jti', 'nbf', 'roles', 'sub', 'tid']);
   });
 
   it('has no roles key at all when no role is granted (not an empty array)', () => {
@@ -66,6 +68,7 @@ describe('buildAccessTokenClaims (RFC 9068, SPEC 4.2)', () => {
       nbf: NOW_SECONDS,
       exp: NOW_SECONDS + 3600,
       jti: expect.stringMatching(UUID),
+      cred: 'q0Zk8Cq3nDq9Xw1E',
       scp: 'Files.Read user_impersonation',
       upn: 'ada@contoso.com',
       smtp: 'ada.lovelace@contoso.com',
@@ -77,7 +80,7 @@ describe('buildAccessTokenClaims (RFC 9068, SPEC 4.2)', () => {
 
   it('copies only the user identifiers that were given', () => {
     const claims = buildAccessTokenClaims({ ...BASE, scopes: ['Files.Read'], user: { sub: 'S-1-5-21-1-2-3-1001', sid: 'S-1-5-21-1-2-3-1001' }, act: { sub: CLIENT_ID } });
-    expect(Object.keys(claims).sort()).toEqual(['act', 'appid', 'aud', 'azp', 'client_id', 'exp', 'iat', 'idtyp', 'iss', 'jti', 'nbf', 'scp', 'sid', 'sub', 'tid']);
+    expect(Object.keys(claims).sort()).toEqual(['act', 'appid', 'aud', 'azp', 'client_id', 'cred', 'exp', 'iat', 'idtyp', 'iss', 'jti', 'nbf', 'scp', 'sid', 'sub', 'tid']);
     expect(claims.sub).toBe('S-1-5-21-1-2-3-1001');
     expect(claims.scp).toBe('Files.Read');
   });

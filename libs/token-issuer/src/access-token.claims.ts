@@ -12,6 +12,8 @@ export interface AccessTokenInput {
   issuer: string;
   audience: string;
   clientId: string;
+  /** The client credential that obtained the token (`cred`): the validator refuses the token once it is gone. */
+  credentialId: string;
   realm: string;
   now: Date;
   lifetimeSeconds: number;
@@ -28,7 +30,8 @@ export interface AccessTokenInput {
 /**
  * Claims of an RFC 9068 access token (SPEC 4.2): `iss`, `aud`, `sub`, `client_id`, `azp`,
  * `appid`, `tid`, `roles` (app tokens), `scp` (delegated tokens), `idtyp`, `iat`, `nbf`, `exp`,
- * `jti`, plus the user's identifiers and `act` on delegated tokens.
+ * `jti`, `cred` (which credential of the client obtained it, so the token follows that credential:
+ * see the revocation library's `TokenStanding`), plus the user's identifiers and `act` on delegated tokens.
  */
 export function buildAccessTokenClaims(input: AccessTokenInput): Record<string, unknown> {
   const iat = Math.floor(input.now.getTime() / 1000);
@@ -45,6 +48,7 @@ export function buildAccessTokenClaims(input: AccessTokenInput): Record<string, 
     nbf: iat,
     exp: iat + input.lifetimeSeconds,
     jti: randomUUID(),
+    cred: input.credentialId,
   };
   if (input.roles?.length) claims.roles = input.roles;
   if (input.scopes?.length) claims.scp = input.scopes.join(' ');

@@ -27,7 +27,8 @@ export class ClientCredentialsGrant {
     private readonly partnerTokens: PartnerTokenGrant,
   ) {}
 
-  async handle(client: CachedClient, parameters: TokenRequestParameters, endpoints: IssuerEndpoints): Promise<GrantResult> {
+  /** `credentialId`: the credential the client authenticated with, recorded in the token (`cred`). */
+  async handle(client: CachedClient, credentialId: string, parameters: TokenRequestParameters, endpoints: IssuerEndpoints): Promise<GrantResult> {
     const user = parseUserIdentity(parameters);
     const partner = this.targets.partnerTarget(parameters.get('resource'));
     if (partner) return this.partnerTokens.handle(client, partner, user);
@@ -38,6 +39,7 @@ export class ClientCredentialsGrant {
       issuer: endpoints.issuer,
       audience: resource.appIdUri,
       clientId: client.client.clientId,
+      credentialId,
       realm: client.client.realm,
       now: this.clock.now(),
       lifetimeSeconds: this.oauthConfiguration.cached().accessTokenLifetimeSeconds,

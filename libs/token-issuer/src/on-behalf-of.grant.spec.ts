@@ -4,6 +4,7 @@ import type { CachedClient, ClientDirectory } from '@s2s/clients';
 import { FrozenClock } from '@s2s/core';
 import type { OAuthConfigurationService } from '@s2s/oauth-configuration';
 import { InvalidGrantError, type OAuthError } from '@s2s/oauth-wire';
+import type { TokenStanding } from '@s2s/revocation';
 import { OnBehalfOfGrant } from './on-behalf-of.grant.js';
 import type { TokenSigner } from './token.signer.js';
 import type { TokenTargetResolver } from './token-target.resolver.js';
@@ -57,7 +58,21 @@ describe('OnBehalfOfGrant: the user token is checked as the validator checks our
     },
   } as unknown as TokenTargetResolver;
   const client = { client: { clientId: MIDDLE, realm: 'contoso.com' }, scopes: new Map() } as unknown as CachedClient;
-  const grant = new OnBehalfOfGrant(targets, {} as TokenSigner, keyRing, directory, configuration, new FrozenClock(NOW));
+  // The standing rule has its own tests (libs/revocation); here every assertion still stands.
+  /** What the standing rule answers (its own tests are in libs/revocation); null: the assertion stands. */
+  let standingRefusal: { reason: string; message: string } | null = null;
+  const seenByStanding: unknown[][] = [];
+  const standing = {
+    refusal: (...args: unknown[]) => {
+      seenByStanding.push(args);
+      return standingRefusal;
+    },
+  } as unknown as TokenStanding;
+  afterEach(() => {
+    standingRefusal = null;
+    seenByStanding.length = 0;
+  });
+  const grant = new OnBehalfOfGrant(targets, {} as TokenSigner, keyRing, directory, configuration, new FrozenClock(NOW), standing);
 
   async function outcome(assertion: string): Promise<'accepted' | { reason: string; description: string }> {
     const parameters = new Map([
@@ -65,7 +80,7 @@ describe('OnBehalfOfGrant: the user token is checked as the validator checks our
       ['assertion', assertion],
     ]);
     try {
-      await grant.handle(client, parameters, ENDPOINTS);
+      await grant.handle(client, 'cred-1', parameters, ENDPOINTS);
     } catch (error) {
       if (error instanceof AssertionAccepted) return 'accepted';
       expect(error).toBeInstanceOf(InvalidGrantError);
@@ -73,6 +88,19 @@ describe('OnBehalfOfGrant: the user token is checked as the validator checks our
     }
     throw new Error('the grant neither refused nor reached the target');
   }
+
+  it('refuses an assertion that no longer stands with the standing rule\'s reason (token_revoked, client_disabled, …), after every other check', async () => {
+    const assertion = userToken();
+    standingRefusal = { reason: 'credential_revoked', message: 'the credential that obtained the token was removed from client x' };
+    expect(await outcome(assertion)).toEqual({ reason: 'credential_revoked', description: 'the assertion is no longer valid: the credential that obtained the token was removed from client x' });
+    expect(seenByStanding).toHaveLength(1);
+    expect(seenByStanding[0]!.slice(0, 2)).toEqual(['self', ISSUER]);
+    expect((seenByStanding[0]![2] as Record<string, unknown>).sub).toBe('alice@contoso.com');
+    // A forged assertion is refused before the standing rule is asked.
+    seenByStanding.length = 0;
+    expect(await outcome(userToken({ iss: 'https://evil.example' }))).toMatchObject({ reason: 'assertion_issuer_mismatch' });
+    expect(seenByStanding).toHaveLength(0);
+  });
 
   it.each<[string, () => string]>([
     ['a user token for the client, named by kid and x5t', () => userToken()],
@@ -143,10 +171,10 @@ describe('OnBehalfOfGrant: the user token is checked as the validator checks our
     });
 
     it('judges the clock in whole seconds (jose): a millisecond clock decides as its second', async () => {
-      const late = new OnBehalfOfGrant(targets, {} as TokenSigner, keyRing, directory, configuration, new FrozenClock(new Date(NOW.getTime() + 700)));
+      const late = new OnBehalfOfGrant(targets, {} as TokenSigner, keyRing, directory, configuration, new FrozenClock(new Date(NOW.getTime() + 700)), standing);
       const parameters = (assertion: string) => new Map([['requested_token_use', 'on_behalf_of'], ['assertion', assertion]]);
       // exp + skew = NOW + 0.3 s: current at NOW + 0.7 s, read as NOW.
-      await expect(late.handle(client, parameters(userToken({ iat: NOW_S - 3600, nbf: NOW_S - 3600, exp: NOW_S - SKEW + 0.3 })), ENDPOINTS)).rejects.toBeInstanceOf(AssertionAccepted);
+      await expect(late.handle(client, 'cred-1', parameters(userToken({ iat: NOW_S - 3600, nbf: NOW_S - 3600, exp: NOW_S - SKEW + 0.3 })), ENDPOINTS)).rejects.toBeInstanceOf(AssertionAccepted);
     });
 
     it('refuses a negative exp as expired (a malformed exp keeps its old reason)', async () => {

@@ -6,6 +6,7 @@ import { verifyJws } from '@s2s/crypto';
 import { accessTokenPolicy, checkJwtClaims, JwtClaimError, JwtFormatError, parseCompactJwt, type ParsedJwt } from '@s2s/jwt';
 import { OAuthConfigurationService } from '@s2s/oauth-configuration';
 import { InvalidGrantError, InvalidRequestError, InvalidScopeError, type TokenRequestParameters } from '@s2s/oauth-wire';
+import { TokenStanding } from '@s2s/revocation';
 import { buildAccessTokenClaims, type UserIdentity } from './access-token.claims.js';
 import type { GrantResult, IssuerEndpoints } from './token-response.js';
 import { TokenSigner } from './token.signer.js';
@@ -17,7 +18,8 @@ import { TokenTargetResolver } from './token-target.resolver.js';
  * service for itself (its `aud` is the client, or an API the client serves) for a delegated token to
  * a downstream resource. The scopes are the intersection of those requested and those granted to
  * the client; the client joins the actor chain (`act`, RFC 8693 4.1), which is never dropped.
- * Unsigned, foreign or app-only assertions are refused (security catalogue G16-G18).
+ * Unsigned, foreign or app-only assertions are refused (security catalogue G16-G18), and so is one
+ * that no longer stands (revoked, its client or credential gone: `TokenStanding`).
  */
 @Injectable()
 export class OnBehalfOfGrant {
@@ -28,9 +30,11 @@ export class OnBehalfOfGrant {
     private readonly directory: ClientDirectory,
     private readonly oauthConfiguration: OAuthConfigurationService,
     private readonly clock: Clock,
+    private readonly standing: TokenStanding,
   ) {}
 
-  async handle(client: CachedClient, parameters: TokenRequestParameters, endpoints: IssuerEndpoints): Promise<GrantResult> {
+  /** `credentialId`: the credential the client authenticated with, recorded in the token (`cred`). */
+  async handle(client: CachedClient, credentialId: string, parameters: TokenRequestParameters, endpoints: IssuerEndpoints): Promise<GrantResult> {
     if (parameters.get('requested_token_use') !== 'on_behalf_of') {
       throw new InvalidRequestError('requested_token_use must be on_behalf_of', 'requested_token_use_invalid');
     }
@@ -50,6 +54,7 @@ export class OnBehalfOfGrant {
       issuer: endpoints.issuer,
       audience: resource.appIdUri,
       clientId: client.client.clientId,
+      credentialId,
       realm: client.client.realm,
       now: this.clock.now(),
       lifetimeSeconds,
@@ -92,6 +97,9 @@ export class OnBehalfOfGrant {
       throw error;
     }
     if (tid !== client.client.realm) throw new InvalidGrantError('the assertion is from another realm', 'assertion_realm_mismatch');
+    // Still standing (issue 17): the validator's one rule; its reason code as it is (`token_revoked`, `client_disabled`, …).
+    const refusal = this.standing.refusal('self', issuer, jwt.payload, now);
+    if (refusal) throw new InvalidGrantError(`the assertion is no longer valid: ${refusal.message}`, refusal.reason);
     return jwt;
   }
 

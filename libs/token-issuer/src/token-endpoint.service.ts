@@ -62,7 +62,7 @@ export class TokenEndpointService {
         // SPEC 8: after the tolerated outage, fail closed rather than trust a stale snapshot.
         throw new TemporarilyUnavailableError('the database has been unreachable for too long; retry later', 'database_unavailable');
       }
-      const { cached: client } = await this.authentication.authenticate(parameters, authorization, this.endpoints, context.remoteAddress);
+      const { cached: client, credentialId } = await this.authentication.authenticate(parameters, authorization, this.endpoints, context.remoteAddress, 'token');
       clientId = client.client.clientId;
 
       const grantType = parameters.get('grant_type');
@@ -71,8 +71,8 @@ export class TokenEndpointService {
       if (!client.client.grantTypes.includes(grantType as GrantType)) throw new UnauthorizedClientError(`this client may not use ${grantType}`, 'grant_type_not_allowed');
       const result: GrantResult =
         grantType === CLIENT_CREDENTIALS_GRANT
-          ? await this.clientCredentials.handle(client, parameters, this.endpoints)
-          : await this.onBehalfOf.handle(client, parameters, this.endpoints);
+          ? await this.clientCredentials.handle(client, credentialId, parameters, this.endpoints)
+          : await this.onBehalfOf.handle(client, credentialId, parameters, this.endpoints);
       this.metrics.issued.inc({ grant: grantType === CLIENT_CREDENTIALS_GRANT ? 'client_credentials' : 'on_behalf_of', kind: result.kind });
       this.metrics.duration.observe({ result: 'issued' }, (performance.now() - started) / 1000);
       return result.response;

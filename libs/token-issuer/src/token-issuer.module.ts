@@ -4,6 +4,7 @@ import { ClientsModule } from '@s2s/clients';
 import { OAuthConfigurationModule } from '@s2s/oauth-configuration';
 import { OAuthWireModule } from '@s2s/oauth-wire';
 import { PartnersModule } from '@s2s/partners';
+import { RevocationModule } from '@s2s/revocation';
 import { ClientCredentialsGrant } from './client-credentials.grant.js';
 import { OnBehalfOfGrant } from './on-behalf-of.grant.js';
 import { PartnerTokenGrant } from './partner-token.grant.js';
@@ -21,7 +22,7 @@ import { ReplayStorePurger } from './replay-store.purger.js';
  * authentication and its back-off come from {@link OAuthWireModule}, shared with introspection.
  */
 @Module({
-  imports: [CertificatesModule, ClientsModule, OAuthConfigurationModule, OAuthWireModule, PartnersModule],
+  imports: [CertificatesModule, ClientsModule, OAuthConfigurationModule, OAuthWireModule, PartnersModule, RevocationModule],
   providers: [
     ClientCredentialsGrant,
     OnBehalfOfGrant,

@@ -64,7 +64,7 @@ export class IntrospectionHttpRoute implements JsonRoute {
     // The socket's address, as the token endpoint keys its back-off (never a forwarded header).
     const remoteAddress = request.socket.remoteAddress ?? '';
     try {
-      await this.authentication.authenticate(parameters, authorization, this.audience, remoteAddress);
+      await this.authentication.authenticate(parameters, authorization, this.audience, remoteAddress, 'introspect');
     } catch (error) {
       if (error instanceof OAuthError) {
         this.logger.warn({ requestId: context.requestId, error: error.error, reason: error.reason, clientId: authorization.claimedClientId, remoteAddress }, 'introspection request refused');

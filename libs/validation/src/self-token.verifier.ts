@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type IssuerKey, issuerKeyIdOf, TokenIssuerKeyRing } from '@s2s/certificates';
+import { type IssuerKey, issuerKeyIdOf, TokenIssuerKeyRing, TokenIssuerWithdrawals } from '@s2s/certificates';
 import { ClientDirectory } from '@s2s/clients';
 import { AppConfig } from '@s2s/config';
 import { verifyJws } from '@s2s/crypto';
@@ -35,6 +35,7 @@ export class SelfTokenVerifier {
     private readonly keyRing: TokenIssuerKeyRing,
     private readonly clients: ClientDirectory,
     private readonly oauthConfiguration: OAuthConfigurationService,
+    private readonly withdrawals: TokenIssuerWithdrawals,
   ) {
     this.issuer = selfIssuer(config);
     // The token type does not depend on the configuration: this one serves the typ check until the first token.
@@ -51,7 +52,12 @@ export class SelfTokenVerifier {
     const keyId = issuerKeyIdOf(jwt.header);
     const key = this.keyRing.publishedKey(keyId, now);
     trace.key = { id: keyId, found: key !== undefined, source: 'this service\'s published certificates' };
-    if (!key) return checklist.fail('key', 'key_unknown', `no published certificate has x5t ${keyId}`);
+    if (!key) {
+      // A key taken out by an emergency roll has its own reason: the operator sees why old tokens fail.
+      const withdrawal = this.withdrawals.withdrawn(keyId);
+      if (withdrawal) return checklist.fail('key', 'key_withdrawn', `certificate ${withdrawal.thumbprint} was withdrawn by an emergency roll at ${withdrawal.withdrawnAt.toISOString()}`);
+      return checklist.fail('key', 'key_unknown', `no published certificate has x5t ${keyId}`);
+    }
     checklist.passDescribed('key', describeKey, key);
     // A staged roll switches by the clock alone (the previous certificate then leaves the published set).
     const switchAt = this.keyRing.nextScheduledChange();

@@ -759,6 +759,18 @@ const SELF_RULES: Rule[] = [
     },
   },
   {
+    id: 'token-follows-its-credential',
+    cites:
+      'issue 17 (TokenStanding): our token stands only while the client it names (client_id, case-insensitive) exists and the credential that obtained it (cred) is still one of that client\'s; jose knows nothing of clients (client_removed, credential_revoked)',
+    refuses: (t, { world }) => {
+      const payload = (t.payload as Record<string, unknown> | null) ?? {};
+      if (typeof payload.client_id !== 'string') return false;
+      const clientId = payload.client_id.toLowerCase();
+      const owner = Object.values(world.issued).find((issued) => issued.claims.client_id === clientId);
+      return owner === undefined || (typeof payload.cred === 'string' && payload.cred !== owner.claims.cred);
+    },
+  },
+  {
     id: 'max-lifetime-24h',
     cites: 'SPEC 5.6 ("maximum lifetime"), C05: exp − iat (else exp − nbf) at most 24 h, the cap of actor tokens (SPEC 4.1); the service issues at most 24 h (jose caps only with maxTokenAge, measured from now)',
     refuses: (t) => {

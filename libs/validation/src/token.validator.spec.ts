@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import type { IssuerKey, TokenIssuerKeyRing } from '@s2s/certificates';
+import type { IssuerKey, TokenIssuerKeyRing, TokenIssuerWithdrawals } from '@s2s/certificates';
 import type { ClientDirectory } from '@s2s/clients';
 import type { AppConfig } from '@s2s/config';
 import { type CacheFreshness, type ChangeFeed, FrozenClock } from '@s2s/core';
 import type { OAuthConfiguration, OAuthConfigurationService } from '@s2s/oauth-configuration';
 import type { CachedOAuthServer, OAuthServerDirectory } from '@s2s/oauth-servers';
 import type { CachedPartner, PartnerDirectory } from '@s2s/partners';
+import type { TokenStanding } from '@s2s/revocation';
 import { OAuthServerTokenVerifier } from './oauth-server-token.verifier.js';
 import { PartnerTokenVerifier } from './partner-token.verifier.js';
 import { SelfTokenVerifier } from './self-token.verifier.js';
@@ -84,9 +85,11 @@ describe('TokenValidator: the claims policy of each issuer kind', () => {
       oauthServers,
       metrics,
       freshness,
-      new SelfTokenVerifier(config, keyRing, clients, oauthConfiguration),
+      new SelfTokenVerifier(config, keyRing, clients, oauthConfiguration, { withdrawn: () => undefined } as unknown as TokenIssuerWithdrawals),
       new PartnerTokenVerifier(config, partners, oauthConfiguration),
       new OAuthServerTokenVerifier(oauthServers, oauthConfiguration),
+      // The standing rule (revocation, credentials, not-before) has its own tests: here every token stands.
+      { refusal: () => null, standsUntil: () => null } as unknown as TokenStanding,
       // Off: these tests change the stubs' state in place, without the change feed.
       new VerifiedTokenCache({ tokenCache: { maxEntries: 0, maxBytes: 0 } } as AppConfig, { afterAnyChange: () => undefined } as unknown as ChangeFeed),
     );
@@ -150,7 +153,7 @@ describe('TokenValidator: the claims policy of each issuer kind', () => {
     it('explain lists the same checks in the same order', async () => {
       const outcome = await explained(selfToken());
       expect(outcome.trace.checks.map(({ check, passed }) => [check, passed])).toEqual(
-        ['format', 'issuer-class', 'algorithm', 'token-type', 'key', 'signature', 'audience', 'claim-types', 'expiry', 'not-before', 'lifetime'].map((check) => [check, true]),
+        ['format', 'issuer-class', 'algorithm', 'token-type', 'key', 'signature', 'audience', 'claim-types', 'expiry', 'not-before', 'lifetime', 'standing'].map((check) => [check, true]),
       );
       expect(outcome.trace.checks[4]).toEqual({ check: 'key', passed: true, detail: 'certificate AB12' });
       expect(outcome.trace.clockDifferenceSeconds).toBe(0);
@@ -207,7 +210,7 @@ describe('TokenValidator: the claims policy of each issuer kind', () => {
 
     it('explain lists the same checks in the same order', async () => {
       const outcome = await explained(serverToken());
-      expect(outcome.trace.checks.map(({ check }) => check)).toEqual(['format', 'issuer-class', 'oauth-server-enabled', 'algorithm', 'key', 'signature', 'audience', 'claim-types', 'expiry', 'not-before', 'lifetime']);
+      expect(outcome.trace.checks.map(({ check }) => check)).toEqual(['format', 'issuer-class', 'oauth-server-enabled', 'algorithm', 'key', 'signature', 'audience', 'claim-types', 'expiry', 'not-before', 'lifetime', 'standing']);
       expect(outcome.trace.checks[1]).toEqual({ check: 'issuer-class', passed: true, detail: 'OAuth server entra' });
       const refused = await explained(serverToken({ aud: 'api://webapi' }));
       expect(refused).toMatchObject({ valid: false, reason: 'audience_invalid', message: 'the audience is not one of api://s2s' });

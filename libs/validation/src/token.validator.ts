@@ -3,11 +3,12 @@ import { AppConfig } from '@s2s/config';
 import { MAX_TOKEN_BYTES } from '@s2s/jwt';
 import { CacheFreshness, cachesTooStale, Clock } from '@s2s/core';
 import { type CachedOAuthServer, OAuthServerDirectory } from '@s2s/oauth-servers';
+import { TokenStanding } from '@s2s/revocation';
 import { OAuthServerTokenVerifier } from './oauth-server-token.verifier.js';
 import { PartnerTokenVerifier } from './partner-token.verifier.js';
 import { selfIssuer, SelfTokenVerifier } from './self-token.verifier.js';
 import { TokenRejectedError, type ValidatedToken, type ValidationOutcome, type ValidationTrace } from './token-validation.js';
-import { type Attempt, KeyRefreshNeeded, preParse } from './validation.attempt.js';
+import { type Attempt, holdUntil, KeyRefreshNeeded, preParse } from './validation.attempt.js';
 import { ValidationChecklist } from './validation.checklist.js';
 import { ValidationMetrics } from './validation.metrics.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
@@ -48,6 +49,7 @@ export class TokenValidator {
     private readonly selfTokens: SelfTokenVerifier,
     private readonly partnerTokens: PartnerTokenVerifier,
     private readonly oauthServerTokens: OAuthServerTokenVerifier,
+    private readonly standing: TokenStanding,
     private readonly cache: VerifiedTokenCache,
   ) {
     this.outageToleranceSeconds = config.databaseOutageToleranceSeconds;
@@ -88,6 +90,7 @@ export class TokenValidator {
     const attempt: Attempt = { checklist, trace, now: this.clock.now(), mayRefresh, holdUntilMs: Number.POSITIVE_INFINITY };
     try {
       const validated = this.run(token, options, attempt);
+      this.checkStanding(validated, attempt);
       this.metrics.countValid(validated.trust.kind);
       const outcome = { valid: true as const, token: validated, trace };
       if (cacheKey !== undefined) {
@@ -99,6 +102,19 @@ export class TokenValidator {
       this.metrics.validated.inc({ result: 'invalid', trust: 'none', reason: error.reason });
       return { valid: false, reason: error.reason, message: error.message, trace };
     }
+  }
+
+  /**
+   * Last, a token whose signature and claims passed must still stand (issue 17: revoked `jti`,
+   * client disabled or removed, credential removed or expired, not-before mark): {@link TokenStanding}, Map lookups only.
+   */
+  private checkStanding(validated: ValidatedToken, attempt: Attempt): void {
+    const refusal = this.standing.refusal(validated.trust.kind, validated.trust.id, validated.claims, attempt.now);
+    if (refusal) attempt.checklist.fail('standing', refusal.reason, refusal.message);
+    attempt.checklist.pass('standing');
+    // Revocations, client and credential changes reach the cache through the change feed; a credential's expiry does not.
+    const credentialExpiry = this.standing.standsUntil(validated.trust.kind, validated.claims);
+    if (credentialExpiry !== null) holdUntil(attempt, credentialExpiry.getTime());
   }
 
   /** Freshness, the strict parse, then routing by issuer kind. */

@@ -5,6 +5,7 @@ import { OAuthConfigurationModule } from '@s2s/oauth-configuration';
 import { OAuthServersModule } from '@s2s/oauth-servers';
 import { OAuthWireModule } from '@s2s/oauth-wire';
 import { PartnersModule } from '@s2s/partners';
+import { RevocationModule } from '@s2s/revocation';
 import { IntrospectionHttpRoute } from './introspection.http-route.js';
 import { TokenValidationController } from './token-validation.controller.js';
 import { OAuthServerTokenVerifier } from './oauth-server-token.verifier.js';
@@ -15,14 +16,16 @@ import { BearerChallenge } from './bearer-challenge.js';
 import { BearerTokenFilter } from './bearer-token.filter.js';
 import { S2sBearerGuard } from './s2s-bearer.guard.js';
 import { WhoAmIController } from './whoami.controller.js';
+import { RevocableTokenReader } from './revocable-token.reader.js';
+import { AdminTokenRevocationController, RevocationController } from './token-revocation.controller.js';
 import { ValidationMetrics } from './validation.metrics.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
 
 /** Validation (SPEC 5.6): the validator, introspection (a route the server mounts on Fastify, no controller), explain, and the guard resource servers import. */
 @Module({
-  imports: [CertificatesModule, ClientsModule, PartnersModule, OAuthServersModule, OAuthConfigurationModule, OAuthWireModule],
-  controllers: [TokenValidationController, WhoAmIController],
-  providers: [TokenValidator, VerifiedTokenCache, IntrospectionHttpRoute, SelfTokenVerifier, PartnerTokenVerifier, OAuthServerTokenVerifier, ValidationMetrics, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
+  imports: [CertificatesModule, ClientsModule, PartnersModule, OAuthServersModule, OAuthConfigurationModule, OAuthWireModule, RevocationModule],
+  controllers: [RevocationController, TokenValidationController, AdminTokenRevocationController, WhoAmIController],
+  providers: [RevocableTokenReader, TokenValidator, VerifiedTokenCache, IntrospectionHttpRoute, SelfTokenVerifier, PartnerTokenVerifier, OAuthServerTokenVerifier, ValidationMetrics, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
   exports: [TokenValidator, VerifiedTokenCache, IntrospectionHttpRoute, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
 })
 export class ValidationModule {}

@@ -9,6 +9,7 @@ import { OAuthConfigurationModule, OAuthConfigurationService } from '@s2s/oauth-
 import { MetricsRegistry, OperationsModule } from '@s2s/operations';
 import { PartnerApplicationService, PartnerDirectory } from '@s2s/partners';
 import { PersistenceModule } from '@s2s/persistence';
+import { RevocationState, TokenRevocationService } from '@s2s/revocation';
 import { createTestDatabase, OpenSslToolkit, testDatabaseKinds, type TestDatabase } from '@s2s/testing';
 import { TokenValidator } from './token.validator.js';
 import { ValidationModule } from './validation.module.js';
@@ -33,6 +34,8 @@ interface Instance {
   directory: PartnerDirectory;
   configuration: OAuthConfigurationService;
   partners: PartnerApplicationService;
+  revocations: TokenRevocationService;
+  revocationState: RevocationState;
 }
 
 async function openInstance(database: TestDatabase, clock: FrozenClock, masterKey: Buffer): Promise<Instance> {
@@ -64,6 +67,8 @@ async function openInstance(database: TestDatabase, clock: FrozenClock, masterKe
     directory: module.get(PartnerDirectory),
     configuration,
     partners: module.get(PartnerApplicationService),
+    revocations: module.get(TokenRevocationService),
+    revocationState: module.get(RevocationState),
   };
 }
 
@@ -230,6 +235,16 @@ describe.each(testDatabaseKinds())('verified-token cache on %s', (kind) => {
       await a.configuration.update({ publicHost: PUBLIC_HOST }, { force: false }, admin);
       for (const instance of instances()) await eventually('the host to be restored', () => instance.configuration.cached().publicHost === PUBLIC_HOST);
     }
+  });
+
+  it('a revocation (the partner\'s not-before mark, issue 17): no cached verdict survives', async () => {
+    // The mark is "now": move the clock on so the token was issued before it.
+    clock.set(new Date(clock.now().getTime() + 2000));
+    await expectChangeInvalidates(
+      () => a.revocations.revokeTokensBefore('partner', identity, admin),
+      (instance) => instance.revocationState.notBefore('partner', identity) !== undefined,
+      'revoked_by_not_before',
+    );
   });
 
   it('reports hits and misses as metrics', async () => {

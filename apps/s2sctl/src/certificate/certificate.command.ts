@@ -42,6 +42,7 @@ import {
   type NewKeyOptions,
 } from './certificate.input.js';
 import { renderAssignment, renderCertificate, renderCertificateList, renderCertificateRequest, renderRolloverStatus, withFinalNewline } from './certificate.render.js';
+import { buildEmergencyRoll } from '../revocation/emergency-roll.input.js';
 
 /**
  * `s2sctl certificate ...`: the OAuth token-issuer certificate, like the Skype for Business
@@ -412,8 +413,17 @@ export class CertificateAssignCommand extends AdminCommandRunner {
       readonly activateWhenFetched?: boolean;
       readonly deadline?: string;
       readonly keepPrevious?: boolean;
+      readonly emergency?: boolean;
     },
   ): Promise<void> {
+    if (options.emergency) {
+      // Emergency roll (revocation runbook): its own route, POST …/oauth-token-issuer/emergency.
+      const { path, body } = buildEmergencyRoll(ASSIGNMENT_PATHS[options.type], options);
+      const { settings, client } = this.openSession();
+      const assignment = await client.post<CertificateAssignment>(path, body);
+      this.print(settings, assignment, (result) => renderAssignment(this.formatter, result));
+      return;
+    }
     const body = buildAssignmentBody(options);
     const { settings, client } = this.openSession();
     const assignment = await client.put<CertificateAssignment>(ASSIGNMENT_PATHS[options.type], body);
@@ -434,6 +444,9 @@ export class CertificateAssignCommand extends AdminCommandRunner {
       '',
       'The effective date must be at least the minimum roll lead ahead (oauth-configuration --minimum-roll-lead, default 24h);',
       'earlier only with --force --reason TEXT (recorded in the audit log). Refused with code roll_lead_too_short otherwise.',
+      '',
+      'Emergency roll (a compromised key): the certificate becomes current now and the old key is withdrawn at once:',
+      '  s2sctl certificate assign --type OAuthTokenIssuer --thumbprint 9A3F...41 --emergency --reason "key leaked, ticket 4711"',
     ].join('\n');
   }
 
@@ -462,7 +475,7 @@ export class CertificateAssignCommand extends AdminCommandRunner {
     return true;
   }
 
-  @Option({ flags: '--reason <text>', description: 'why the minimum roll lead is overridden; recorded in the audit log (with --force)' })
+  @Option({ flags: '--reason <text>', description: 'with --force: why the minimum roll lead is overridden; with --emergency: why the old key is withdrawn (recorded in the audit log)' })
   parseReason(value: string): string {
     return nonEmptyArgument(value);
   }
@@ -479,6 +492,11 @@ export class CertificateAssignCommand extends AdminCommandRunner {
 
   @Option({ flags: '--keep-previous', description: 'keep the certificate this retires in the previous slot (default: removed once every token it signed has expired)' })
   parseKeepPrevious(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--emergency', description: 'compromised key: make this certificate current now and withdraw the old key at once (needs --reason)' })
+  parseEmergency(): boolean {
     return true;
   }
 }

@@ -229,7 +229,7 @@ export function buildAssignmentBody(options: AssignOptions): AssignmentBody {
   if (options.force && options.reason === undefined) {
     throw new UsageError('--force needs --reason: why the minimum roll lead is overridden (it is recorded in the audit log)');
   }
-  if (!options.force && options.reason !== undefined) throw new UsageError('--reason is only used with --force');
+  if (!options.force && options.reason !== undefined) throw new UsageError('--reason is only used with --force or --emergency');
   if (options.activateWhenFetched && !options.roll) throw new UsageError('--activate-when-fetched needs --roll');
   if (options.deadline !== undefined && !options.activateWhenFetched) throw new UsageError('--deadline needs --activate-when-fetched');
   const extras = {

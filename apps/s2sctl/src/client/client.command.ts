@@ -1,5 +1,6 @@
 import { Command, Help, Option, SubCommand } from 'nest-commander';
 import { AdminCommandRunner } from '../common/admin-command.runner.js';
+import { ClientRevokeTokensCommand } from '../revocation/revocation.command.js';
 import type { CliSettings } from '../common/cli-settings.js';
 import { CommandGroupRunner } from '../common/command-group.runner.js';
 import { readInputFile } from '../common/input-file.reader.js';
@@ -380,6 +381,7 @@ export class ClientRevokeScopeCommand extends ClientScopeGrantCommand {
     ClientShowCommand,
     ClientSetCommand,
     ClientRemoveCommand,
+    ClientRevokeTokensCommand,
     ClientAddSecretCommand,
     ClientRemoveSecretCommand,
     ClientAddCertificateCommand,

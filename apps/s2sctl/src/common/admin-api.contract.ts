@@ -46,6 +46,8 @@ import type { AdminApiErrorDetail } from './admin-api.client.js';
 import type { USER_PARAMETERS } from '../token/token-request.builder.js';
 import type { TokenResponse } from '../token/token.dto.js';
 import type { TokenValidationBody, TokenValidationResult } from '../token/token-validation.dto.js';
+import type { EmergencyRollBody } from '../revocation/emergency-roll.input.js';
+import type { NotBeforeMark, TokenRevocation, TokenRevocationBody } from '../revocation/revocation.command.js';
 
 /** The keys of every member of a union (`keyof` of a union only has the common ones). */
 type KeysOf<T> = T extends unknown ? keyof T : never;
@@ -104,12 +106,19 @@ export type RequestContract = [
   Sends<RequestBodyOf<'ClientController_grantRole'>, Pick<RoleGrant, 'resource' | 'role'>>,
   Sends<RequestBodyOf<'ClientController_grantScope'>, Pick<ScopeGrant, 'resource' | 'scope'>>,
   Sends<RequestBodyOf<'TokenValidationController_validate'>, TokenValidationBody>,
+  Sends<RequestBodyOf<'AdminTokenRevocationController_revoke'>, TokenRevocationBody>,
+  Sends<RequestBodyOf<'EmergencyRollController_assign'>, EmergencyRollBody>,
   // `token get` builds a form: every user parameter it may add is a field of the token request.
   Sends<RequestBodyOf<'POST /oauth2/token'>, { readonly grant_type: 'client_credentials' } & Partial<Record<(typeof USER_PARAMETERS)[number], string>>>,
 ];
 
 /** Every response s2sctl reads, against the operation that answers it. */
 export type ResponseContract = [
+  Reads<NotBeforeMark, ResponseOf<'NotBeforeController_client'>>,
+  Reads<NotBeforeMark, ResponseOf<'NotBeforeController_partner'>>,
+  Reads<NotBeforeMark, ResponseOf<'NotBeforeController_oauthServer'>>,
+  Reads<TokenRevocation, ResponseOf<'AdminTokenRevocationController_revoke'>>,
+  Reads<CertificateAssignment, ResponseOf<'EmergencyRollController_assign'>>,
   Reads<CreatedAdminKey, ResponseOf<'AdminApiKeyController_create'>>,
   Reads<AdminKeyList, ResponseOf<'AdminApiKeyController_list'>>,
   Reads<AdminKey, ResponseOf<'AdminApiKeyController_revoke'>>,

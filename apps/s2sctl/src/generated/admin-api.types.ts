@@ -393,6 +393,13 @@ export interface DelegatedScopeDto {
   readonly description?: string;
 }
 
+export interface EmergencyRollDto {
+  /** SHA-1 (or SHA-256) thumbprint of the new certificate, any case, spaces/colons allowed. */
+  readonly thumbprint: string;
+  /** Why (audited), e.g. "key file leaked in ticket 4711". */
+  readonly reason: string;
+}
+
 export interface FieldProblemDto {
   readonly field: string;
   readonly message: string;
@@ -455,6 +462,14 @@ export interface MetadataStatusDto {
   readonly lastError: string | null;
   /** Set when the document now names another issuer (or realm): not applied until the issuer is re-created. */
   readonly reviewReason: string | null;
+}
+
+export interface NotBeforeMarkDto {
+  readonly subjectType: 'client' | 'partner' | 'oauth-server';
+  /** The client id, partner application or OAuth server identity. */
+  readonly subjectId: string;
+  /** Tokens issued before this instant (iat, else nbf; whole seconds, rounded up) are refused with reason revoked_by_not_before. */
+  readonly notBefore: string;
 }
 
 export interface OAuthConfigurationDto {
@@ -607,6 +622,13 @@ export interface ResourceScopeDto {
   readonly description: string;
 }
 
+export interface RevokeTokenDto {
+  /** One of this service's access tokens (a leading "Bearer " is ignored); kept revoked until its exp. */
+  readonly token?: string;
+  /** A token id (jti) of this service; kept revoked for 24 h, the longest lifetime a token of ours has. */
+  readonly jti?: string;
+}
+
 export interface RoleGrantDto {
   /** Application ID URI or id of the resource. */
   readonly resource: string;
@@ -701,6 +723,14 @@ export interface TokenKeyDto {
   readonly id: string;
   readonly found: boolean;
   readonly source: string;
+}
+
+export interface TokenRevocationDto {
+  readonly jti: string;
+  /** Until when it is kept (the token's exp); purged afterwards. */
+  readonly expiresAt: string;
+  /** False when it was already revoked (nothing changed). */
+  readonly revoked: boolean;
 }
 
 export interface TokenTrustDto {
@@ -863,6 +893,12 @@ export interface ApiOperations {
     readonly requestBody: never;
     readonly response: AdminApiKeyDto;
   };
+  AdminTokenRevocationController_revoke: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/tokens/revoke';
+    readonly requestBody: RevokeTokenDto;
+    readonly response: TokenRevocationDto;
+  };
   AuditEventController_list: {
     readonly method: 'GET';
     readonly path: '/admin/v1/audit-events';
@@ -1007,6 +1043,12 @@ export interface ApiOperations {
     readonly requestBody: UpdateClientDto;
     readonly response: ClientDto;
   };
+  EmergencyRollController_assign: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/certificate-assignments/oauth-token-issuer/emergency';
+    readonly requestBody: EmergencyRollDto;
+    readonly response: TokenIssuerAssignmentDto;
+  };
   HealthController_live: {
     readonly method: 'GET';
     readonly path: '/health/live';
@@ -1112,6 +1154,24 @@ export interface ApiOperations {
     readonly path: '/.well-known/openid-configuration';
     readonly requestBody: never;
     readonly response: unknown;
+  };
+  NotBeforeController_client: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/clients/{clientId}/revoke-tokens';
+    readonly requestBody: never;
+    readonly response: NotBeforeMarkDto;
+  };
+  NotBeforeController_oauthServer: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/oauth-servers/{identity}/revoke-tokens';
+    readonly requestBody: never;
+    readonly response: NotBeforeMarkDto;
+  };
+  NotBeforeController_partner: {
+    readonly method: 'POST';
+    readonly path: '/admin/v1/partner-applications/{identity}/revoke-tokens';
+    readonly requestBody: never;
+    readonly response: NotBeforeMarkDto;
   };
   OAuthConfigurationController_get: {
     readonly method: 'GET';
@@ -1275,6 +1335,12 @@ export interface ApiOperations {
     readonly path: '/admin/v1/resources/{resource}';
     readonly requestBody: UpdateResourceDto;
     readonly response: ResourceDto;
+  };
+  RevocationController_revoke: {
+    readonly method: 'POST';
+    readonly path: '/oauth2/revoke';
+    readonly requestBody: never;
+    readonly response: unknown;
   };
   TokenIssuerAssignmentController_assign: {
     readonly method: 'PUT';

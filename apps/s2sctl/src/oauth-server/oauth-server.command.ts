@@ -1,4 +1,5 @@
 import { Command, Help, Option, SubCommand } from 'nest-commander';
+import { OAuthServerRevokeTokensCommand } from '../revocation/revocation.command.js';
 import { CommandGroupRunner } from '../common/command-group.runner.js';
 import { OAuthServerTestCommand } from '../lifecycle/lifecycle.command.js';
 import { nonEmptyArgument } from '../common/option-argument.parser.js';
@@ -223,6 +224,6 @@ export class OAuthServerRefreshCommand extends OAUTH_SERVER.Refresh {
 @Command({
   name: 'oauth-server',
   description: 'Register, show, change, refresh and remove the OAuth servers (external authorization servers) whose tokens this service accepts',
-  subCommands: [OAuthServerNewCommand, OAuthServerGetCommand, OAuthServerListCommand, OAuthServerSetCommand, OAuthServerRemoveCommand, OAuthServerRefreshCommand, OAuthServerTestCommand],
+  subCommands: [OAuthServerNewCommand, OAuthServerGetCommand, OAuthServerListCommand, OAuthServerSetCommand, OAuthServerRemoveCommand, OAuthServerRefreshCommand, OAuthServerTestCommand, OAuthServerRevokeTokensCommand],
 })
 export class OAuthServerCommand extends CommandGroupRunner {}

@@ -1,4 +1,5 @@
 import { Command, Help, Option, SubCommand } from 'nest-commander';
+import { PartnerApplicationRevokeTokensCommand } from '../revocation/revocation.command.js';
 import type { InputFile } from '../certificate/certificate.input.js';
 import { CommandGroupRunner } from '../common/command-group.runner.js';
 import { PartnerApplicationApproveKeysCommand, PartnerApplicationTestCommand } from '../lifecycle/lifecycle.command.js';
@@ -272,6 +273,7 @@ export class PartnerApplicationRefreshCommand extends PARTNER.Refresh {
     PartnerApplicationRefreshCommand,
     PartnerApplicationTestCommand,
     PartnerApplicationApproveKeysCommand,
+    PartnerApplicationRevokeTokensCommand,
   ],
 })
 export class PartnerApplicationCommand extends CommandGroupRunner {}

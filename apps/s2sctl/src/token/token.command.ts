@@ -18,6 +18,7 @@ import { buildTokenValidationBody } from './token-validation.input.js';
 import { invalidReason, renderTokenValidation } from './token-validation.render.js';
 import type { TokenResponse } from './token.dto.js';
 import { renderDecodedToken } from './token.render.js';
+import { TokenRevokeCommand } from '../revocation/revocation.command.js';
 
 /**
  * `s2sctl token ...`: tokens as a client application sees them. `get` calls the server's token
@@ -221,10 +222,10 @@ export class TokenValidateCommand extends AdminCommandRunner {
   }
 }
 
-/** `s2sctl token`: groups get, decode and validate. */
+/** `s2sctl token`: groups get, decode, validate and revoke. */
 @Command({
   name: 'token',
   description: 'Get a token from the token endpoint as a client, decode a token locally, or have the server validate one',
-  subCommands: [TokenGetCommand, TokenDecodeCommand, TokenValidateCommand],
+  subCommands: [TokenGetCommand, TokenDecodeCommand, TokenValidateCommand, TokenRevokeCommand],
 })
 export class TokenCommand extends CommandGroupRunner {}
