@@ -39,7 +39,7 @@ export function superviseWorkers(count: number, shutdownTimeoutMs: number, logLe
 
   const onExit = (slot: number, worker: Worker, code: number | null, signal: string | null): void => {
     const current = slots.get(slot);
-    if (current?.worker !== worker) return;
+    if (current === undefined || current.worker !== worker) return;
     if (stopping) {
       slots.delete(slot);
       if (code !== 0) failedExits++;
@@ -50,6 +50,8 @@ export function superviseWorkers(count: number, shutdownTimeoutMs: number, logLe
       }
       return;
     }
+    // Out of the map until it is forked again: a shutdown meanwhile does not wait for it.
+    slots.delete(slot);
     const ranMs = Date.now() - current.startedAt;
     const crashesInARow = ranMs >= RESTART_BACKOFF.stableAfterMs ? 1 : current.crashesInARow + 1;
     const delayMs = restartDelayMs(crashesInARow);
