@@ -34,6 +34,7 @@ export const CONFIGURATION_VARIABLES = [
   'DATABASE_OUTAGE_TOLERANCE_SECONDS',
   'UV_THREADPOOL_SIZE',
   'CREDENTIAL_EXPIRY_WARNING_DAYS',
+  'CONSOLE',
 ] as const;
 
 /**
@@ -85,6 +86,7 @@ export function loadAppConfig(env: Environment, cwd: string = process.cwd()): Ap
     signingThreads: integer(read('UV_THREADPOOL_SIZE'), 'UV_THREADPOOL_SIZE', 4, 1, 1024),
     databaseOutageToleranceSeconds: integer(read('DATABASE_OUTAGE_TOLERANCE_SECONDS'), 'DATABASE_OUTAGE_TOLERANCE_SECONDS', 3600, 0, 7 * 86_400),
     credentialExpiryWarningDays: warningDays(read('CREDENTIAL_EXPIRY_WARNING_DAYS')),
+    console: onOff(read('CONSOLE'), 'CONSOLE', true),
     authBackoff: {
       clientFailures: integer(read('AUTH_BACKOFF_CLIENT_FAILURES'), 'AUTH_BACKOFF_CLIENT_FAILURES', 5, 1, 1_000_000),
       addressFailures: integer(read('AUTH_BACKOFF_ADDRESS_FAILURES'), 'AUTH_BACKOFF_ADDRESS_FAILURES', 20, 1, 1_000_000),
@@ -102,6 +104,14 @@ function warningDays(raw: string | undefined): number[] {
   const days = parts.map(Number);
   if (days.some((day) => day < 1 || day > 3650) || new Set(days).size !== days.length) throw new ConfigurationError('CREDENTIAL_EXPIRY_WARNING_DAYS', problem);
   return days.sort((a, b) => b - a);
+}
+
+/** An `on`/`off` switch (any case). */
+function onOff(raw: string | undefined, name: string, fallback: boolean): boolean {
+  if (raw === undefined) return fallback;
+  const value = raw.toLowerCase();
+  if (value !== 'on' && value !== 'off') throw new ConfigurationError(name, `must be "on" or "off" (got "${raw}")`);
+  return value === 'on';
 }
 
 function integer(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
