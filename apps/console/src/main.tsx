@@ -21,8 +21,8 @@ function idleSeconds(): number {
 const PAGES = [
   { path: 'overview', title: 'Overview', render: () => <OverviewPage /> },
   { path: 'certificates', title: 'Certificates', render: () => <CertificatesPage /> },
-  { path: 'partners', title: 'Partner applications', render: () => <TrustedIssuersPage kind="partner" /> },
-  { path: 'oauth-servers', title: 'OAuth servers', render: () => <TrustedIssuersPage kind="oauth-server" /> },
+  { path: 'partners', title: 'Partner applications', render: () => <TrustedIssuersPage key="partner" kind="partner" /> },
+  { path: 'oauth-servers', title: 'OAuth servers', render: () => <TrustedIssuersPage key="oauth-server" kind="oauth-server" /> },
   { path: 'clients', title: 'Clients and resources', render: () => <ClientsPage /> },
   { path: 'inspector', title: 'Token inspector', render: () => <InspectorPage /> },
   { path: 'audit', title: 'Audit log', render: () => <AuditPage /> },
@@ -63,9 +63,11 @@ function SignIn({ onSignedIn, notice }: { onSignedIn: (session: Session) => void
       <form onSubmit={submit} class="card">
         <label class="field">
           <span class="field-label">Admin key</span>
-          <input type="password" name="admin-key" autocomplete="off" spellcheck={false} required value={key} onInput={(event) => setKey(event.currentTarget.value)} />
-          <span class="hint">Kept in this tab's memory only: never stored, gone on reload, sign-out or after {Math.round(idleSeconds() / 60) || 1} min idle.</span>
+          <input type="password" name="admin-key" autocomplete="off" spellcheck={false} required aria-describedby="key-hint" value={key} onInput={(event) => setKey(event.currentTarget.value)} />
         </label>
+        <p class="hint" id="key-hint">
+          Kept in this tab's memory only: never stored, gone on reload, on sign-out or after {idleSeconds() >= 60 ? `${Math.round(idleSeconds() / 60)} min` : `${idleSeconds()} s`} without activity.
+        </p>
         <button type="submit" disabled={action.busy}>
           Sign in
         </button>

@@ -1,6 +1,5 @@
-import type { ComponentChildren } from 'preact';
-import { createContext } from 'preact';
-import { useCallback, useContext, useEffect, useState } from 'preact/hooks';
+import { cloneElement, type ComponentChildren, createContext, type VNode } from 'preact';
+import { useCallback, useContext, useEffect, useId, useState } from 'preact/hooks';
 import { type AdminApiClient, ApiError } from './api';
 import { localText, utcText } from './time';
 
@@ -113,13 +112,22 @@ export function Busy({ busy, label = 'Working…' }: { busy: boolean; label?: st
   ) : null;
 }
 
-export function Field({ label, hint, children }: { label: string; hint?: string; children: ComponentChildren }) {
+/** A labelled control: the label names only the control (for/id), the hint describes it (aria-describedby). */
+export function Field({ label, hint, children }: { label: string; hint?: string; children: VNode<Record<string, unknown>> }) {
+  const id = useId();
+  const hintId = `${id}-hint`;
   return (
-    <label class="field">
-      <span class="field-label">{label}</span>
-      {children}
-      {hint ? <span class="hint">{hint}</span> : null}
-    </label>
+    <div class="field">
+      <label class="field-label" for={id}>
+        {label}
+      </label>
+      {cloneElement(children, hint ? { id, 'aria-describedby': hintId } : { id })}
+      {hint ? (
+        <span class="hint" id={hintId}>
+          {hint}
+        </span>
+      ) : null}
+    </div>
   );
 }
 

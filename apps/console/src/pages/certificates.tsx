@@ -205,7 +205,7 @@ function AssignForm({ certificates, minimumRollLeadSeconds, onDone, initial }: {
       {roll ? (
         <>
           <Field label="Effective date (your time zone)" hint={`Minimum roll lead ${durationText(minimumRollLeadSeconds)}: not before ${new Date(earliest).toLocaleString()} (${new Date(earliest).toISOString()}).`}>
-            <input type="datetime-local" name="effectiveDate" required min={isoToLocalInput(earliest)} value={effective} onInput={(event) => setEffective(event.currentTarget.value)} />
+            <input type="datetime-local" name="effectiveDate" required min={force ? undefined : isoToLocalInput(earliest)} value={effective} onInput={(event) => setEffective(event.currentTarget.value)} />
           </Field>
           <label class="inline">
             <input type="checkbox" name="activateWhenFetched" checked={gate} onChange={(event) => setGate(event.currentTarget.checked)} /> Activate only once every enabled partner has fetched the new key (deadline: 7 days later)

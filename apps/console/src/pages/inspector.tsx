@@ -15,13 +15,14 @@ function decodeSegment(token: string, index: number): unknown {
 }
 
 export function InspectorPage() {
-  const { api } = useSession();
+  const { api, canWrite } = useSession();
   const action = useAction();
   const [token, setToken] = useState('');
   const [audience, setAudience] = useState('');
   const [result, setResult] = useState<TokenValidationDto | null>(null);
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
+    if (!canWrite) return;
     setResult(null);
     const verdict = await action.run(() => api.call('TokenValidationController_validate', 'POST', '/admin/v1/tokens/validate', { body: { token: token.trim(), ...(audience.trim() !== '' ? { audience: audience.trim() } : {}) } }));
     if (verdict) setResult(verdict);
@@ -38,9 +39,13 @@ export function InspectorPage() {
           <Field label="Expected audience (optional)">
             <input name="audience" value={audience} onInput={(event) => setAudience(event.currentTarget.value)} />
           </Field>
-          <button type="submit" disabled={action.busy || token.trim() === ''}>
-            Explain
-          </button>
+          {canWrite ? (
+            <button type="submit" disabled={action.busy || token.trim() === ''}>
+              Explain
+            </button>
+          ) : (
+            <p class="muted">A reader key sees the decoded token below; the explain endpoint (a POST) needs an admin key.</p>
+          )}
           <Busy busy={action.busy} label="Validating…" />
           <ErrorBox error={action.error} />
         </form>

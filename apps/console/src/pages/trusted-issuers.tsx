@@ -278,11 +278,11 @@ function IssuerRow({ kind, issuer, onChanged }: { kind: Kind; issuer: Issuer; on
         </dd>
       </dl>
       <div class="actions">
-        <button type="button" class="secondary" onClick={test} disabled={action.busy}>
-          Run connectivity test
-        </button>
         {canWrite ? (
           <>
+            <button type="button" class="secondary" onClick={test} disabled={action.busy}>
+              Run connectivity test
+            </button>
             {issuer.metadataUrl ? (
               <button type="button" class="secondary" onClick={refresh} disabled={action.busy}>
                 Refresh metadata
