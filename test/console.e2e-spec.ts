@@ -154,6 +154,12 @@ describeWithBrowser('browser console', () => {
     expect(api.status).toBe(200);
     expect(api.headers['cache-control']).toBe('no-store');
     for (const path of ['/console', '/console/', '/console/index.html']) expect((await httpRequest(`${partner.url}${path}`, { ca: partnerCa })).status).toBe(404);
+    const browserPage = await newPage();
+    await browserPage.goto(`${server.url}/console`);
+    expect(browserPage.url()).toBe(consoleUrl());
+    await browserPage.getByLabel('Admin key').waitFor();
+    await shot(browserPage, 'sign-in');
+    await browserPage.close();
   });
 
   it('signs in with the bootstrap key, keeps it out of every storage, sets the realm', async () => {
@@ -162,6 +168,7 @@ describeWithBrowser('browser console', () => {
     await page.getByLabel('Admin key').fill('s2sk.nope.wrong');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: 'unauthorized' }).waitFor();
+    await shot(page, 'sign-in-refused');
 
     await page.getByLabel('Admin key').fill(bootstrapKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -175,6 +182,7 @@ describeWithBrowser('browser console', () => {
     await page.getByRole('button', { name: 'Save configuration' }).click();
     await page.getByTestId('realm').filter({ hasText: 'contoso.com' }).waitFor();
     expect((await admin('GET', '/oauth-configuration')).realm).toBe('contoso.com');
+    await shot(page, 'realm-set');
 
     // A reload forgets the key.
     await page.reload();
@@ -497,7 +505,7 @@ describeWithBrowser('browser console', () => {
     await page.close();
   });
 
-  it('a reader key gets a read-only console with no write control, and the API refuses its writes', async () => {
+  it('a reader key gets a read-only console with no write control, the API refuses its writes, revoking it signs it out', async () => {
     const reader = await admin('POST', '/admin-keys', { name: 'monitoring', role: 'reader' });
     const page = await newPage();
     await signIn(page, reader.key);
@@ -515,6 +523,12 @@ describeWithBrowser('browser console', () => {
     const refused = await httpRequest(`${server.url}/admin/v1/clients`, { method: 'POST', headers: { authorization: `Bearer ${reader.key}`, 'content-type': 'application/json' }, body: '{"displayName":"x"}', ca });
     expect([refused.status, refused.json().code]).toEqual([403, 'forbidden']);
     await shot(page, 'reader');
+
+    // Revoked while signed in: the next call's 401 ends the session.
+    await admin('DELETE', `/admin-keys/${reader.id}`);
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Overview', exact: true }).click();
+    await page.getByText('The server no longer accepts this key').waitFor();
+    expect(await page.getByRole('navigation', { name: 'Pages' }).count()).toBe(0);
     await page.close();
   });
 
@@ -525,6 +539,7 @@ describeWithBrowser('browser console', () => {
     await page.getByLabel('Admin key').waitFor({ timeout: 60_000 });
     expect(Date.now() - signedIn).toBeGreaterThanOrEqual(4_500);
     await page.getByText('Signed out after inactivity').waitFor();
+    await shot(page, 'idle-signed-out');
     // The key is gone: the page holds no trace of it.
     expect(await page.content()).not.toContain(bootstrapKey);
 
@@ -563,6 +578,7 @@ describeWithBrowser('browser console', () => {
       );
       expect([title, unfocusable]).toEqual([title, []]);
       const scan = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      await shot(page, `a11y-${title.toLowerCase().replace(/[^a-z]+/g, '-')}`);
       results[title] = scan.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
     }
     expect(results).toEqual(Object.fromEntries(Object.keys(results).map((title) => [title, []])));

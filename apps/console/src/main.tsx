@@ -1,6 +1,6 @@
 import './styles.css';
 import { render } from 'preact';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { AdminApiClient, ApiError, keyIdOf } from './api';
 import { AuditPage } from './pages/audit';
 import { CertificatesPage } from './pages/certificates';
@@ -33,7 +33,7 @@ function currentPath(): string {
   return PAGES.some((page) => page.path === path) ? path : 'overview';
 }
 
-function SignIn({ onSignedIn, notice }: { onSignedIn: (session: Session) => void; notice: string | null }) {
+function SignIn({ onSignedIn, onUnauthorized, notice }: { onSignedIn: (session: Session) => void; onUnauthorized: () => void; notice: string | null }) {
   const [key, setKey] = useState('');
   const action = useAction();
   const submit = async (event: Event): Promise<void> => {
@@ -42,14 +42,12 @@ function SignIn({ onSignedIn, notice }: { onSignedIn: (session: Session) => void
       const typed = key.trim();
       const id = keyIdOf(typed);
       if (!id) throw new ApiError(0, 'invalid_key_format', 'An admin key looks like s2sk.<id>.<secret>.');
-      let session: Session | null = null;
-      const api = new AdminApiClient(typed, () => undefined);
+      const api = new AdminApiClient(typed, onUnauthorized);
       const keys = await api.call('AdminApiKeyController_list', 'GET', '/admin/v1/admin-keys');
       const own = keys.items.find((item) => item.id === id);
       if (!own) throw new ApiError(0, 'key_not_listed', 'The key authenticated but is not in the key list.');
-      session = { api, role: own.role, keyName: own.name, canWrite: own.role === 'admin' };
       setKey('');
-      onSignedIn(session);
+      onSignedIn({ api, role: own.role, keyName: own.name, canWrite: own.role === 'admin' });
     });
   };
   return (
@@ -112,25 +110,17 @@ function App() {
     };
   }, [session, signOut]);
 
-  const withUnauthorized = useMemo(() => {
-    if (!session) return null;
-    // A 401 later (key revoked or expired) ends the session.
-    const api = Object.create(session.api) as AdminApiClient;
-    const call = session.api.call.bind(session.api);
-    api.call = (async (...args: Parameters<AdminApiClient['call']>) => {
-      try {
-        return await call(...args);
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) signOut('The server no longer accepts this key (revoked or expired). Sign in again.');
-        throw error;
-      }
-    }) as AdminApiClient['call'];
-    return { ...session, api };
-  }, [session, signOut]);
+  // A 401 once signed in (key revoked or expired) ends the session; during sign-in the form shows it.
+  const sessionRef = useRef<Session | null>(null);
+  sessionRef.current = session;
+  const onUnauthorized = useCallback(() => {
+    if (sessionRef.current) signOut('The server no longer accepts this key (revoked or expired). Sign in again.');
+  }, [signOut]);
 
-  if (!withUnauthorized) {
+  if (!session) {
     return (
       <SignIn
+        onUnauthorized={onUnauthorized}
         notice={notice}
         onSignedIn={(signedIn) => {
           setNotice(null);
@@ -141,7 +131,7 @@ function App() {
   }
   const page = PAGES.find((candidate) => candidate.path === path)!;
   return (
-    <SessionContext.Provider value={withUnauthorized}>
+    <SessionContext.Provider value={session}>
       <a class="skip" href="#main">
         Skip to content
       </a>
@@ -159,7 +149,7 @@ function App() {
           </ul>
         </nav>
         <span class="who">
-          {withUnauthorized.keyName} <span class={`badge badge-${withUnauthorized.role}`}>{withUnauthorized.role === 'reader' ? 'read-only' : 'admin'}</span>
+          {session.keyName} <span class={`badge badge-${session.role}`}>{session.role === 'reader' ? 'read-only' : 'admin'}</span>
           <button type="button" class="secondary" onClick={() => signOut('Signed out.')}>
             Sign out
           </button>
@@ -167,7 +157,7 @@ function App() {
       </header>
       <main id="main" tabIndex={-1}>
         <h1>{page.title}</h1>
-        {withUnauthorized.canWrite ? null : (
+        {session.canWrite ? null : (
           <p class="notice" role="status">
             Read-only: this is a reader key. Nothing here can change the configuration.
           </p>

@@ -52,7 +52,8 @@ function ExpiryTimeline({ credentials, tiers, now }: { credentials: Credential[]
   const plot = width - labelWidth - 20;
   const maxDays = Math.max(Math.max(...tiers) + 10, ...credentials.map((credential) => daysUntil(credential.expiresAt, now) + 5), 30);
   const x = (days: number): number => labelWidth + (Math.max(0, Math.min(days, maxDays)) / maxDays) * plot;
-  const height = 40 + Math.max(credentials.length, 1) * rowHeight;
+  const plotBottom = 28 + Math.max(credentials.length, 1) * rowHeight;
+  const height = plotBottom + 18;
   const sorted = [...tiers].sort((a, b) => b - a);
   return (
     <svg class="timeline" viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby="timeline-title timeline-desc">
@@ -62,17 +63,17 @@ function ExpiryTimeline({ credentials, tiers, now }: { credentials: Credential[]
       </desc>
       {sorted.map((tier, index) => (
         <g key={tier}>
-          <rect x={labelWidth} y={20} width={x(tier) - labelWidth} height={height - 20} class={`tier-band tier-band-${index}`} />
-          <line x1={x(tier)} x2={x(tier)} y1={14} y2={height} class="tier-line" />
+          <rect x={labelWidth} y={20} width={x(tier) - labelWidth} height={plotBottom - 20} class={`tier-band tier-band-${index}`} />
+          <line x1={x(tier)} x2={x(tier)} y1={14} y2={plotBottom} class="tier-line" />
           <text x={x(tier)} y={12} class="axis-label" text-anchor="middle">
             {tier} d
           </text>
         </g>
       ))}
-      <text x={labelWidth} y={12} class="axis-label" text-anchor="start">
+      <text x={labelWidth} y={height - 4} class="axis-label" text-anchor="start">
         now
       </text>
-      <text x={width - 20} y={12} class="axis-label" text-anchor="end">
+      <text x={width - 20} y={height - 4} class="axis-label" text-anchor="end">
         +{maxDays} d
       </text>
       {credentials.map((credential, index) => {
