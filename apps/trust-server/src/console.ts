@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, onRequestHookHandler } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 
 /** Where the console is served. */
@@ -55,9 +55,15 @@ export function consoleRoot(): string {
  * browser must not keep API answers (secrets shown once, configuration) in its cache.
  */
 export async function serveConsole(fastify: FastifyInstance, options: { enabled: boolean; root?: string; logger: PinoLogger }): Promise<void> {
-  fastify.addHook('onRequest', (request, reply, done) => {
-    if (request.url.startsWith('/admin/')) void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+  // A route-level hook on the admin routes only (added as Nest registers them, at listen): the
+  // token and validation hot paths run no extra code.
+  const noStore: onRequestHookHandler = (_request, reply, done) => {
+    void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     done();
+  };
+  fastify.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/admin/')) return;
+    route.onRequest = route.onRequest === undefined ? [noStore] : [...(Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]), noStore];
   });
   if (!options.enabled) return;
   const root = options.root ?? consoleRoot();
