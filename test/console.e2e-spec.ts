@@ -1,6 +1,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { adminApi, type AdminApi, httpRequest, OpenSslToolkit, REPO_ROOT, removeDir, startServerProcess, type ServerProcess } from '@s2s/testing';
@@ -595,9 +595,3 @@ function toLocalInput(date: Date): string {
   );
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }
-
-// Keeps the screenshot folder's README current (what each file shows), for CI artifacts.
-afterAll(async () => {
-  if (!haveChromium) return;
-  await writeFile(join(OUTPUT, 'README.txt'), 'Screenshots of test/console.e2e-spec.ts: one per page it checks.\n').catch(() => undefined);
-});
