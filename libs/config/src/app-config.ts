@@ -57,6 +57,8 @@ export class AppConfig {
   databaseOutageToleranceSeconds!: number;
   /** Warning tiers of credential expiry, in days before it, descending (`CREDENTIAL_EXPIRY_WARNING_DAYS`, default 120,60,30,7). */
   credentialExpiryWarningDays!: number[];
+  /** Whether the browser console is served at /console (`CONSOLE`, default on). */
+  console!: boolean;
   /** Failed client authentications tolerated (per client id, per remote address) before back-off starts. */
   authBackoff!: { clientFailures: number; addressFailures: number };
   /** PostgreSQL only: learn about other instances' changes through LISTEN/NOTIFY (CHANGE_NOTIFY, default on); the counter poll runs either way. */
