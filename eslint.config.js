@@ -83,6 +83,35 @@ export default tseslint.config(
   // Library boundaries: see importBoundaries() below. After the block above, which it narrows.
   ...importBoundaries(),
   {
+    // The browser console (apps/console): the admin key lives in memory only, and nothing may turn
+    // a string into code or markup (the CSP forbids it too; this catches it before a browser does).
+    files: ['apps/console/**/*.ts', 'apps/console/**/*.tsx'],
+    rules: {
+      'no-eval': 'error',
+      'no-implied-eval': 'error',
+      'no-new-func': 'error',
+      'no-restricted-globals': [
+        'error',
+        { name: 'localStorage', message: 'The console keeps the admin key in memory only: no web storage.' },
+        { name: 'sessionStorage', message: 'The console keeps the admin key in memory only: no web storage.' },
+        { name: 'indexedDB', message: 'The console keeps the admin key in memory only: no web storage.' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'document', property: 'cookie', message: 'No cookies: the admin key travels only in the Authorization header.' },
+        { object: 'window', property: 'localStorage', message: 'No web storage.' },
+        { object: 'window', property: 'sessionStorage', message: 'No web storage.' },
+        { object: 'document', property: 'write', message: 'No markup from strings.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'No markup from strings (Trusted Types are enforced by the CSP).' },
+        { selector: "MemberExpression[property.name=/^(innerHTML|outerHTML)$/]", message: 'No markup from strings (Trusted Types are enforced by the CSP).' },
+        { selector: "CallExpression[callee.property.name='insertAdjacentHTML']", message: 'No markup from strings.' },
+      ],
+    },
+  },
+  {
     // The server launcher is CommonJS on purpose: it must run before any ES module is loaded.
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },

@@ -92,7 +92,8 @@ describe('s2sctl certificate against a running server', () => {
     const noDate = await cli(['certificate', 'assign', '--type', 'OAuthTokenIssuer', '--thumbprint', second!.thumbprint, '--roll']);
     expect(noDate.code).toBe(2);
 
-    const effective = new Date(Date.now() + 4_000);
+    // Far enough ahead that a CLI process started on a loaded machine still sends it in the future.
+    const effective = new Date(Date.now() + 15_000);
     effective.setMilliseconds(0);
     const rolled = await json('certificate', 'assign', '--type', 'OAuthTokenIssuer', '--thumbprint', second!.thumbprint, '--roll', '--effective-date', effective.toISOString(), '--force', '--reason', 'lab: a roll seconds ahead');
     expect(rolled).toMatchObject({ current: { thumbprint: first!.thumbprint }, next: { thumbprint: second!.thumbprint, effectiveDate: effective.toISOString() } });

@@ -1,12 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { httpRequest, removeDir, startServerProcess } from '@s2s/testing';
-import { GENERATED_TYPES_PATH, generateApiTypes, type OpenApiDocument } from './openapi-types.generator.js';
+import { GENERATED_TYPES_PATHS, generateApiTypes, type OpenApiDocument } from './openapi-types.generator.js';
 
 /**
  * `npm run generate:api-types`: starts the built trust server as `npm start` does (embedded PGlite
  * in a temporary data directory, TLS off, an ephemeral port on 127.0.0.1), reads the OpenAPI
- * document it serves at `/docs/openapi.json`, and writes the s2sctl API types from it. Run from the
+ * document it serves at `/docs/openapi.json`, and writes the API types of s2sctl and of the browser
+ * console from it. Run from the
  * repository root, after `npm run build` (the server and this script run from dist/).
  */
 async function main(): Promise<void> {
@@ -14,9 +15,11 @@ async function main(): Promise<void> {
   try {
     const response = await httpRequest(`${server.url}/docs/openapi.json`);
     if (response.status !== 200) throw new Error(`GET /docs/openapi.json answered HTTP ${response.status}`);
-    const target = resolve(process.cwd(), GENERATED_TYPES_PATH);
-    await writeFile(target, generateApiTypes(response.json<OpenApiDocument>()));
-    process.stdout.write(`wrote ${GENERATED_TYPES_PATH}\n`);
+    const types = generateApiTypes(response.json<OpenApiDocument>());
+    for (const path of GENERATED_TYPES_PATHS) {
+      await writeFile(resolve(process.cwd(), path), types);
+      process.stdout.write(`wrote ${path}\n`);
+    }
   } finally {
     await server.stop();
     await removeDir(server.dataDir);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { httpRequest, REPO_ROOT, removeDir, startServerProcess, type ServerProcess } from '@s2s/testing';
-import { GENERATED_TYPES_PATH, generateApiTypes, REGENERATE_COMMAND, type OpenApiDocument } from '../scripts/openapi-types.generator.js';
+import { GENERATED_TYPES_PATHS, generateApiTypes, REGENERATE_COMMAND, type OpenApiDocument } from '../scripts/openapi-types.generator.js';
 
 /**
  * The committed API types are the ones the running server's OpenAPI document gives today: a
@@ -21,17 +21,17 @@ describe('generated admin API types', () => {
     await removeDir(server.dataDir);
   });
 
-  it(`match the server's OpenAPI document (else: ${REGENERATE_COMMAND})`, async () => {
+  it.each(GENERATED_TYPES_PATHS)(`%s matches the server's OpenAPI document (else: ${REGENERATE_COMMAND})`, async (path) => {
     const response = await httpRequest(`${server.url}/docs/openapi.json`);
     expect(response.status).toBe(200);
     const generated = generateApiTypes(response.json<OpenApiDocument>());
-    const committed = await readFile(join(REPO_ROOT, GENERATED_TYPES_PATH), 'utf8');
+    const committed = await readFile(join(REPO_ROOT, path), 'utf8');
     if (generated !== committed) {
       const expectedLines = generated.split('\n');
       const committedLines = committed.split('\n');
       const line = expectedLines.findIndex((text, index) => text !== committedLines[index]);
       throw new Error(
-        `${GENERATED_TYPES_PATH} is out of date with the server's OpenAPI document: run ${REGENERATE_COMMAND}, then npm run typecheck.\n` +
+        `${path} is out of date with the server's OpenAPI document: run ${REGENERATE_COMMAND}, then npm run typecheck.\n` +
           `First difference at line ${line + 1}:\n  committed: ${committedLines[line] ?? '(end of file)'}\n  generated: ${expectedLines[line] ?? '(end of file)'}`,
       );
     }

@@ -40,6 +40,7 @@ import { resolveHttpsOptions } from '@s2s/tls';
 import { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { type AppModuleOptions, AppModule } from './app.module.js';
+import { serveConsole } from './console.js';
 import { setUpOpenApi } from './openapi.js';
 
 
@@ -124,6 +125,7 @@ export async function startServer(
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new AdminErrorFilter());
   setUpOpenApi(app, config.publicUrl);
+  await serveConsole(fastify, { enabled: config.console, logger });
 
   await app.listen({ port: config.port, host: config.host });
   const address = fastify.server.address();

@@ -22,7 +22,13 @@ describe('loadAppConfig', () => {
       databaseOutageToleranceSeconds: 3600,
       changeNotify: true,
       signingThreads: 4,
+      console: true,
     });
+  });
+
+  it('switches the console off with CONSOLE=off, any case', () => {
+    expect(loadAppConfig({ CONSOLE: 'OFF' }, CWD).console).toBe(false);
+    expect(loadAppConfig({ CONSOLE: 'on' }, CWD).console).toBe(true);
   });
 
   it('reads every variable', () => {
@@ -79,6 +85,7 @@ describe('loadAppConfig', () => {
     [{ PUBLIC_URL: 'https://x/?a=1' }, 'PUBLIC_URL', 'PUBLIC_URL must not carry credentials, a query or a fragment'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
     [{ TLS_MODE: 'maybe' }, 'TLS_MODE', 'TLS_MODE must be "on" or "off" (got "maybe")'],
+    [{ CONSOLE: 'yes' }, 'CONSOLE', 'CONSOLE must be "on" or "off" (got "yes")'],
     [{ TLS_CERT_FILE: '/c' }, 'TLS_KEY_FILE', 'TLS_KEY_FILE must be set when TLS_CERT_FILE is set'],
     [{ TLS_KEY_FILE: '/k' }, 'TLS_CERT_FILE', 'TLS_CERT_FILE must be set when TLS_KEY_FILE is set'],
     [{ TLS_CERT_FILE: '/c', TLS_KEY_FILE: '/k', TLS_PFX_FILE: '/p' }, 'TLS_PFX_FILE', 'TLS_PFX_FILE cannot be combined with TLS_CERT_FILE/TLS_KEY_FILE: configure one of the two'],

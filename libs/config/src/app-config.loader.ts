@@ -39,6 +39,7 @@ export const CONFIGURATION_VARIABLES = [
   'TOKEN_CACHE_MAX_ENTRIES',
   'TOKEN_CACHE_MAX_BYTES',
   'WORKERS',
+  'CONSOLE',
 ] as const;
 
 /**
@@ -90,6 +91,7 @@ export function loadAppConfig(env: Environment, cwd: string = process.cwd()): Ap
     signingThreads: integer(read('UV_THREADPOOL_SIZE'), 'UV_THREADPOOL_SIZE', 4, 1, 1024),
     databaseOutageToleranceSeconds: integer(read('DATABASE_OUTAGE_TOLERANCE_SECONDS'), 'DATABASE_OUTAGE_TOLERANCE_SECONDS', 3600, 0, 7 * 86_400),
     credentialExpiryWarningDays: warningDays(read('CREDENTIAL_EXPIRY_WARNING_DAYS')),
+    console: onOff(read('CONSOLE'), 'CONSOLE', true),
     authBackoff: {
       clientFailures: integer(read('AUTH_BACKOFF_CLIENT_FAILURES'), 'AUTH_BACKOFF_CLIENT_FAILURES', 5, 1, 1_000_000),
       addressFailures: integer(read('AUTH_BACKOFF_ADDRESS_FAILURES'), 'AUTH_BACKOFF_ADDRESS_FAILURES', 20, 1, 1_000_000),
@@ -128,6 +130,7 @@ function warningDays(raw: string | undefined): number[] {
   return days.sort((a, b) => b - a);
 }
 
+/** An `on`/`off` switch (any case). */
 function onOff(raw: string | undefined, name: string, fallback: boolean): boolean {
   if (raw === undefined) return fallback;
   const value = raw.toLowerCase();

@@ -57,6 +57,8 @@ export class AppConfig {
   databaseOutageToleranceSeconds!: number;
   /** Warning tiers of credential expiry, in days before it, descending (`CREDENTIAL_EXPIRY_WARNING_DAYS`, default 120,60,30,7). */
   credentialExpiryWarningDays!: number[];
+  /** Whether the browser console is served at /console (`CONSOLE`, default on). */
+  console!: boolean;
   /** Failed client authentications tolerated (per client id, per remote address) before back-off starts. */
   authBackoff!: { clientFailures: number; addressFailures: number };
   /** The verified-token cache of validation and introspection (`TOKEN_CACHE_MAX_ENTRIES`, `TOKEN_CACHE_MAX_BYTES`; 0 entries = off). */

@@ -108,7 +108,7 @@ describe('MetadataController headers', () => {
       [hoursAgo(24), 'public, max-age=42'],
     ] as const) {
       const { reply, sent } = fakeReply();
-      controller(inMs(42_700), await withdrawalsOf([withdrawal])).jwks({ headers: {} } as FastifyRequest, reply);
+      controller(inMs(42_700), await withdrawalsOf([withdrawal])).jwks(request(), reply);
       expect([withdrawal.withdrawnAt.toISOString(), sent.headers['cache-control']]).toEqual([withdrawal.withdrawnAt.toISOString(), expected]);
     }
   });
