@@ -16,14 +16,14 @@ interface ServerClaims {
 }
 
 /** The server's key named by `kid` (else `x5t`); with neither, its only key. */
-function serverKey(keys: CachedOAuthServer['keys'], kid: string | null, x5t: string | null): CachedOAuthServer['keys'][number] | undefined {
+export function serverKey(keys: CachedOAuthServer['keys'], kid: string | null, x5t: string | null): CachedOAuthServer['keys'][number] | undefined {
   if (kid === null && x5t === null) return keys.length === 1 ? keys[0] : undefined;
   for (const candidate of keys) if (kid !== null ? candidate.kid === kid : candidate.x5t === x5t) return candidate;
   return undefined;
 }
 
 /** Built here, not inline, so that the caller captures nothing (no context allocated per token). */
-function refreshServer(servers: OAuthServerDirectory, identity: string): KeyRefreshNeeded {
+export function refreshServer(servers: OAuthServerDirectory, identity: string): KeyRefreshNeeded {
   return new KeyRefreshNeeded(() => servers.refreshForUnknownKey(identity));
 }
 

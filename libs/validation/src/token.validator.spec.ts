@@ -7,6 +7,7 @@ import { type CacheFreshness, FrozenClock } from '@s2s/core';
 import type { OAuthConfiguration, OAuthConfigurationService } from '@s2s/oauth-configuration';
 import type { CachedOAuthServer, OAuthServerDirectory } from '@s2s/oauth-servers';
 import type { CachedPartner, PartnerDirectory } from '@s2s/partners';
+import { AcsTokenVerifier } from './acs-token.verifier.js';
 import { OAuthServerTokenVerifier } from './oauth-server-token.verifier.js';
 import { PartnerTokenVerifier } from './partner-token.verifier.js';
 import { SelfTokenVerifier } from './self-token.verifier.js';
@@ -70,7 +71,7 @@ describe('TokenValidator: the claims policy of each issuer kind', () => {
     } as unknown as CachedOAuthServer;
     const oauthServers = { byIssuerName: (iss: string) => (iss === SERVER_ISS ? server : undefined), refreshForUnknownKey: async () => false } as unknown as OAuthServerDirectory;
     const partner = {
-      partner: { identity: 'conf', enabled: true, realm: 'contoso.com', trustLevel: 'Full', metadataUrl: null, metadataStatus: { lastSuccessAt: null }, acceptSecurityIdentifierInformation: false },
+      partner: { identity: 'conf', enabled: true, realm: 'contoso.com', trustLevel: 'Full', metadataUrl: null, metadataStatus: { lastSuccessAt: null }, acceptSecurityIdentifierInformation: false, useOAuthServer: null, acceptedDomains: [] },
       keys: new Map([[PARTNER_X5T, { x5t: PARTNER_X5T, publicKey: partnerKey.publicKey, notBefore: new Date(NOW_MS - DAY * 1000), notAfter: new Date(NOW_MS + DAY * 1000) }]]),
     } as unknown as CachedPartner;
     const partners = { byIssuer: (iss: string) => (iss === PARTNER_ISS ? partner : undefined), refreshForUnknownKey: async () => false } as unknown as PartnerDirectory;
@@ -86,6 +87,7 @@ describe('TokenValidator: the claims policy of each issuer kind', () => {
       new SelfTokenVerifier(config, keyRing, clients, oauthConfiguration),
       new PartnerTokenVerifier(config, partners, oauthConfiguration),
       new OAuthServerTokenVerifier(oauthServers, oauthConfiguration),
+      new AcsTokenVerifier(config, oauthServers, partners, oauthConfiguration),
     );
   });
 

@@ -7,6 +7,7 @@ import { OAuthWireModule } from '@s2s/oauth-wire';
 import { PartnersModule } from '@s2s/partners';
 import { IntrospectionController } from './introspection.controller.js';
 import { TokenValidationController } from './token-validation.controller.js';
+import { AcsTokenVerifier } from './acs-token.verifier.js';
 import { OAuthServerTokenVerifier } from './oauth-server-token.verifier.js';
 import { PartnerTokenVerifier } from './partner-token.verifier.js';
 import { SelfTokenVerifier } from './self-token.verifier.js';
@@ -21,7 +22,7 @@ import { ValidationMetrics } from './validation.metrics.js';
 @Module({
   imports: [CertificatesModule, ClientsModule, PartnersModule, OAuthServersModule, OAuthConfigurationModule, OAuthWireModule],
   controllers: [IntrospectionController, TokenValidationController, WhoAmIController],
-  providers: [TokenValidator, SelfTokenVerifier, PartnerTokenVerifier, OAuthServerTokenVerifier, ValidationMetrics, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
+  providers: [TokenValidator, SelfTokenVerifier, PartnerTokenVerifier, OAuthServerTokenVerifier, AcsTokenVerifier, ValidationMetrics, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
   exports: [TokenValidator, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
 })
 export class ValidationModule {}

@@ -295,6 +295,10 @@ export interface CreatePartnerApplicationDto {
   readonly sourceAddresses?: readonly string[];
   /** `review`: keys new in refreshed metadata are held until approve-keys. */
   readonly keyChangePolicy?: 'accept' | 'review';
+  /** An OAuth server of type acs whose tokens speak for this partner (New-CsPartnerApplication -UseOAuthServer): give applicationIdentifier, no metadataUrl, realm or certificates. */
+  readonly useOAuthServer?: string;
+  /** Domains whose users the partner may act for where its realm is a tenant id (Exchange accepted domains): contoso.com, or *.contoso.com for its subdomains. */
+  readonly acceptedDomains?: readonly string[];
   readonly enabled?: boolean;
   /** CA certificates (PEM) trusted for the metadata URL, in addition to the system store. Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
   readonly metadataCaBundle?: string | null;
@@ -528,6 +532,10 @@ export interface PartnerApplicationDto {
   /** Addresses the partner downloads our metadata from, besides those its metadata host name resolves to (IPv4/IPv6 literals, at most 16): rollover evidence counts downloads from them. */
   readonly sourceAddresses: readonly string[];
   readonly keyChangePolicy: 'accept' | 'review';
+  /** The OAuth server whose tokens speak for this partner, or null for a direct partner. */
+  readonly useOAuthServer: string | null;
+  /** Domains whose users the partner may act for where its realm is a tenant id (Exchange accepted domains): contoso.com, or *.contoso.com for its subdomains. */
+  readonly acceptedDomains: readonly string[];
   /** Keys held for review (keyChangePolicy review): tokens signed with them are refused with key_pending_review. */
   readonly pendingKeys: readonly PartnerKeyDto[];
   readonly keys: readonly PartnerKeyDto[];
@@ -707,6 +715,8 @@ export interface TokenTrustDto {
   readonly kind: 'self' | 'partner' | 'oauth-server';
   /** This service's issuer, or the identity of the partner application or OAuth server. */
   readonly id: string;
+  /** For a partner that uses an OAuth server (ACS / Entra): the identity of the OAuth server that issued its actor token. */
+  readonly via?: string;
 }
 
 export interface TokenValidationDto {
@@ -814,6 +824,8 @@ export interface UpdatePartnerApplicationDto {
   readonly sourceAddresses?: readonly string[];
   /** Back to `accept` trusts the keys held for review at once. */
   readonly keyChangePolicy?: 'accept' | 'review';
+  /** Domains whose users the partner may act for where its realm is a tenant id (Exchange accepted domains): contoso.com, or *.contoso.com for its subdomains. Replaces the list. */
+  readonly acceptedDomains?: readonly string[];
   readonly enabled?: boolean;
   /** Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
   readonly metadataCaBundle?: string | null;

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { ConflictError } from '@s2s/core';
 import type { OAuthServer, OAuthServerKey, OAuthServerRepository } from '@s2s/oauth-servers';
 import { OAuthServerEntity, type OAuthServerKeyRow } from '../entities/oauth-server.entity.js';
+import { PartnerApplicationEntity } from '../entities/partner-application.entity.js';
 import { TypeOrmTrustedIssuerRepository } from './typeorm-trusted-issuer.repository.js';
 
 /** `oauth_server`: the server's own columns and keys (public JWK data); the shared columns are the base's. */
@@ -13,4 +15,13 @@ export class TypeOrmOAuthServerRepository extends TypeOrmTrustedIssuerRepository
     // Written out in the parser's order: jsonb reorders object keys, and a refresh compares keys by their JSON.
     keyFromRow: (row: OAuthServerKeyRow): OAuthServerKey => ({ kid: row.kid, x5t: row.x5t, alg: row.alg, kty: row.kty, publicKeyPem: row.publicKeyPem, notAfter: row.notAfter ? new Date(row.notAfter) : null }),
   };
+
+  /** Refused while partner applications use the server (the foreign key is the backstop). */
+  override async delete(identity: string): Promise<void> {
+    const users = await this.manager().find(PartnerApplicationEntity, { where: { useOAuthServer: identity }, select: { identity: true } });
+    if (users.length > 0) {
+      throw new ConflictError(`OAuth server ${identity} is used by partner application(s) ${users.map((row) => row.identity).join(', ')}: remove them first`, 'oauth_server_in_use');
+    }
+    await super.delete(identity);
+  }
 }
