@@ -41,7 +41,7 @@ export function renderPartnerApplication(formatter: OutputFormatter, partner: Pa
     ['accept-sid', yesNo(partner.acceptSecurityIdentifierInformation)],
     ['source-address', partner.sourceAddresses.length ? partner.sourceAddresses.join(' ') : null],
     ['key-changes', partner.keyChangePolicy],
-    ['accepted-domain', partner.acceptedDomains.length ? partner.acceptedDomains.join(' ') : null],
+    ...(partner.acceptedDomains.length ? ([['accepted-domain', partner.acceptedDomains.join(' ')]] as [string, string][]) : []),
     ...(partner.pendingKeys.length ? ([['pending-keys', `${partner.pendingKeys.map((key) => key.x5t).join(', ')} (approve-keys to trust)`]] as [string, string][]) : []),
     ['enabled', yesNo(partner.enabled)],
     ...(partner.metadataUrl === null ? [] : metadataPolicyFields(partner)),
