@@ -1,0 +1,295 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { importPKCS8, SignJWT } from 'jose';
+import jsonwebtoken from 'jsonwebtoken';
+import { createSelfSignedCertificate, generateRsaKeyPair } from '@s2s/crypto';
+import { httpRequest, OpenSslToolkit, removeDir, runCli, startServerProcess, type HttpResponse, type ServerProcess } from '@s2s/testing';
+
+const ACS = '00000001-0000-0000-c000-000000000000';
+const EXCHANGE = '00000002-0000-0ff1-ce00-000000000000';
+const SHAREPOINT = '00000003-0000-0ff1-ce00-000000000000';
+const SKYPE = '00000004-0000-0ff1-ce00-000000000000';
+const STRANGER = '2e8fe2ca-8b21-4d1a-9c7e-7f2b3c4d5e6f';
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const OTHER_TENANT = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';
+const HOST = 's2s.contoso.com';
+const ISSUER = `${ACS}@${TENANT}`;
+/** Our audience as ACS writes it for a tenant: `<our service name>/<our host>@<tenant>`. */
+const AUDIENCE = `${SKYPE}/${HOST}@${TENANT}`;
+
+const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+const derOf = (pem: string): Buffer => Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+/** base64url SHA-1 of the DER certificate, computed here (not by the service's code). */
+const x5tOf = (pem: string): string => createHash('sha1').update(derOf(pem)).digest('base64url');
+
+/**
+ * Hybrid trust through an authorization server (issue 21): an ACS-like trust broker written here (a
+ * real HTTPS server with a node-forge TLS certificate, ACS JSON metadata naming
+ * `00000001-…@<tenant>` and an openssl-made signing certificate) issues Microsoft-format actor
+ * tokens, signed with jose and cross-checked with jsonwebtoken; the service trusts them for the
+ * partners registered with --use-oauth-server, through the admin API, s2sctl, explain and
+ * introspection, and refuses every variation with its own reason code.
+ */
+describe('hybrid trust: partners that use an ACS OAuth server', () => {
+  const openssl = new OpenSslToolkit();
+  let server: ServerProcess;
+  let ca: Buffer;
+  let adminKey: string;
+  let acs: Server;
+  let acsUrl: string;
+  let acsTls: string;
+  let signing: { certificatePem: string; privateKeyPem: string };
+  let rogue: { certificatePem: string; privateKeyPem: string };
+  let introspector: { clientId: string; clientSecret: string };
+  let env: Record<string, string>;
+  const now = (): number => Math.floor(Date.now() / 1000);
+
+  const admin = async (method: string, path: string, body?: unknown): Promise<HttpResponse> =>
+    httpRequest(`${server.url}/admin/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      ca,
+    });
+  const cli = (...args: string[]) => runCli(args, { env });
+  const explain = async (token: string): Promise<any> => (await admin('POST', '/tokens/validate', { token })).json();
+  const verdict = async (token: string): Promise<string> => {
+    const result = await explain(token);
+    return result.valid ? 'valid' : result.reason;
+  };
+  /** The verdict once the change just made has reached the validator (the change feed), within a deadline. */
+  const verdictBecomes = async (token: string, expected: string): Promise<string> => {
+    const deadline = Date.now() + 15_000;
+    let last = await verdict(token);
+    while (last !== expected && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      last = await verdict(token);
+    }
+    return last;
+  };
+  const introspect = async (token: string): Promise<any> =>
+    (
+      await httpRequest(`${server.url}/oauth2/introspect`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${introspector.clientId}:${introspector.clientSecret}`).toString('base64')}` },
+        body: new URLSearchParams({ token }).toString(),
+        ca,
+      })
+    ).json();
+
+  /** An ACS actor token (RS256, x5t of the signing certificate, numeric dates as Entra writes them). */
+  const actorToken = async (claims: Record<string, unknown> = {}, options: { key?: { certificatePem: string; privateKeyPem: string }; x5t?: string } = {}): Promise<string> => {
+    const key = options.key ?? signing;
+    const t = now();
+    const payload = { aud: AUDIENCE, iss: ISSUER, nbf: t - 60, exp: t + 3600, nameid: `${EXCHANGE}@${TENANT}`, identityprovider: ISSUER, oid: 'c8f2a1e0-0000-4000-8000-000000000001', ...claims };
+    for (const name of Object.keys(payload)) if ((payload as Record<string, unknown>)[name] === undefined) delete (payload as Record<string, unknown>)[name];
+    return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ: 'JWT', x5t: options.x5t ?? x5tOf(key.certificatePem) }).sign(await importPKCS8(key.privateKeyPem, 'RS256'));
+  };
+  /** The unsigned outer token of a user, wrapping `actor` (MS S2S profile). */
+  const outerToken = (actor: string, user: Record<string, unknown>, nameid = `${EXCHANGE}@${TENANT}`): string => {
+    const t = now();
+    return `${b64url({ typ: 'JWT', alg: 'none' })}.${b64url({ aud: AUDIENCE, iss: nameid, nbf: t - 10, exp: t + 300, actortoken: actor, nii: 'urn:federation:microsoftonline', ...user })}.`;
+  };
+
+  beforeAll(async () => {
+    signing = openssl.selfSigned({ cn: 'accounts.accesscontrol.windows.net', days: 30 });
+    rogue = openssl.selfSigned({ cn: 'accounts.accesscontrol.windows.net', days: 30 });
+    const tlsKey = await generateRsaKeyPair(2048);
+    acsTls = createSelfSignedCertificate({ privateKeyPem: tlsKey.privateKeyPem, subject: { commonName: 'acs.test' }, dnsNames: [], ipAddresses: ['127.0.0.1'], notBefore: new Date(Date.now() - 86_400_000), validityDays: 30, extendedKeyUsage: ['serverAuth'] });
+    acs = createHttpsServer({ key: tlsKey.privateKeyPem, cert: acsTls }, (request, response) => {
+      const tenant = /^\/([0-9a-f-]{36})\/metadata\/json\/1(\?.*)?$/.exec(request.url ?? '')?.[1];
+      if (request.method !== 'GET' || tenant === undefined) {
+        response.writeHead(404).end();
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' });
+      // The shape accounts.accesscontrol.windows.net publishes: camelCase keyInfo/keyValue, usage Signing.
+      response.end(
+        JSON.stringify({
+          version: 'Web',
+          realm: tenant,
+          serviceName: ACS,
+          issuer: `${ACS}@${tenant}`,
+          allowedAudiences: [`${ACS}/accounts.accesscontrol.windows.net@${tenant}`],
+          keys: [{ usage: 'Signing', keyInfo: { x5t: x5tOf(signing.certificatePem) }, keyValue: { type: 'x509Certificate', value: derOf(signing.certificatePem).toString('base64') } }],
+          endpoints: [{ location: `${acsUrl}/${tenant}/tokens/OAuth/2`, protocol: 'OAuth2', usage: 'Issuance' }],
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => acs.listen(0, '127.0.0.1', resolve));
+    acsUrl = `https://127.0.0.1:${(acs.address() as AddressInfo).port}`;
+
+    server = await startServerProcess({ env: { PUBLIC_URL: `https://${HOST}` } });
+    ca = (await server.tlsCertificate())!;
+    adminKey = await server.bootstrapKey();
+    env = { S2S_SERVER: server.url, DATA_DIR: server.dataDir, CERTS_DIR: server.certsDir };
+    expect((await admin('PUT', '/oauth-configuration', { realm: 'contoso.com', serviceName: SKYPE })).status).toBe(200);
+    introspector = (await admin('POST', '/clients', { displayName: 'resource server' })).json();
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    if (server) await removeDir(server.dataDir);
+    await new Promise((resolve) => acs?.close(resolve));
+    openssl.dispose();
+  });
+
+  it('registers the ACS server (New-CsOAuthServer microsoft.sts) and a Full partner that uses it, with s2sctl', async () => {
+    const caFile = join(openssl.dir, 'acs-tls.pem');
+    writeFileSync(caFile, acsTls);
+    const sts = await cli('oauth-server', 'new', '--identity', 'microsoft.sts', '--metadata-url', `${acsUrl}/${TENANT}/metadata/json/1`, '--audience', AUDIENCE, '--metadata-ca-file', caFile, '-o', 'json');
+    expect(sts.stderr).toBe('');
+    expect(sts.code).toBe(0);
+    expect(JSON.parse(sts.stdout)).toMatchObject({ identity: 'microsoft.sts', type: 'acs', issuer: ISSUER, keys: [{ x5t: x5tOf(signing.certificatePem) }] });
+
+    const exchange = await cli(
+      'partner-application', 'new', '--identity', 'microsoft.exchange', '--application-identifier', EXCHANGE.toUpperCase(),
+      '--use-oauth-server', 'microsoft.sts', '--trust-level', 'Full', '--accepted-domain', 'contoso.com', '--accepted-domain', '*.contoso.net', '-o', 'json',
+    );
+    expect(exchange.stderr).toBe('');
+    expect(exchange.code).toBe(0);
+    expect(JSON.parse(exchange.stdout)).toMatchObject({
+      identity: 'microsoft.exchange',
+      applicationIdentifier: EXCHANGE,
+      realm: TENANT,
+      metadataUrl: null,
+      useOAuthServer: 'microsoft.sts',
+      acceptedDomains: ['contoso.com', '*.contoso.net'],
+      trustLevel: 'Full',
+      keys: [],
+    });
+    const shown = await cli('partner-application', 'get', 'microsoft.exchange');
+    expect(shown.stdout).toMatch(/^use-oauth-server\s+microsoft\.sts$/m);
+    expect(shown.stdout).toMatch(/^accepted-domain\s+contoso\.com \*\.contoso\.net$/m);
+  });
+
+  it('registers an Application-level partner through the admin API; refuses bad registrations, changing nothing', async () => {
+    const created = await admin('POST', '/partner-applications', { identity: 'microsoft.sharepoint', applicationIdentifier: SHAREPOINT, useOAuthServer: 'microsoft.sts', trustLevel: 'Application' });
+    expect(created.status).toBe(201);
+    expect(created.json()).toMatchObject({ realm: TENANT, useOAuthServer: 'microsoft.sts', acceptedDomains: [] });
+
+    const unknown = await admin('POST', '/partner-applications', { identity: 'x.one', applicationIdentifier: STRANGER, useOAuthServer: 'nobody.sts' });
+    expect(unknown.status).toBe(422);
+    expect(JSON.stringify(unknown.json())).toContain('no OAuth server nobody.sts is registered');
+    const mixed = await admin('POST', '/partner-applications', { identity: 'x.two', applicationIdentifier: STRANGER, useOAuthServer: 'microsoft.sts', realm: 'contoso.com' });
+    expect(mixed.status).toBe(422);
+    expect(JSON.stringify(mixed.json())).toContain('has no metadataUrl, realm or certificates of its own');
+    const badDomain = await admin('POST', '/partner-applications', { identity: 'x.three', applicationIdentifier: STRANGER, useOAuthServer: 'microsoft.sts', acceptedDomains: ['not a domain'] });
+    expect(badDomain.status).toBe(422);
+    expect(JSON.stringify(badDomain.json())).toContain('not a DNS domain');
+    const pinned = await admin('PATCH', '/partner-applications/microsoft.sharepoint', { certificates: [signing.certificatePem] });
+    expect(pinned.status).toBe(422);
+    expect(JSON.stringify(pinned.json())).toContain("uses OAuth server microsoft.sts: its keys are the server's");
+    const cliMixed = await cli('partner-application', 'new', '--identity', 'x.four', '--application-identifier', STRANGER, '--use-oauth-server', 'microsoft.sts', '--realm', 'contoso.com');
+    expect(cliMixed.code).not.toBe(0);
+    expect(cliMixed.stderr).toContain('--use-oauth-server cannot be combined with --realm');
+
+    const names = (await admin('GET', '/partner-applications')).json().items.map((partner: { identity: string }) => partner.identity);
+    expect(names.sort()).toEqual(['microsoft.exchange', 'microsoft.sharepoint']);
+    const inUse = await admin('DELETE', '/oauth-servers/microsoft.sts');
+    expect(inUse.status).toBe(409);
+    expect(inUse.json()).toMatchObject({ code: 'oauth_server_in_use', message: expect.stringContaining('microsoft.exchange, microsoft.sharepoint') });
+  });
+
+  it('accepts an ACS app-only actor token for the partner: explain, introspection and s2sctl report trust via the OAuth server', async () => {
+    const token = await actorToken();
+    // A second JWT library agrees that the token is a good RS256 token of the key the metadata publishes.
+    expect(jsonwebtoken.verify(token, signing.certificatePem, { algorithms: ['RS256'], audience: AUDIENCE, issuer: ISSUER })).toMatchObject({ nameid: `${EXCHANGE}@${TENANT}` });
+
+    expect(await verdictBecomes(token, 'valid')).toBe('valid');
+    const explained = await explain(token);
+    expect(explained).toMatchObject({ valid: true, trust: { kind: 'partner', id: 'microsoft.exchange', via: 'microsoft.sts' }, appId: EXCHANGE, user: null });
+    expect(explained.key).toMatchObject({ id: x5tOf(signing.certificatePem), found: true, source: 'OAuth server microsoft.sts metadata' });
+    expect(explained.checks.map((check: { check: string }) => check.check)).toEqual(
+      expect.arrayContaining(['issuer-class', 'oauth-server-enabled', 'algorithm', 'key', 'signature', 'audience', 'identity-provider', 'nameid', 'tenant', 'partner', 'partner-enabled', 'actor-claims', 'trust-level']),
+    );
+    expect(explained.checks.every((check: { passed: boolean }) => check.passed)).toBe(true);
+
+    expect(await introspect(token)).toMatchObject({ active: true, iss: ISSUER, aud: AUDIENCE, trust: { kind: 'partner', id: 'microsoft.exchange', via: 'microsoft.sts' }, app_id: EXCHANGE });
+
+    const validated = await cli('token', 'validate', token, '--explain');
+    expect(validated.code).toBe(0);
+    expect(validated.stdout).toContain('valid (trusted as partner microsoft.exchange via microsoft.sts)');
+
+    // Our own realm in the audience is one of the forms SPEC 4.1 allows too.
+    expect(await verdict(await actorToken({ aud: `${SKYPE}/${HOST.toUpperCase()}@contoso.com` }))).toBe('valid');
+  });
+
+  it('refuses each variation of the ACS actor token with its reason code', async () => {
+    const pending: [string, Promise<string>, string][] = [
+      ['an application identifier not registered', actorToken({ nameid: `${STRANGER}@${TENANT}` }), 'application_not_registered'],
+      ['an application of another tenant', actorToken({ nameid: `${EXCHANGE}@${OTHER_TENANT}` }), 'tenant_mismatch'],
+      ['the broker of another tenant', actorToken({ iss: `${ACS}@${OTHER_TENANT}`, identityprovider: `${ACS}@${OTHER_TENANT}` }), 'issuer_untrusted'],
+      ['our audience in another tenant', actorToken({ aud: `${SKYPE}/${HOST}@${OTHER_TENANT}` }), 'audience_invalid'],
+      ['another host', actorToken({ aud: `${SKYPE}/other.contoso.com@${TENANT}` }), 'audience_invalid'],
+      ['a key not in the ACS metadata', actorToken({}, { key: rogue }), 'key_unknown'],
+      ['another key under the metadata key x5t', actorToken({}, { key: rogue, x5t: x5tOf(signing.certificatePem) }), 'signature_invalid'],
+      ['another identity provider', actorToken({ identityprovider: `${ACS}@${OTHER_TENANT}` }), 'identity_provider_mismatch'],
+      ['expired beyond the clock skew', actorToken({ nbf: now() - 7200, exp: now() - 600 }), 'token_expired'],
+      ['not yet valid beyond the clock skew', actorToken({ nbf: now() + 600, exp: now() + 3600 }), 'token_not_yet_valid'],
+      ['without nbf', actorToken({ nbf: undefined }), 'nbf_missing'],
+      ['longer than 24 h', actorToken({ nbf: now() - 60, exp: now() + 2 * 86_400 }), 'lifetime_too_long'],
+      ['user claims in the actor token', actorToken({ upn: 'alice@contoso.com' }), 'actor_has_user_claims'],
+      ['the Application-level partner app-only (allowed)', actorToken({ nameid: `${SHAREPOINT}@${TENANT}` }), 'valid'],
+    ];
+    const cases: [string, string, string][] = [];
+    for (const [name, token, reason] of pending) cases.push([name, await token, reason]);
+    for (const [name, token, reason] of cases) expect([name, await verdict(token)]).toEqual([name, reason]);
+    // The forged token is no good RS256 token of the published key for a second library either.
+    expect(() => jsonwebtoken.verify(cases[6]![1], signing.certificatePem, { algorithms: ['RS256'] })).toThrow('invalid signature');
+
+    // A token the partner signs itself, as a direct partner would: trusted only through the OAuth server.
+    const selfSigned = await new SignJWT({ aud: AUDIENCE, iss: `${EXCHANGE}@${TENANT}`, nameid: `${EXCHANGE}@${TENANT}`, nbf: now() - 60, exp: now() + 600 })
+      .setProtectedHeader({ alg: 'RS256', x5t: x5tOf(signing.certificatePem) })
+      .sign(await importPKCS8(signing.privateKeyPem, 'RS256'));
+    const direct = await explain(selfSigned);
+    expect(direct).toMatchObject({ valid: false, reason: 'issuer_untrusted', message: 'partner microsoft.exchange is trusted only through OAuth server microsoft.sts, not with tokens it signs itself' });
+  });
+
+  it('actor + outer token with a user: accepted for Full in an accepted domain, refused for Application and outside the accepted domains', async () => {
+    const user = { nameid: 'alice@contoso.com', upn: 'alice@contoso.com', smtp: 'alice@contoso.com' };
+    const actor = await actorToken({ trustedfordelegation: 'true' });
+    const pair = outerToken(actor, user);
+    expect(await introspect(pair)).toMatchObject({ active: true, trust: { kind: 'partner', id: 'microsoft.exchange', via: 'microsoft.sts' }, user: { upn: 'alice@contoso.com' } });
+    expect(await verdict(outerToken(actor, { nameid: 'bob@mail.contoso.net', upn: 'bob@mail.contoso.net' }))).toBe('valid');
+
+    const refusals: [string, string, string][] = [
+      ['a user outside the accepted domains', outerToken(actor, { nameid: 'eve@fabrikam.com', upn: 'eve@fabrikam.com' }), 'user_domain_not_accepted'],
+      ['the bare domain of a wildcard entry', outerToken(actor, { nameid: 'eve@contoso.net', upn: 'eve@contoso.net' }), 'user_domain_not_accepted'],
+      ['a user named by no address', outerToken(actor, { nameid: '10037ffe8000abcd' }), 'user_domain_not_accepted'],
+      ['a SID without SID acceptance', outerToken(actor, { nameid: 's-1-5-21-1-2-3-1001', nii: 'urn:office:idp:activedirectory', upn: 'alice@contoso.com' }), 'sid_not_accepted'],
+      ['an actor not trusted for delegation', outerToken(await actorToken(), user), 'delegation_not_trusted'],
+      ['the Application-level partner acting for a user', outerToken(await actorToken({ nameid: `${SHAREPOINT}@${TENANT}`, trustedfordelegation: 'true' }), user, `${SHAREPOINT}@${TENANT}`), 'delegation_not_allowed'],
+      ['an outer iss that is not the actor nameid', outerToken(actor, user, `${SHAREPOINT}@${TENANT}`), 'outer_issuer_mismatch'],
+    ];
+    for (const [name, token, reason] of refusals) expect([name, await verdict(token)]).toEqual([name, reason]);
+    expect((await explain(refusals[0]![1])).message).toBe('the user eve@fabrikam.com is not in a domain partner microsoft.exchange accepts (contoso.com, *.contoso.net)');
+    const cli401 = await cli('token', 'validate', refusals[5]![1]);
+    expect(cli401.code).toBe(1);
+    expect(cli401.stderr).toContain('delegation_not_allowed');
+  });
+
+  it('a disabled partner or OAuth server is refused; accepted domains change with set', async () => {
+    const token = await actorToken();
+    expect((await admin('PATCH', '/partner-applications/microsoft.exchange', { enabled: false })).status).toBe(200);
+    expect(await verdictBecomes(token, 'partner_disabled')).toBe('partner_disabled');
+    expect((await admin('PATCH', '/partner-applications/microsoft.exchange', { enabled: true })).status).toBe(200);
+    expect((await admin('PATCH', '/oauth-servers/microsoft.sts', { enabled: false })).status).toBe(200);
+    expect(await verdictBecomes(token, 'oauth_server_disabled')).toBe('oauth_server_disabled');
+    expect((await admin('PATCH', '/oauth-servers/microsoft.sts', { enabled: true })).status).toBe(200);
+    expect(await verdictBecomes(token, 'valid')).toBe('valid');
+
+    const set = await cli('partner-application', 'set', 'microsoft.exchange', '--accepted-domain', 'fabrikam.com', '-o', 'json');
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.stdout).acceptedDomains).toEqual(['fabrikam.com']);
+    const actor = await actorToken({ trustedfordelegation: 'true' });
+    expect(await verdictBecomes(outerToken(actor, { nameid: 'eve@fabrikam.com', upn: 'eve@fabrikam.com' }), 'valid')).toBe('valid');
+    expect(await verdict(outerToken(actor, { nameid: 'alice@contoso.com', upn: 'alice@contoso.com' }))).toBe('user_domain_not_accepted');
+
+    const audit = (await admin('GET', '/audit-events?targetType=partner-application')).json();
+    expect(JSON.stringify(audit)).toContain('fabrikam.com');
+  });
+});
