@@ -3,6 +3,8 @@ import { AuditLogService } from '@s2s/audit';
 import { type AdminActor, ChangeFeed, Clock, ConflictError, InvalidInputError, SYSTEM_ACTOR, UnitOfWork } from '@s2s/core';
 import {
   describeOAuthServer,
+  isIssuerTemplate,
+  TENANT_PLACEHOLDER,
   downloadedMetadataStatus,
   downloadingMetadata,
   fetchMetadataJson,
@@ -25,6 +27,10 @@ export interface OAuthServerInput extends TrustedIssuerSettingsInput {
   allowedApplicationIds?: string[];
   allowedObjectIds?: string[];
   requiredRole?: string | null;
+  /** For a multi-tenant issuer: the tenants accepted. */
+  allowedTenants?: string[];
+  /** For a multi-tenant issuer: any tenant (audited, flagged in status). */
+  allowAnyTenant?: boolean;
 }
 
 export type OAuthServerChanges = Partial<Omit<OAuthServerInput, 'identity'>>;
@@ -38,7 +44,7 @@ interface Downloaded {
 }
 
 /** What the audit log keeps of an OAuth server besides the enabled flag, download hosts and key ids. */
-const AUDITED = ['metadataUrl', 'type', 'issuer', 'audiences', 'tenantId', 'allowedApplicationIds', 'allowedObjectIds', 'requiredRole'] as const;
+const AUDITED = ['metadataUrl', 'type', 'issuer', 'audiences', 'tenantId', 'allowedApplicationIds', 'allowedObjectIds', 'requiredRole', 'allowedTenants', 'allowAnyTenant'] as const;
 
 type OAuthServerSettings = Omit<OAuthServer, 'identity' | 'type' | 'issuer' | 'jwksUri' | 'keys' | 'metadataStatus' | 'createdAt' | 'updatedAt'>;
 
@@ -60,6 +66,7 @@ export class OAuthServerService extends TrustedIssuerRegistry<OAuthServerKey, OA
     if (!TRUSTED_ISSUER_IDENTITY.test(input.identity)) throw InvalidInputError.forField('identity', 'must be 1-128 lowercase letters, digits, ".", "_" or "-", e.g. microsoft.sts');
     const settings = settingsOf(input, null);
     const downloaded = await download(settings);
+    checkTenancy(downloaded.issuer, settings);
     const now = this.clock.now();
     const server: OAuthServer = {
       identity: input.identity,
@@ -85,6 +92,7 @@ export class OAuthServerService extends TrustedIssuerRegistry<OAuthServerKey, OA
       if (downloaded.issuer !== current.issuer) throw InvalidInputError.forField('metadataUrl', `the new metadata names issuer ${downloaded.issuer}, not ${current.issuer}`);
       metadataStatus = downloadedMetadataStatus(this.clock.now());
     }
+    checkTenancy(downloaded.issuer, settings);
     return this.replace(current, { ...current, ...settings, ...downloaded, metadataStatus, updatedAt: this.clock.now() }, actor);
   }
 
@@ -120,6 +128,34 @@ function settingsOf(input: OAuthServerInput, current: OAuthServer | null): OAuth
     allowedApplicationIds: input.allowedApplicationIds ?? [],
     allowedObjectIds: input.allowedObjectIds ?? [],
     requiredRole: input.requiredRole ?? null,
+    allowedTenants: tenantsOf(input.allowedTenants ?? []),
+    allowAnyTenant: input.allowAnyTenant ?? false,
     ...trustedIssuerSettings(host, input, current),
   };
+}
+
+const TENANT = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** Allowed tenants: tenant ids (GUIDs in lowercase) or names, without duplicates. */
+function tenantsOf(tenants: string[]): string[] {
+  const bad = tenants.find((tenant) => !TENANT.test(tenant));
+  if (bad !== undefined) throw InvalidInputError.forField('allowedTenants', `${bad} is not a tenant id`);
+  return [...new Set(tenants.map((tenant) => (/^[0-9A-Fa-f-]{36}$/.test(tenant) ? tenant.toLowerCase() : tenant)))];
+}
+
+/**
+ * A multi-tenant issuer (`…/{tenantid}/…`) needs the tenants it may speak for, or the operator's
+ * explicit any-tenant switch; a single-tenant one takes neither (its tenant is `tenantId`).
+ */
+function checkTenancy(issuer: string, settings: OAuthServerSettings): void {
+  if (isIssuerTemplate(issuer)) {
+    if (settings.allowedTenants.length === 0 && !settings.allowAnyTenant) {
+      throw InvalidInputError.forField('allowedTenants', `the issuer ${issuer} is multi-tenant: list the tenants to accept (allowedTenants), or set allowAnyTenant`);
+    }
+    if (settings.tenantId !== null) throw InvalidInputError.forField('tenantId', 'a multi-tenant issuer takes allowedTenants, not tenantId');
+    return;
+  }
+  if (settings.allowedTenants.length > 0 || settings.allowAnyTenant) {
+    throw InvalidInputError.forField(settings.allowAnyTenant ? 'allowAnyTenant' : 'allowedTenants', `the issuer ${issuer} is not multi-tenant (no ${TENANT_PLACEHOLDER}): use tenantId`);
+  }
 }

@@ -270,6 +270,10 @@ export interface CreateOAuthServerDto {
   readonly allowedObjectIds?: readonly string[];
   /** Required app role (ServiceAuthRole). `null` clears it. */
   readonly requiredRole?: string | null;
+  /** For a multi-tenant issuer (issuer with {tenantid}, e.g. https://login.microsoftonline.com/{tenantid}/v2.0): the tenants (tid) whose tokens are accepted. */
+  readonly allowedTenants?: readonly string[];
+  /** For a multi-tenant issuer: accept tokens of any tenant. Only when you mean it: audited and flagged in status. */
+  readonly allowAnyTenant?: boolean;
   readonly enabled?: boolean;
   /** CA certificates (PEM) trusted for the metadata URL, in addition to the system store. Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
   readonly metadataCaBundle?: string | null;
@@ -498,6 +502,10 @@ export interface OAuthServerDto {
   readonly allowedApplicationIds: readonly string[];
   readonly allowedObjectIds: readonly string[];
   readonly requiredRole: string | null;
+  /** For a multi-tenant issuer (issuer with {tenantid}, e.g. https://login.microsoftonline.com/{tenantid}/v2.0): the tenants (tid) whose tokens are accepted. */
+  readonly allowedTenants: readonly string[];
+  /** For a multi-tenant issuer: accept tokens of any tenant. Only when you mean it: audited and flagged in status. */
+  readonly allowAnyTenant: boolean;
   readonly keys: readonly OAuthServerKeyDto[];
   readonly enabled: boolean;
   readonly hasMetadataCaBundle: boolean;
@@ -801,6 +809,10 @@ export interface UpdateOAuthServerDto {
   readonly allowedObjectIds?: readonly string[];
   /** `null` clears it. */
   readonly requiredRole?: string | null;
+  /** For a multi-tenant issuer (issuer with {tenantid}, e.g. https://login.microsoftonline.com/{tenantid}/v2.0): the tenants (tid) whose tokens are accepted. Replaces the list. */
+  readonly allowedTenants?: readonly string[];
+  /** For a multi-tenant issuer: accept tokens of any tenant. Only when you mean it: audited and flagged in status. */
+  readonly allowAnyTenant?: boolean;
   readonly enabled?: boolean;
   /** Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
   readonly metadataCaBundle?: string | null;

@@ -26,6 +26,8 @@ const STS: OAuthServer = {
   allowedApplicationIds: [],
   allowedObjectIds: [],
   requiredRole: null,
+  allowedTenants: [],
+  allowAnyTenant: false,
   enabled: true,
   hasMetadataCaBundle: false,
   metadataHostAllowList: ['accounts.accesscontrol.windows.net'],

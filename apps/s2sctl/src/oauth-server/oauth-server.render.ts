@@ -41,6 +41,8 @@ export function renderOAuthServer(formatter: OutputFormatter, server: OAuthServe
     ['jwks-uri', server.jwksUri],
     ['audiences', server.audiences.join(', ')],
     ['tenant-id', restriction(server.tenantId, 'any')],
+    ...(server.allowedTenants.length ? ([['tenants', server.allowedTenants.join(' ')]] as [string, string][]) : []),
+    ...(server.allowAnyTenant ? ([['tenants', 'ANY (allow-any-tenant)']] as [string, string][]) : []),
     ['allowed-app-ids', restriction(server.allowedApplicationIds, 'any')],
     ['allowed-object-ids', restriction(server.allowedObjectIds, 'any')],
     ['required-role', restriction(server.requiredRole, 'none')],

@@ -24,4 +24,6 @@ export class OAuthServerEntity extends TrustedIssuerColumns<OAuthServerKeyRow> {
   @Column({ name: 'allowed_application_ids', type: 'jsonb' }) allowedApplicationIds!: string[];
   @Column({ name: 'allowed_object_ids', type: 'jsonb' }) allowedObjectIds!: string[];
   @Column({ name: 'required_role', type: 'text', nullable: true }) requiredRole!: string | null;
+  @Column({ name: 'allowed_tenants', type: 'jsonb', default: () => "'[]'" }) allowedTenants!: string[];
+  @Column({ name: 'allow_any_tenant', type: 'boolean', default: false }) allowAnyTenant!: boolean;
 }
