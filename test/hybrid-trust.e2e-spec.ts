@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { importPKCS8, SignJWT } from 'jose';
+import { importPKCS8, type JWK, SignJWT } from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
 import { createSelfSignedCertificate, generateRsaKeyPair } from '@s2s/crypto';
 import { httpRequest, OpenSslToolkit, removeDir, runCli, startServerProcess, type HttpResponse, type ServerProcess } from '@s2s/testing';
@@ -19,6 +19,13 @@ const HOST = 's2s.contoso.com';
 const ISSUER = `${ACS}@${TENANT}`;
 /** Our audience as ACS writes it for a tenant: `<our service name>/<our host>@<tenant>`. */
 const AUDIENCE = `${SKYPE}/${HOST}@${TENANT}`;
+
+/** Tenants of the multi-tenant issuer (Entra `…/{tenantid}/v2.0`). */
+const TENANT_A = 'a1b2c3d4-0000-4000-8000-00000000000a';
+const TENANT_B = 'a1b2c3d4-0000-4000-8000-00000000000b';
+const TENANT_C = 'a1b2c3d4-0000-4000-8000-00000000000c';
+const DAEMON = '6e0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d';
+const API_GUID = '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a';
 
 const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 const derOf = (pem: string): Buffer => Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
@@ -45,6 +52,7 @@ describe('hybrid trust: partners that use an ACS OAuth server', () => {
   let rogue: { certificatePem: string; privateKeyPem: string };
   let introspector: { clientId: string; clientSecret: string };
   let env: Record<string, string>;
+  const entraKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const now = (): number => Math.floor(Date.now() / 1000);
 
   const admin = async (method: string, path: string, body?: unknown): Promise<HttpResponse> =>
@@ -100,6 +108,17 @@ describe('hybrid trust: partners that use an ACS OAuth server', () => {
     const tlsKey = await generateRsaKeyPair(2048);
     acsTls = createSelfSignedCertificate({ privateKeyPem: tlsKey.privateKeyPem, subject: { commonName: 'acs.test' }, dnsNames: [], ipAddresses: ['127.0.0.1'], notBefore: new Date(Date.now() - 86_400_000), validityDays: 30, extendedKeyUsage: ['serverAuth'] });
     acs = createHttpsServer({ key: tlsKey.privateKeyPem, cert: acsTls }, (request, response) => {
+      if (request.url === '/common/v2.0/.well-known/openid-configuration') {
+        // Entra's multi-tenant ("common") discovery: the issuer is a template.
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ issuer: `${acsUrl}/{tenantid}/v2.0`, jwks_uri: `${acsUrl}/common/discovery/v2.0/keys`, token_endpoint: `${acsUrl}/common/oauth2/v2.0/token` }));
+        return;
+      }
+      if (request.url === '/common/discovery/v2.0/keys') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ keys: [{ ...(entraKey.publicKey.export({ format: 'jwk' }) as JWK), kid: 'entra-1', use: 'sig' }] }));
+        return;
+      }
       const tenant = /^\/([0-9a-f-]{36})\/metadata\/json\/1(\?.*)?$/.exec(request.url ?? '')?.[1];
       if (request.method !== 'GET' || tenant === undefined) {
         response.writeHead(404).end();
@@ -291,5 +310,65 @@ describe('hybrid trust: partners that use an ACS OAuth server', () => {
 
     const audit = (await admin('GET', '/audit-events?targetType=partner-application')).json();
     expect(JSON.stringify(audit)).toContain('fabrikam.com');
+  });
+
+  /** An Entra access token of `tenant` (v2: azp, roles; v1: appid, scp, a GUID audience). */
+  const entraToken = async (tenant: string, shape: 'v1' | 'v2', claims: Record<string, unknown> = {}): Promise<string> => {
+    const t = now();
+    const common = { iss: `${acsUrl}/${tenant}/v2.0`, tid: tenant, iat: t - 30, nbf: t - 30, exp: t + 3600, oid: 'c8f2a1e0-0000-4000-8000-000000000002', sub: 'c8f2a1e0-0000-4000-8000-000000000002' };
+    const shaped =
+      shape === 'v2'
+        ? { ...common, aud: 'api://s2s-trust', azp: DAEMON, roles: ['S2S.Access'], idtyp: 'app', ver: '2.0' }
+        : { ...common, aud: API_GUID, appid: DAEMON, scp: 'user_impersonation', idtyp: 'user', upn: 'alice@contoso.com', ver: '1.0' };
+    const payload: Record<string, unknown> = { ...shaped, ...claims };
+    for (const name of Object.keys(payload)) if (payload[name] === undefined) delete payload[name];
+    return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'entra-1' }).sign(entraKey.privateKey);
+  };
+
+  it('multi-tenant issuer: a {tenantid} template needs its allowed tenants; tokens of two allowed tenants (v2 and v1 shapes) are accepted, a third refused', async () => {
+    const metadataUrl = `${acsUrl}/common/v2.0/.well-known/openid-configuration`;
+    const base = { identity: 'entra', metadataUrl, audiences: ['api://s2s-trust', API_GUID], metadataCaBundle: acsTls };
+    const withoutTenants = await admin('POST', '/oauth-servers', base);
+    expect(withoutTenants.status).toBe(422);
+    expect(JSON.stringify(withoutTenants.json())).toContain(`the issuer ${acsUrl}/{tenantid}/v2.0 is multi-tenant: list the tenants to accept (allowedTenants), or set allowAnyTenant`);
+    const created = await admin('POST', '/oauth-servers', { ...base, allowedTenants: [TENANT_A, TENANT_B.toUpperCase()] });
+    expect(created.status).toBe(201);
+    expect(created.json()).toMatchObject({ type: 'oidc', issuer: `${acsUrl}/{tenantid}/v2.0`, allowedTenants: [TENANT_A, TENANT_B], allowAnyTenant: false });
+
+    const v2 = await entraToken(TENANT_A, 'v2');
+    expect(jsonwebtoken.verify(v2, entraKey.publicKey.export({ type: 'spki', format: 'pem' }) as string, { algorithms: ['RS256'], issuer: `${acsUrl}/${TENANT_A}/v2.0` })).toMatchObject({ tid: TENANT_A });
+    expect(await verdictBecomes(v2, 'valid')).toBe('valid');
+    expect(await introspect(v2)).toMatchObject({ active: true, trust: { kind: 'oauth-server', id: 'entra' }, app_id: DAEMON, roles: ['S2S.Access'], user: null });
+    const v1 = await explain(await entraToken(TENANT_B, 'v1'));
+    expect(v1).toMatchObject({ valid: true, trust: { kind: 'oauth-server', id: 'entra' }, appId: DAEMON, scopes: ['user_impersonation'], user: { upn: 'alice@contoso.com' } });
+    expect(v1.checks).toContainEqual({ check: 'tenant', passed: true, detail: TENANT_B });
+
+    const refusals: [string, string, string][] = [
+      ['a third tenant', await entraToken(TENANT_C, 'v2'), 'tenant_not_allowed'],
+      ['tenant A claiming tenant B', await entraToken(TENANT_A, 'v2', { tid: TENANT_B }), 'issuer_tenant_mismatch'],
+      ['no tid', await entraToken(TENANT_A, 'v2', { tid: undefined }), 'tenant_missing'],
+      ['the literal template as issuer', await entraToken(TENANT_A, 'v2', { iss: `${acsUrl}/{tenantid}/v2.0` }), 'issuer_tenant_mismatch'],
+      ['another audience', await entraToken(TENANT_A, 'v2', { aud: 'api://other' }), 'audience_invalid'],
+    ];
+    for (const [name, token, reason] of refusals) expect([name, await verdict(token)]).toEqual([name, reason]);
+  });
+
+  it('multi-tenant issuer: any tenant only when the operator says so, audited and flagged in status', async () => {
+    const third = await entraToken(TENANT_C, 'v2');
+    const set = await cli('oauth-server', 'set', 'entra', '--allow-any-tenant', 'true', '-o', 'json');
+    expect(set.stderr).toBe('');
+    expect(JSON.parse(set.stdout)).toMatchObject({ allowAnyTenant: true });
+    expect(await verdictBecomes(third, 'valid')).toBe('valid');
+    const status = (await admin('GET', '/status')).json();
+    expect(status.oauthServers).toContainEqual(expect.objectContaining({ identity: 'entra', problem: 'accepts tokens of any tenant (allowAnyTenant)' }));
+    const audit = JSON.stringify((await admin('GET', '/audit-events?targetType=oauth-server')).json());
+    expect(audit).toContain('allowAnyTenant');
+
+    expect((await cli('oauth-server', 'set', 'entra', '--allow-any-tenant', 'false')).code).toBe(0);
+    expect(await verdictBecomes(third, 'tenant_not_allowed')).toBe('tenant_not_allowed');
+    // A single-tenant issuer takes tenantId, not allowedTenants.
+    const single = await admin('PATCH', '/oauth-servers/microsoft.sts', { allowedTenants: [TENANT_A] });
+    expect(single.status).toBe(422);
+    expect(JSON.stringify(single.json())).toContain('is not multi-tenant');
   });
 });

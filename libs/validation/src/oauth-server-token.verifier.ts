@@ -107,7 +107,8 @@ export class OAuthServerTokenVerifier {
       checklist.pass('role');
     }
     const scope = typeof claims.scp === 'string' ? claims.scp : typeof claims.scope === 'string' ? claims.scope : '';
-    const user = claims.idtyp === 'user' || (typeof claims.sub === 'string' && appId !== null && claims.sub !== appId) ? pickUser(claims) : null;
+    // Entra says which it is (`idtyp`: `app` or `user`); without it, a `sub` other than the application names a user.
+    const user = claims.idtyp === 'user' || (claims.idtyp !== 'app' && typeof claims.sub === 'string' && appId !== null && claims.sub !== appId) ? pickUser(claims) : null;
     return {
       trust: { kind: 'oauth-server', id: server.identity },
       appId,
