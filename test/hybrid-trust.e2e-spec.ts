@@ -371,4 +371,47 @@ describe('hybrid trust: partners that use an ACS OAuth server', () => {
     expect(single.status).toBe(422);
     expect(JSON.stringify(single.json())).toContain('is not multi-tenant');
   });
+
+  it('on-behalf-of: a user token of the registered multi-tenant OIDC server becomes our delegated token with act; a refused tenant or an app token is refused', async () => {
+    const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+    const certificate = (await admin('POST', '/certificates/self-signed', { realms: ['contoso.com'] })).json();
+    expect((await admin('PUT', '/certificate-assignments/oauth-token-issuer', { thumbprint: certificate.thumbprint })).status).toBe(200);
+    const middleTier = (await admin('POST', '/clients', { displayName: 'webapi', grantTypes: ['client_credentials', JWT_BEARER] })).json();
+    expect((await admin('POST', '/resources', { appIdUri: 'api://s2s-trust', clientId: middleTier.clientId, scopes: [{ value: 'user_impersonation' }] })).status).toBe(201);
+    expect((await admin('POST', '/resources', { appIdUri: 'api://downstream', scopes: [{ value: 'Files.Read' }] })).status).toBe(201);
+    expect((await admin('POST', `/clients/${middleTier.clientId}/scope-grants`, { resource: 'api://downstream', scope: 'Files.Read' })).status).toBe(201);
+    const obo = (assertion: string) =>
+      httpRequest(`${server.url}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${middleTier.clientId}:${middleTier.clientSecret}`).toString('base64')}` },
+        body: new URLSearchParams({ grant_type: JWT_BEARER, requested_token_use: 'on_behalf_of', assertion, scope: 'api://downstream/Files.Read' }).toString(),
+        ca,
+      });
+
+    const userToken = await entraToken(TENANT_A, 'v1', { aud: 'api://s2s-trust', act: { sub: 'front-end' } });
+    const answered = await obo(userToken);
+    expect(answered.status).toBe(200);
+    const jwks = (await httpRequest(`${server.url}/.well-known/jwks.json`, { ca })).json();
+    const ours = `-----BEGIN CERTIFICATE-----\n${jwks.keys[0].x5c[0].match(/.{1,64}/g).join('\n')}\n-----END CERTIFICATE-----\n`;
+    expect(jsonwebtoken.verify(answered.json().access_token, ours, { algorithms: ['RS256'], audience: 'api://downstream', issuer: `https://${HOST}` })).toMatchObject({
+      idtyp: 'user',
+      sub: 'c8f2a1e0-0000-4000-8000-000000000002',
+      upn: 'alice@contoso.com',
+      scp: 'Files.Read',
+      client_id: middleTier.clientId,
+      act: { sub: middleTier.clientId, act: { sub: 'front-end' } },
+    });
+
+    const refused: [string, string, string][] = [
+      ['a tenant the policy refuses', await entraToken(TENANT_C, 'v1', { aud: 'api://s2s-trust' }), 'assertion_tenant_not_allowed'],
+      ['an app token', await entraToken(TENANT_A, 'v2'), 'assertion_not_user_token'],
+      ['a user token for an API the client does not serve', await entraToken(TENANT_A, 'v1'), 'assertion_audience_mismatch'],
+    ];
+    for (const [name, assertion, code] of refused) {
+      const response = await obo(assertion);
+      expect([name, response.status, response.json().error]).toEqual([name, 400, 'invalid_grant']);
+      expect(server.output()).toContain(code);
+    }
+    expect((await obo(refused[0]![1])).json().error_description).toBe(`the assertion is not accepted: tenant ${TENANT_C} is not one of the tenants OAuth server entra accepts`);
+  });
 });

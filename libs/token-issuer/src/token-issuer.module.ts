@@ -2,8 +2,10 @@ import { Module } from '@nestjs/common';
 import { CertificatesModule } from '@s2s/certificates';
 import { ClientsModule } from '@s2s/clients';
 import { OAuthConfigurationModule } from '@s2s/oauth-configuration';
+import { OAuthServersModule } from '@s2s/oauth-servers';
 import { OAuthWireModule } from '@s2s/oauth-wire';
 import { PartnersModule } from '@s2s/partners';
+import { ValidationModule } from '@s2s/validation';
 import { ClientCredentialsGrant } from './client-credentials.grant.js';
 import { OnBehalfOfGrant } from './on-behalf-of.grant.js';
 import { PartnerTokenGrant } from './partner-token.grant.js';
@@ -21,7 +23,7 @@ import { ReplayStorePurger } from './replay-store.purger.js';
  * authentication and its back-off come from {@link OAuthWireModule}, shared with introspection.
  */
 @Module({
-  imports: [CertificatesModule, ClientsModule, OAuthConfigurationModule, OAuthWireModule, PartnersModule],
+  imports: [CertificatesModule, ClientsModule, OAuthConfigurationModule, OAuthWireModule, PartnersModule, OAuthServersModule, ValidationModule],
   providers: [
     ClientCredentialsGrant,
     OnBehalfOfGrant,
