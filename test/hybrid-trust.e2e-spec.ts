@@ -53,6 +53,8 @@ describe('hybrid trust: partners that use an ACS OAuth server', () => {
   let introspector: { clientId: string; clientSecret: string };
   let env: Record<string, string>;
   const entraKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  /** The trust broker's side: our token-issuer certificate once registered with the tenant, the relying parties it knows, what it issued. */
+  const broker = { registeredCertificate: null as string | null, relyingParties: new Set([`${EXCHANGE}/mail.contoso.com@${TENANT}`]), requests: 0, issued: [] as string[] };
   const now = (): number => Math.floor(Date.now() / 1000);
 
   const admin = async (method: string, path: string, body?: unknown): Promise<HttpResponse> =>
@@ -102,12 +104,44 @@ describe('hybrid trust: partners that use an ACS OAuth server', () => {
     return `${b64url({ typ: 'JWT', alg: 'none' })}.${b64url({ aud: AUDIENCE, iss: nameid, nbf: t - 10, exp: t + 300, actortoken: actor, nii: 'urn:federation:microsoftonline', ...user })}.`;
   };
 
+  /** The broker's issuance endpoint ([MS-XOAUTH] 3.2.5.2): a self-issued assertion of a registered principal in, an actor token for `resource` out. */
+  const issue = async (form: URLSearchParams): Promise<{ status: number; body: Record<string, unknown> }> => {
+    broker.requests += 1;
+    if (form.get('grant_type') !== 'http://oauth.net/grant_type/jwt/1.0/bearer') return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'ACS90001: grant_type' } };
+    let claims: Record<string, unknown>;
+    try {
+      if (broker.registeredCertificate === null) throw new Error('no certificate registered');
+      claims = jsonwebtoken.verify(form.get('assertion') ?? '', broker.registeredCertificate, { algorithms: ['RS256'], audience: `${ACS}/${new URL(acsUrl).host}@${TENANT}` }) as Record<string, unknown>;
+    } catch {
+      return { status: 401, body: { error: 'invalid_client', error_description: 'ACS50027: Invalid JWT token. The signing certificate of the client is not registered with the tenant.' } };
+    }
+    const resource = form.get('resource') ?? '';
+    if (!broker.relyingParties.has(resource)) return { status: 400, body: { error: 'invalid_request', error_description: `ACS50001: Relying party with identifier '${resource}' was not found.` } };
+    const t = now();
+    const token = await new SignJWT({ aud: resource, iss: ISSUER, nbf: t, exp: t + 3600, nameid: claims.nameid, identityprovider: ISSUER })
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', x5t: x5tOf(signing.certificatePem) })
+      .sign(await importPKCS8(signing.privateKeyPem, 'RS256'));
+    broker.issued.push(token);
+    return { status: 200, body: { token_type: 'Bearer', access_token: token, expires_in: '3599', resource } };
+  };
+
   beforeAll(async () => {
     signing = openssl.selfSigned({ cn: 'accounts.accesscontrol.windows.net', days: 30 });
     rogue = openssl.selfSigned({ cn: 'accounts.accesscontrol.windows.net', days: 30 });
     const tlsKey = await generateRsaKeyPair(2048);
     acsTls = createSelfSignedCertificate({ privateKeyPem: tlsKey.privateKeyPem, subject: { commonName: 'acs.test' }, dnsNames: [], ipAddresses: ['127.0.0.1'], notBefore: new Date(Date.now() - 86_400_000), validityDays: 30, extendedKeyUsage: ['serverAuth'] });
     acs = createHttpsServer({ key: tlsKey.privateKeyPem, cert: acsTls }, (request, response) => {
+      if (request.method === 'POST' && request.url === `/${TENANT}/tokens/OAuth/2`) {
+        let text = '';
+        request.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        request.on('end', () => {
+          void issue(new URLSearchParams(text)).then(({ status, body }) => {
+            response.writeHead(status, { 'content-type': 'application/json' });
+            response.end(JSON.stringify(body));
+          });
+        });
+        return;
+      }
       if (request.url === '/common/v2.0/.well-known/openid-configuration') {
         // Entra's multi-tenant ("common") discovery: the issuer is a template.
         response.writeHead(200, { 'content-type': 'application/json' });
@@ -413,5 +447,43 @@ describe('hybrid trust: partners that use an ACS OAuth server', () => {
       expect(server.output()).toContain(code);
     }
     expect((await obo(refused[0]![1])).json().error_description).toBe(`the assertion is not accepted: tenant ${TENANT_C} is not one of the tenants OAuth server entra accepts`);
+  });
+
+  it('outbound through the broker: the token for a partner that uses the OAuth server comes from its issuance endpoint, cached; broker errors pass through with their description', async () => {
+    expect((await admin('GET', '/oauth-servers/microsoft.sts')).json()).toMatchObject({ issuanceEndpoint: `${acsUrl}/${TENANT}/tokens/OAuth/2` });
+    expect((await admin('PATCH', '/partner-applications/microsoft.exchange', { hostAuthority: 'mail.contoso.com' })).status).toBe(200);
+    expect((await admin('PATCH', '/partner-applications/microsoft.sharepoint', { hostAuthority: 'sp.contoso.com' })).status).toBe(200);
+    const caller = (await admin('POST', '/clients', { displayName: 'conferencing' })).json();
+    const partnerToken = (resource: string) =>
+      httpRequest(`${server.url}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${caller.clientId}:${caller.clientSecret}`).toString('base64')}` },
+        body: new URLSearchParams({ grant_type: 'client_credentials', resource }).toString(),
+        ca,
+      });
+
+    // Before the one-time step (our token-issuer certificate registered with the tenant), the broker refuses us.
+    const unregistered = await partnerToken('microsoft.exchange');
+    expect(unregistered.status).toBe(400);
+    expect(unregistered.json()).toEqual({ error: 'invalid_grant', error_description: 'ACS50027: Invalid JWT token. The signing certificate of the client is not registered with the tenant.' });
+
+    const jwks = (await httpRequest(`${server.url}/.well-known/jwks.json`, { ca })).json();
+    broker.registeredCertificate = `-----BEGIN CERTIFICATE-----\n${jwks.keys[0].x5c[0].match(/.{1,64}/g).join('\n')}\n-----END CERTIFICATE-----\n`;
+    const first = await partnerToken('microsoft.exchange');
+    expect(first.status).toBe(200);
+    expect(first.json()).toMatchObject({ token_type: 'Bearer', expires_in: 3599 });
+    expect(first.json().access_token).toBe(broker.issued.at(-1));
+    expect(jsonwebtoken.verify(first.json().access_token, signing.certificatePem, { algorithms: ['RS256'], issuer: ISSUER })).toMatchObject({
+      aud: `${EXCHANGE}/mail.contoso.com@${TENANT}`,
+      nameid: `${SKYPE}@${TENANT}`,
+    });
+    const requests = broker.requests;
+    const second = await partnerToken('microsoft.exchange');
+    expect(second.json().access_token).toBe(first.json().access_token);
+    expect(broker.requests).toBe(requests);
+
+    const unknownToBroker = await partnerToken('microsoft.sharepoint');
+    expect(unknownToBroker.status).toBe(400);
+    expect(unknownToBroker.json()).toEqual({ error: 'invalid_request', error_description: `ACS50001: Relying party with identifier '${SHAREPOINT}/sp.contoso.com@${TENANT}' was not found.` });
   });
 });

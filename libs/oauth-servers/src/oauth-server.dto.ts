@@ -64,6 +64,7 @@ export class OAuthServerDto extends TrustedIssuerDto {
   @ApiProperty({ enum: ['oidc', 'acs'] }) type!: string;
   @ApiProperty() issuer!: string;
   @ApiProperty({ nullable: true, type: String }) jwksUri!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'ACS: the token issuance endpoint from its metadata (trust-broker requests for partners that use this server).' }) issuanceEndpoint!: string | null;
   @ApiProperty({ type: [String] }) audiences!: string[];
   @ApiProperty({ nullable: true, type: String }) tenantId!: string | null;
   @ApiProperty({ type: [String] }) allowedApplicationIds!: string[];
@@ -80,6 +81,7 @@ export class OAuthServerDto extends TrustedIssuerDto {
       type: server.type,
       issuer: server.issuer,
       jwksUri: server.jwksUri,
+      issuanceEndpoint: server.issuanceEndpoint,
       audiences: server.audiences,
       tenantId: server.tenantId,
       allowedApplicationIds: server.allowedApplicationIds,

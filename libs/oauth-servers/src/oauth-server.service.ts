@@ -40,13 +40,14 @@ interface Downloaded {
   type: OAuthServer['type'];
   issuer: string;
   jwksUri: string | null;
+  issuanceEndpoint: string | null;
   keys: OAuthServerKey[];
 }
 
 /** What the audit log keeps of an OAuth server besides the enabled flag, download hosts and key ids. */
 const AUDITED = ['metadataUrl', 'type', 'issuer', 'audiences', 'tenantId', 'allowedApplicationIds', 'allowedObjectIds', 'requiredRole', 'allowedTenants', 'allowAnyTenant'] as const;
 
-type OAuthServerSettings = Omit<OAuthServer, 'identity' | 'type' | 'issuer' | 'jwksUri' | 'keys' | 'metadataStatus' | 'createdAt' | 'updatedAt'>;
+type OAuthServerSettings = Omit<OAuthServer, 'identity' | 'type' | 'issuer' | 'jwksUri' | 'issuanceEndpoint' | 'keys' | 'metadataStatus' | 'createdAt' | 'updatedAt'>;
 
 /**
  * OAuth servers (SPEC 5.5, `New-/Set-/Get-/Remove-CsOAuthServer`): registered by metadata URL (ACS
@@ -85,7 +86,7 @@ export class OAuthServerService extends TrustedIssuerRegistry<OAuthServerKey, OA
   async update(identity: string, changes: OAuthServerChanges, actor: AdminActor): Promise<OAuthServer> {
     const current = await this.get(identity);
     const settings = settingsOf({ ...current, ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)), identity: current.identity } as OAuthServerInput, current);
-    let downloaded: Downloaded = { type: current.type, issuer: current.issuer, jwksUri: current.jwksUri, keys: current.keys };
+    let downloaded: Downloaded = { type: current.type, issuer: current.issuer, jwksUri: current.jwksUri, issuanceEndpoint: current.issuanceEndpoint, keys: current.keys };
     let metadataStatus = current.metadataStatus;
     if (settings.metadataUrl !== current.metadataUrl) {
       downloaded = await download(settings);
@@ -112,9 +113,9 @@ function download(settings: Pick<OAuthServer, 'metadataUrl' | 'allowHttpMetadata
   const policy = fetchPolicyOf(settings);
   return downloadingMetadata(async () => {
     const description = describeOAuthServer(await fetchMetadataJson(settings.metadataUrl, policy), settings.metadataUrl);
-    if (description.type === 'acs') return { type: 'acs', issuer: description.issuer, jwksUri: null, keys: description.keys };
+    if (description.type === 'acs') return { type: 'acs', issuer: description.issuer, jwksUri: null, issuanceEndpoint: description.issuanceEndpoint, keys: description.keys };
     const keys = parseJwks(await fetchMetadataJson(description.jwksUri, policy));
-    return { type: 'oidc', issuer: description.issuer, jwksUri: description.jwksUri, keys };
+    return { type: 'oidc', issuer: description.issuer, jwksUri: description.jwksUri, issuanceEndpoint: null, keys };
   });
 }
 

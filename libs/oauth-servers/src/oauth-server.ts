@@ -14,6 +14,8 @@ export interface OAuthServer extends TrustedIssuer<OAuthServerKey> {
   /** The exact `iss` of its tokens. */
   issuer: string;
   jwksUri: string | null;
+  /** ACS: the token issuance endpoint from its metadata (the trust-broker request goes there); null otherwise. */
+  issuanceEndpoint: string | null;
   /** Accepted `aud` values (one must be present). */
   audiences: string[];
   /** When set, the token's `tid` must equal it. */

@@ -16,6 +16,7 @@ import { TokenMetrics } from './token.metrics.js';
 import { TokenSigner } from './token.signer.js';
 import { TokenTargetResolver } from './token-target.resolver.js';
 import { ReplayStorePurger } from './replay-store.purger.js';
+import { TrustBrokerClient } from './trust-broker.client.js';
 
 /**
  * The built-in token issuer (SPEC 5.4): the token endpoint and its grants. The endpoint is a
@@ -35,6 +36,7 @@ import { ReplayStorePurger } from './replay-store.purger.js';
     TokenSigner,
     TokenTargetResolver,
     ReplayStorePurger,
+    TrustBrokerClient,
   ],
   exports: [TokenSigner, TokenHttpRoute, PartnerTokenMinter],
 })

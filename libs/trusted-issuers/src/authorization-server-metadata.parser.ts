@@ -22,7 +22,7 @@ const ALGORITHMS = ['RS256', 'PS256', 'ES256'];
 /** What a metadata URL describes. */
 export type AuthorizationServerDescription =
   | { type: 'oidc'; issuer: string; jwksUri: string }
-  | { type: 'acs'; issuer: string; keys: PublicSigningKey[] };
+  | { type: 'acs'; issuer: string; keys: PublicSigningKey[]; issuanceEndpoint: string | null };
 
 /**
  * Reads an authorization server's metadata: OIDC discovery / RFC 8414 (has `jwks_uri`; its `issuer`
@@ -49,6 +49,7 @@ export function describeOAuthServer(document: unknown, metadataUrl: string): Aut
     type: 'acs',
     issuer: metadata.issuer,
     keys: metadata.keys.map((key) => ({ kid: null, x5t: key.x5t, alg: 'RS256', kty: 'RSA', publicKeyPem: publicKeyPem(certificatePublicKey(key.certificatePem)), notAfter: key.notAfter })),
+    issuanceEndpoint: metadata.issuanceEndpoint,
   };
 }
 

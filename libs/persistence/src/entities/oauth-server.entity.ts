@@ -19,6 +19,7 @@ export class OAuthServerEntity extends TrustedIssuerColumns<OAuthServerKeyRow> {
   @Column({ type: 'text' }) type!: string;
   @Column({ type: 'text' }) issuer!: string;
   @Column({ name: 'jwks_uri', type: 'text', nullable: true }) jwksUri!: string | null;
+  @Column({ name: 'issuance_endpoint', type: 'text', nullable: true }) issuanceEndpoint!: string | null;
   @Column({ type: 'jsonb' }) audiences!: string[];
   @Column({ name: 'tenant_id', type: 'text', nullable: true }) tenantId!: string | null;
   @Column({ name: 'allowed_application_ids', type: 'jsonb' }) allowedApplicationIds!: string[];

@@ -9,7 +9,7 @@ import { TypeOrmTrustedIssuerRepository } from './typeorm-trusted-issuer.reposit
 @Injectable()
 export class TypeOrmOAuthServerRepository extends TypeOrmTrustedIssuerRepository<OAuthServerKey, OAuthServer, OAuthServerKeyRow, OAuthServerEntity> implements OAuthServerRepository {
   protected readonly entity = OAuthServerEntity;
-  protected readonly ownColumns = ['metadataUrl', 'type', 'issuer', 'jwksUri', 'audiences', 'tenantId', 'allowedApplicationIds', 'allowedObjectIds', 'requiredRole', 'allowedTenants', 'allowAnyTenant'] as const;
+  protected readonly ownColumns = ['metadataUrl', 'type', 'issuer', 'jwksUri', 'issuanceEndpoint', 'audiences', 'tenantId', 'allowedApplicationIds', 'allowedObjectIds', 'requiredRole', 'allowedTenants', 'allowAnyTenant'] as const;
   protected readonly keys = {
     keyToRow: (key: OAuthServerKey): OAuthServerKeyRow => ({ kid: key.kid, x5t: key.x5t, alg: key.alg, kty: key.kty, publicKeyPem: key.publicKeyPem, notAfter: key.notAfter?.toISOString() ?? null }),
     // Written out in the parser's order: jsonb reorders object keys, and a refresh compares keys by their JSON.
