@@ -497,6 +497,8 @@ export interface OAuthServerDto {
   readonly type: 'oidc' | 'acs';
   readonly issuer: string;
   readonly jwksUri: string | null;
+  /** ACS: the token issuance endpoint from its metadata (trust-broker requests for partners that use this server). */
+  readonly issuanceEndpoint: string | null;
   readonly audiences: readonly string[];
   readonly tenantId: string | null;
   readonly allowedApplicationIds: readonly string[];
