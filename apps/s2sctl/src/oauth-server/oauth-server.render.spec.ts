@@ -21,6 +21,7 @@ const STS: OAuthServer = {
   type: 'acs',
   issuer: ACS_ISSUER,
   jwksUri: null,
+  issuanceEndpoint: null,
   audiences: ['00000004-0000-0ff1-ce00-000000000000'],
   tenantId: TENANT,
   allowedApplicationIds: [],

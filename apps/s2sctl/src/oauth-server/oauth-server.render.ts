@@ -40,6 +40,7 @@ export function renderOAuthServer(formatter: OutputFormatter, server: OAuthServe
     ['metadata-url', server.metadataUrl],
     ['jwks-uri', server.jwksUri],
     ['audiences', server.audiences.join(', ')],
+    ...(server.issuanceEndpoint === null ? [] : ([['issuance', server.issuanceEndpoint]] as [string, string][])),
     ['tenant-id', restriction(server.tenantId, 'any')],
     ...(server.allowedTenants.length ? ([['tenants', server.allowedTenants.join(' ')]] as [string, string][]) : []),
     ...(server.allowAnyTenant ? ([['tenants', 'ANY (allow-any-tenant)']] as [string, string][]) : []),
