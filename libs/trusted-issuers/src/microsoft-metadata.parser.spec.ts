@@ -191,6 +191,7 @@ describe('parseMicrosoftMetadata', () => {
         serviceName: SHAREPOINT,
         realm: SHAREPOINT_REALM,
         issuer: `${SHAREPOINT}@${SHAREPOINT_REALM}`,
+        issuanceEndpoint: null,
         keys: [{ x5t: good.x5t, certificatePem: expect.any(String), notBefore: expect.any(Date), notAfter: expect.any(Date) }],
       });
     });

@@ -66,7 +66,7 @@ describe('TokenValidator: the claims policy of each issuer kind', () => {
     const keyRing = { publishedKey: (keyId: string) => (keyId === SELF_X5T ? key : undefined) } as unknown as TokenIssuerKeyRing;
     const clients = { resourceByAppIdUri: (aud: string) => (aud === 'api://webapi' || aud === 'api://other' ? {} : undefined) } as unknown as ClientDirectory;
     const server = {
-      server: { identity: 'entra', type: 'oidc', audiences: ['api://s2s'], tenantId: null, allowedApplicationIds: [], allowedObjectIds: [], requiredRole: null, enabled: true, metadataStatus: { lastSuccessAt: null } },
+      server: { identity: 'entra', type: 'oidc', issuer: SERVER_ISS, allowedTenants: [], allowAnyTenant: false, audiences: ['api://s2s'], tenantId: null, allowedApplicationIds: [], allowedObjectIds: [], requiredRole: null, enabled: true, metadataStatus: { lastSuccessAt: null } },
       keys: [{ kid: 'k1', x5t: null, alg: null, publicKey: serverKey.publicKey }],
     } as unknown as CachedOAuthServer;
     const oauthServers = { byIssuerName: (iss: string) => (iss === SERVER_ISS ? server : undefined), refreshForUnknownKey: async () => false } as unknown as OAuthServerDirectory;
