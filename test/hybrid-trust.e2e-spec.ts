@@ -6,7 +6,18 @@ import { join } from 'node:path';
 import { importPKCS8, type JWK, SignJWT } from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
 import { createSelfSignedCertificate, generateRsaKeyPair } from '@s2s/crypto';
-import { httpRequest, OpenSslToolkit, removeDir, runCli, startServerProcess, type HttpResponse, type ServerProcess } from '@s2s/testing';
+import {
+  createTestDatabase,
+  httpRequest,
+  OpenSslToolkit,
+  removeDir,
+  runCli,
+  startServerProcess,
+  testDatabaseKinds,
+  type HttpResponse,
+  type ServerProcess,
+  type TestDatabase,
+} from '@s2s/testing';
 
 const ACS = '00000001-0000-0000-c000-000000000000';
 const EXCHANGE = '00000002-0000-0ff1-ce00-000000000000';
@@ -40,8 +51,9 @@ const x5tOf = (pem: string): string => createHash('sha1').update(derOf(pem)).dig
  * partners registered with --use-oauth-server, through the admin API, s2sctl, explain and
  * introspection, and refuses every variation with its own reason code.
  */
-describe('hybrid trust: partners that use an ACS OAuth server', () => {
+describe.each(testDatabaseKinds())('hybrid trust through an authorization server, on %s', (kind) => {
   const openssl = new OpenSslToolkit();
+  let database: TestDatabase;
   let server: ServerProcess;
   let ca: Buffer;
   let adminKey: string;
@@ -175,7 +187,8 @@ describe('hybrid trust: partners that use an ACS OAuth server', () => {
     await new Promise<void>((resolve) => acs.listen(0, '127.0.0.1', resolve));
     acsUrl = `https://127.0.0.1:${(acs.address() as AddressInfo).port}`;
 
-    server = await startServerProcess({ env: { PUBLIC_URL: `https://${HOST}` } });
+    database = await createTestDatabase(kind);
+    server = await startServerProcess({ env: { PUBLIC_URL: `https://${HOST}`, ...(database.url ? { DATABASE_URL: database.url } : {}) } });
     ca = (await server.tlsCertificate())!;
     adminKey = await server.bootstrapKey();
     env = { S2S_SERVER: server.url, DATA_DIR: server.dataDir, CERTS_DIR: server.certsDir };
@@ -185,6 +198,7 @@ describe('hybrid trust: partners that use an ACS OAuth server', () => {
 
   afterAll(async () => {
     await server?.stop();
+    await database?.drop();
     if (server) await removeDir(server.dataDir);
     await new Promise((resolve) => acs?.close(resolve));
     openssl.dispose();
