@@ -256,6 +256,16 @@ describe.each(testDatabaseKinds())('hybrid trust through an authorization server
 
     const names = (await admin('GET', '/partner-applications')).json().items.map((partner: { identity: string }) => partner.identity);
     expect(names.sort()).toEqual(['microsoft.exchange', 'microsoft.sharepoint']);
+    // The connectivity test of such a partner points at its OAuth server, which is tested instead.
+    const partnerTest = await cli('partner-application', 'test', 'microsoft.sharepoint', '-o', 'json');
+    const partnerReport = JSON.parse(partnerTest.stdout);
+    expect(partnerReport.steps.map((entry: { step: string; status: string; reason: string }) => `${entry.step}:${entry.status}:${entry.reason}`)).toEqual(
+      ['dns', 'tls', 'download', 'parse', 'issuer', 'keys', 'clock', 'actor-token', 'probe'].map((name) => `${name}:skip:uses_oauth_server`),
+    );
+    expect(partnerReport.steps[0].detail).toBe('partner microsoft.sharepoint uses OAuth server microsoft.sts: test that server (s2sctl oauth-server test microsoft.sts)');
+    const serverTest = (await admin('POST', '/oauth-servers/microsoft.sts/test', {})).json();
+    expect(serverTest).toMatchObject({ identity: 'microsoft.sts', passed: true, failedStep: null });
+
     const inUse = await admin('DELETE', '/oauth-servers/microsoft.sts');
     expect(inUse.status).toBe(409);
     expect(inUse.json()).toMatchObject({ code: 'oauth_server_in_use', message: expect.stringContaining('microsoft.exchange, microsoft.sharepoint') });
