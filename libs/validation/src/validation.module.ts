@@ -8,6 +8,7 @@ import { PartnersModule } from '@s2s/partners';
 import { RevocationModule } from '@s2s/revocation';
 import { IntrospectionController } from './introspection.controller.js';
 import { TokenValidationController } from './token-validation.controller.js';
+import { AcsTokenVerifier } from './acs-token.verifier.js';
 import { OAuthServerTokenVerifier } from './oauth-server-token.verifier.js';
 import { PartnerTokenVerifier } from './partner-token.verifier.js';
 import { SelfTokenVerifier } from './self-token.verifier.js';
@@ -24,7 +25,7 @@ import { ValidationMetrics } from './validation.metrics.js';
 @Module({
   imports: [CertificatesModule, ClientsModule, PartnersModule, OAuthServersModule, OAuthConfigurationModule, OAuthWireModule, RevocationModule],
   controllers: [IntrospectionController, RevocationController, TokenValidationController, AdminTokenRevocationController, WhoAmIController],
-  providers: [RevocableTokenReader, TokenValidator, SelfTokenVerifier, PartnerTokenVerifier, OAuthServerTokenVerifier, ValidationMetrics, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
+  providers: [RevocableTokenReader, TokenValidator, SelfTokenVerifier, PartnerTokenVerifier, OAuthServerTokenVerifier, AcsTokenVerifier, ValidationMetrics, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
   exports: [TokenValidator, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
 })
 export class ValidationModule {}
