@@ -21,6 +21,9 @@ if (!haveChromium) {
 }
 const describeWithBrowser = haveChromium ? describe : describe.skip;
 
+/** Per test: each drives a browser through several pages against two servers. */
+const TEST_TIMEOUT_MS = 240_000;
+
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs` with the last error. */
 async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -116,7 +119,8 @@ describeWithBrowser('browser console', () => {
     });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, timezoneId: 'Europe/Zurich' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
-    context.setDefaultTimeout(30_000);
+    // Generous: a loaded 2-core CI machine runs a browser, two servers and the test at once.
+    context.setDefaultTimeout(60_000);
   }, 180_000);
 
   afterAll(async () => {
@@ -160,7 +164,7 @@ describeWithBrowser('browser console', () => {
     await browserPage.getByLabel('Admin key').waitFor();
     await shot(browserPage, 'sign-in');
     await browserPage.close();
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('signs in with the bootstrap key, keeps it out of every storage, sets the realm', async () => {
     const page = await newPage();
@@ -188,7 +192,7 @@ describeWithBrowser('browser console', () => {
     await page.reload();
     await page.getByLabel('Admin key').waitFor();
     await page.close();
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('certificates: self-signed + assign, PFX import + assign, remove previous, CSR download + complete, roll with the minimum lead', async () => {
     const page = await newPage();
@@ -273,7 +277,7 @@ describeWithBrowser('browser console', () => {
     expect(Date.parse(next.effectiveDate)).toBe(effective.getTime());
     await shot(page, 'certificates');
     await page.close();
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('partner applications: add by metadata URL with CA bundle and host allow-list, refresh, edit trust level, connectivity test, fetch evidence', async () => {
     const page = await newPage();
@@ -319,7 +323,7 @@ describeWithBrowser('browser console', () => {
     await evidence.waitFor();
     expect(await evidence.locator('.badge').textContent()).toBe('error');
     await page.close();
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('OAuth servers: add an ACS-style server with its CA bundle, run its test', async () => {
     const page = await newPage();
@@ -341,7 +345,7 @@ describeWithBrowser('browser console', () => {
     expect(await report.locator('tr[data-step="download"]').getAttribute('data-status')).toBe('pass');
     expect(await report.locator('tr[data-step="probe"]').getAttribute('data-status')).toBe('skip');
     await page.close();
-  });
+  }, TEST_TIMEOUT_MS);
 
   let token = '';
   it('clients and resources: a refused call shows its code, the secret is shown once with a copy button, grants and secrets', async () => {
@@ -417,7 +421,7 @@ describeWithBrowser('browser console', () => {
     expect(issued.status).toBe(200);
     token = issued.json().access_token;
     await page.close();
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('token inspector: the token obtained with that client is valid with its role, every check listed', async () => {
     const page = await newPage();
@@ -437,7 +441,7 @@ describeWithBrowser('browser console', () => {
     await page.getByRole('button', { name: 'Explain' }).click();
     await page.getByTestId('verdict').filter({ hasText: 'Refused' }).waitFor();
     await page.close();
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('overview: slots, partners with status, the expiry timeline with the warning tiers', async () => {
     const page = await newPage();
@@ -459,7 +463,7 @@ describeWithBrowser('browser console', () => {
     expect(await when.getAttribute('title')).toMatch(/Z \(UTC\)$/);
     await shot(page, 'overview');
     await page.close();
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('audit log: every action of the console is there, filters and paging work', async () => {
     const page = await newPage();
@@ -503,7 +507,7 @@ describeWithBrowser('browser console', () => {
     await page.getByRole('button', { name: 'Previous page' }).click();
     await eventually(async () => JSON.stringify(await table.locator('tr[data-action]').allTextContents()) === JSON.stringify(firstPage), 20_000, 'the first page again');
     await page.close();
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('a reader key gets a read-only console with no write control, the API refuses its writes, revoking it signs it out', async () => {
     const reader = await admin('POST', '/admin-keys', { name: 'monitoring', role: 'reader' });
@@ -530,7 +534,7 @@ describeWithBrowser('browser console', () => {
     await page.getByText('The server no longer accepts this key').waitFor();
     expect(await page.getByRole('navigation', { name: 'Pages' }).count()).toBe(0);
     await page.close();
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('signs out by itself after the idle timeout, and on the sign-out button', async () => {
     const page = await newPage();
@@ -547,7 +551,7 @@ describeWithBrowser('browser console', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Admin key').waitFor();
     await page.close();
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('every page is reachable by keyboard and has no serious or critical accessibility violation', async () => {
     const page = await newPage();
@@ -583,7 +587,7 @@ describeWithBrowser('browser console', () => {
     }
     expect(results).toEqual(Object.fromEntries(Object.keys(results).map((title) => [title, []])));
     await page.close();
-  });
+  }, TEST_TIMEOUT_MS);
 });
 
 /** A `datetime-local` value for `date` in the browser's zone (the context runs in Europe/Zurich). */

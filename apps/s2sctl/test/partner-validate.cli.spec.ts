@@ -42,6 +42,8 @@ const EXCHANGE = {
   acceptSecurityIdentifierInformation: true,
   sourceAddresses: [],
   keyChangePolicy: 'accept',
+  useOAuthServer: null,
+  acceptedDomains: [],
   pendingKeys: [],
   enabled: false,
   hasMetadataCaBundle: true,

@@ -63,6 +63,12 @@ export class ConnectivityTester {
     const partner = await this.partners.get(identity);
     const steps: ConnectivityStep[] = [];
     const report = this.newReport('partner-application', partner.identity, steps);
+    if (partner.useOAuthServer !== null) {
+      // Its keys and tokens are its OAuth server's (issue 21): that server is what can be tested.
+      const detail = `partner ${partner.identity} uses OAuth server ${partner.useOAuthServer}: test that server (s2sctl oauth-server test ${partner.useOAuthServer})`;
+      for (const name of ['dns', 'tls', 'download', 'parse', 'issuer', 'keys', 'clock', 'actor-token', 'probe'] as const) steps.push(step(name, 'skip', detail, 'uses_oauth_server'));
+      return this.finish(report);
+    }
     let downloaded: DownloadedDocument | null = null;
     let keys: CertificateKey[] | null = null;
     if (partner.metadataUrl === null) {

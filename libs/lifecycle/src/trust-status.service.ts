@@ -98,7 +98,7 @@ export class TrustStatusService {
       selfMetadata,
       tokenIssuer,
       partners: partners.map((partner) => issuerStatus(partner, partner.keys.map((key) => key.notAfter), partner.pendingKeys.length, now)),
-      oauthServers: oauthServers.map((server) => issuerStatus(server, server.keys.map((key) => key.notAfter), 0, now)),
+      oauthServers: oauthServers.map((server) => flagAnyTenant(server, issuerStatus(server, server.keys.map((key) => key.notAfter), 0, now))),
       credentialWarningDays: this.expiry.warningDays(),
       credentialWarnings,
       database: { kind: this.config.databaseUrl ? 'postgresql' : 'pglite', reachable: databaseStatus.reachable, pendingMigrations: databaseStatus.pendingMigrations, error: databaseStatus.error ?? null },
@@ -127,6 +127,13 @@ export class TrustStatusService {
       return { url, ok: false, reason: error instanceof MetadataDocumentError ? 'metadata_invalid' : fetchReason(error), detail: (error as Error).message };
     }
   }
+}
+
+/** A multi-tenant OAuth server allowed any tenant is flagged (issue 21): the operator said so, and should see it. */
+function flagAnyTenant(server: { allowAnyTenant: boolean }, status: IssuerStatus): IssuerStatus {
+  if (!server.allowAnyTenant) return status;
+  const flag = 'accepts tokens of any tenant (allowAnyTenant)';
+  return { ...status, problem: status.problem === null ? flag : `${status.problem}; ${flag}` };
 }
 
 function issuerStatus(issuer: { identity: string; enabled: boolean; metadataUrl: string | null; metadataStatus: MetadataStatus }, expiries: (Date | null)[], pendingKeys: number, now: Date): IssuerStatus {

@@ -1,8 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Nullable, OwnPropertiesFirst } from '@s2s/http';
 import { CreateTrustedIssuerDto, MAX_METADATA_URL, TrustedIssuerDto, UpdateTrustedIssuerDto } from '@s2s/trusted-issuers';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { OAuthServer, OAuthServerKey } from './oauth-server.js';
+
+const ALLOWED_TENANTS_DESCRIPTION = 'For a multi-tenant issuer (issuer with {tenantid}, e.g. https://login.microsoftonline.com/{tenantid}/v2.0): the tenants (tid) whose tokens are accepted.';
+const ALLOW_ANY_TENANT_DESCRIPTION = 'For a multi-tenant issuer: accept tokens of any tenant. Only when you mean it: audited and flagged in status.';
 
 /** Body of `POST /admin/v1/oauth-servers` (New-CsOAuthServer); the download policy fields are {@link CreateTrustedIssuerDto}'s. */
 @OwnPropertiesFirst()
@@ -20,6 +23,10 @@ export class CreateOAuthServerDto extends CreateTrustedIssuerDto {
   @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(128, { each: true })
   allowedObjectIds?: string[];
   @Nullable() @ApiPropertyOptional({ nullable: true, type: String, description: 'Required app role (ServiceAuthRole).' }) @IsOptional() @IsString() @MaxLength(120) requiredRole?: string | null;
+  @ApiPropertyOptional({ type: [String], description: ALLOWED_TENANTS_DESCRIPTION })
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(128, { each: true })
+  allowedTenants?: string[];
+  @ApiPropertyOptional({ description: ALLOW_ANY_TENANT_DESCRIPTION }) @IsOptional() @IsBoolean() allowAnyTenant?: boolean;
 }
 
 /** Body of `PATCH /admin/v1/oauth-servers/{identity}` (Set-CsOAuthServer); the download policy fields are {@link UpdateTrustedIssuerDto}'s. */
@@ -31,6 +38,10 @@ export class UpdateOAuthServerDto extends UpdateTrustedIssuerDto {
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(128, { each: true }) allowedApplicationIds?: string[];
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(128, { each: true }) allowedObjectIds?: string[];
   @Nullable() @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(120) requiredRole?: string | null;
+  @ApiPropertyOptional({ type: [String], description: `${ALLOWED_TENANTS_DESCRIPTION} Replaces the list.` })
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(128, { each: true })
+  allowedTenants?: string[];
+  @ApiPropertyOptional({ description: ALLOW_ANY_TENANT_DESCRIPTION }) @IsOptional() @IsBoolean() allowAnyTenant?: boolean;
 }
 
 /** A signing key from the OAuth server's JWKS or metadata (the public key itself is not returned). */
@@ -53,11 +64,14 @@ export class OAuthServerDto extends TrustedIssuerDto {
   @ApiProperty({ enum: ['oidc', 'acs'] }) type!: string;
   @ApiProperty() issuer!: string;
   @ApiProperty({ nullable: true, type: String }) jwksUri!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'ACS: the token issuance endpoint from its metadata (trust-broker requests for partners that use this server).' }) issuanceEndpoint!: string | null;
   @ApiProperty({ type: [String] }) audiences!: string[];
   @ApiProperty({ nullable: true, type: String }) tenantId!: string | null;
   @ApiProperty({ type: [String] }) allowedApplicationIds!: string[];
   @ApiProperty({ type: [String] }) allowedObjectIds!: string[];
   @ApiProperty({ nullable: true, type: String }) requiredRole!: string | null;
+  @ApiProperty({ type: [String], description: ALLOWED_TENANTS_DESCRIPTION }) allowedTenants!: string[];
+  @ApiProperty({ description: ALLOW_ANY_TENANT_DESCRIPTION }) allowAnyTenant!: boolean;
   @ApiProperty({ type: [OAuthServerKeyDto] }) keys!: OAuthServerKeyDto[];
 
   static from(server: OAuthServer): OAuthServerDto {
@@ -67,11 +81,14 @@ export class OAuthServerDto extends TrustedIssuerDto {
       type: server.type,
       issuer: server.issuer,
       jwksUri: server.jwksUri,
+      issuanceEndpoint: server.issuanceEndpoint,
       audiences: server.audiences,
       tenantId: server.tenantId,
       allowedApplicationIds: server.allowedApplicationIds,
       allowedObjectIds: server.allowedObjectIds,
       requiredRole: server.requiredRole,
+      allowedTenants: server.allowedTenants,
+      allowAnyTenant: server.allowAnyTenant,
       ...TrustedIssuerDto.fieldsOf(server, server.keys.map((key) => OAuthServerKeyDto.from(key))),
     };
   }

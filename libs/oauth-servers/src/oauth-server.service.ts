@@ -3,6 +3,8 @@ import { AuditLogService } from '@s2s/audit';
 import { type AdminActor, ChangeFeed, Clock, ConflictError, InvalidInputError, SYSTEM_ACTOR, UnitOfWork } from '@s2s/core';
 import {
   describeOAuthServer,
+  isIssuerTemplate,
+  TENANT_PLACEHOLDER,
   downloadedMetadataStatus,
   downloadingMetadata,
   fetchMetadataJson,
@@ -25,6 +27,10 @@ export interface OAuthServerInput extends TrustedIssuerSettingsInput {
   allowedApplicationIds?: string[];
   allowedObjectIds?: string[];
   requiredRole?: string | null;
+  /** For a multi-tenant issuer: the tenants accepted. */
+  allowedTenants?: string[];
+  /** For a multi-tenant issuer: any tenant (audited, flagged in status). */
+  allowAnyTenant?: boolean;
 }
 
 export type OAuthServerChanges = Partial<Omit<OAuthServerInput, 'identity'>>;
@@ -34,13 +40,14 @@ interface Downloaded {
   type: OAuthServer['type'];
   issuer: string;
   jwksUri: string | null;
+  issuanceEndpoint: string | null;
   keys: OAuthServerKey[];
 }
 
 /** What the audit log keeps of an OAuth server besides the enabled flag, download hosts and key ids. */
-const AUDITED = ['metadataUrl', 'type', 'issuer', 'audiences', 'tenantId', 'allowedApplicationIds', 'allowedObjectIds', 'requiredRole'] as const;
+const AUDITED = ['metadataUrl', 'type', 'issuer', 'audiences', 'tenantId', 'allowedApplicationIds', 'allowedObjectIds', 'requiredRole', 'allowedTenants', 'allowAnyTenant'] as const;
 
-type OAuthServerSettings = Omit<OAuthServer, 'identity' | 'type' | 'issuer' | 'jwksUri' | 'keys' | 'metadataStatus' | 'createdAt' | 'updatedAt'>;
+type OAuthServerSettings = Omit<OAuthServer, 'identity' | 'type' | 'issuer' | 'jwksUri' | 'issuanceEndpoint' | 'keys' | 'metadataStatus' | 'createdAt' | 'updatedAt'>;
 
 /**
  * OAuth servers (SPEC 5.5, `New-/Set-/Get-/Remove-CsOAuthServer`): registered by metadata URL (ACS
@@ -60,6 +67,7 @@ export class OAuthServerService extends TrustedIssuerRegistry<OAuthServerKey, OA
     if (!TRUSTED_ISSUER_IDENTITY.test(input.identity)) throw InvalidInputError.forField('identity', 'must be 1-128 lowercase letters, digits, ".", "_" or "-", e.g. microsoft.sts');
     const settings = settingsOf(input, null);
     const downloaded = await download(settings);
+    checkTenancy(downloaded.issuer, settings);
     const now = this.clock.now();
     const server: OAuthServer = {
       identity: input.identity,
@@ -78,13 +86,14 @@ export class OAuthServerService extends TrustedIssuerRegistry<OAuthServerKey, OA
   async update(identity: string, changes: OAuthServerChanges, actor: AdminActor): Promise<OAuthServer> {
     const current = await this.get(identity);
     const settings = settingsOf({ ...current, ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)), identity: current.identity } as OAuthServerInput, current);
-    let downloaded: Downloaded = { type: current.type, issuer: current.issuer, jwksUri: current.jwksUri, keys: current.keys };
+    let downloaded: Downloaded = { type: current.type, issuer: current.issuer, jwksUri: current.jwksUri, issuanceEndpoint: current.issuanceEndpoint, keys: current.keys };
     let metadataStatus = current.metadataStatus;
     if (settings.metadataUrl !== current.metadataUrl) {
       downloaded = await download(settings);
       if (downloaded.issuer !== current.issuer) throw InvalidInputError.forField('metadataUrl', `the new metadata names issuer ${downloaded.issuer}, not ${current.issuer}`);
       metadataStatus = downloadedMetadataStatus(this.clock.now());
     }
+    checkTenancy(downloaded.issuer, settings);
     return this.replace(current, { ...current, ...settings, ...downloaded, metadataStatus, updatedAt: this.clock.now() }, actor);
   }
 
@@ -104,9 +113,9 @@ function download(settings: Pick<OAuthServer, 'metadataUrl' | 'allowHttpMetadata
   const policy = fetchPolicyOf(settings);
   return downloadingMetadata(async () => {
     const description = describeOAuthServer(await fetchMetadataJson(settings.metadataUrl, policy), settings.metadataUrl);
-    if (description.type === 'acs') return { type: 'acs', issuer: description.issuer, jwksUri: null, keys: description.keys };
+    if (description.type === 'acs') return { type: 'acs', issuer: description.issuer, jwksUri: null, issuanceEndpoint: description.issuanceEndpoint, keys: description.keys };
     const keys = parseJwks(await fetchMetadataJson(description.jwksUri, policy));
-    return { type: 'oidc', issuer: description.issuer, jwksUri: description.jwksUri, keys };
+    return { type: 'oidc', issuer: description.issuer, jwksUri: description.jwksUri, issuanceEndpoint: null, keys };
   });
 }
 
@@ -120,6 +129,34 @@ function settingsOf(input: OAuthServerInput, current: OAuthServer | null): OAuth
     allowedApplicationIds: input.allowedApplicationIds ?? [],
     allowedObjectIds: input.allowedObjectIds ?? [],
     requiredRole: input.requiredRole ?? null,
+    allowedTenants: tenantsOf(input.allowedTenants ?? []),
+    allowAnyTenant: input.allowAnyTenant ?? false,
     ...trustedIssuerSettings(host, input, current),
   };
+}
+
+const TENANT = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** Allowed tenants: tenant ids (GUIDs in lowercase) or names, without duplicates. */
+function tenantsOf(tenants: string[]): string[] {
+  const bad = tenants.find((tenant) => !TENANT.test(tenant));
+  if (bad !== undefined) throw InvalidInputError.forField('allowedTenants', `${bad} is not a tenant id`);
+  return [...new Set(tenants.map((tenant) => (/^[0-9A-Fa-f-]{36}$/.test(tenant) ? tenant.toLowerCase() : tenant)))];
+}
+
+/**
+ * A multi-tenant issuer (`…/{tenantid}/…`) needs the tenants it may speak for, or the operator's
+ * explicit any-tenant switch; a single-tenant one takes neither (its tenant is `tenantId`).
+ */
+function checkTenancy(issuer: string, settings: OAuthServerSettings): void {
+  if (isIssuerTemplate(issuer)) {
+    if (settings.allowedTenants.length === 0 && !settings.allowAnyTenant) {
+      throw InvalidInputError.forField('allowedTenants', `the issuer ${issuer} is multi-tenant: list the tenants to accept (allowedTenants), or set allowAnyTenant`);
+    }
+    if (settings.tenantId !== null) throw InvalidInputError.forField('tenantId', 'a multi-tenant issuer takes allowedTenants, not tenantId');
+    return;
+  }
+  if (settings.allowedTenants.length > 0 || settings.allowAnyTenant) {
+    throw InvalidInputError.forField(settings.allowAnyTenant ? 'allowAnyTenant' : 'allowedTenants', `the issuer ${issuer} is not multi-tenant (no ${TENANT_PLACEHOLDER}): use tenantId`);
+  }
 }

@@ -14,6 +14,8 @@ export interface OAuthServer extends TrustedIssuer<OAuthServerKey> {
   /** The exact `iss` of its tokens. */
   issuer: string;
   jwksUri: string | null;
+  /** ACS: the token issuance endpoint from its metadata (the trust-broker request goes there); null otherwise. */
+  issuanceEndpoint: string | null;
   /** Accepted `aud` values (one must be present). */
   audiences: string[];
   /** When set, the token's `tid` must equal it. */
@@ -24,4 +26,13 @@ export interface OAuthServer extends TrustedIssuer<OAuthServerKey> {
   allowedObjectIds: string[];
   /** When set, `roles` must contain it. */
   requiredRole: string | null;
+  /**
+   * For a multi-tenant issuer (an `issuer` with {@link TENANT_PLACEHOLDER}, as Entra's
+   * `https://login.microsoftonline.com/{tenantid}/v2.0`): the tenants whose tokens are accepted.
+   */
+  allowedTenants: string[];
+  /** For a multi-tenant issuer: any tenant (only when the operator says so; flagged in status). */
+  allowAnyTenant: boolean;
 }
+
+export { TENANT_PLACEHOLDER, isIssuerTemplate, tenantOfIssuer } from '@s2s/trusted-issuers';

@@ -1,4 +1,4 @@
-export { type PartnerApplication, type PartnerKey, type TrustLevel, TRUST_LEVELS, MAX_SOURCE_ADDRESSES, type KeyChangePolicy, KEY_CHANGE_POLICIES, allowsAppOnly, allowsUsers, ADDRESS_IDENTITY_PROVIDER, AD_IDENTITY_PROVIDER, USER_IDENTITY_PROVIDERS } from './partner-application.js';
+export { type PartnerApplication, type PartnerKey, type TrustLevel, TRUST_LEVELS, MAX_SOURCE_ADDRESSES, type KeyChangePolicy, KEY_CHANGE_POLICIES, allowsAppOnly, allowsUsers, ADDRESS_IDENTITY_PROVIDER, AD_IDENTITY_PROVIDER, USER_IDENTITY_PROVIDERS, MAX_ACCEPTED_DOMAINS, domainAccepted } from './partner-application.js';
 export { PartnerApplicationRepository } from './partner.repository.js';
 export { PARTNERS_TOPIC } from './partners.topic.js';
 export { PartnerApplicationService, type PartnerApplicationInput, type PartnerApplicationChanges } from './partner-application.service.js';

@@ -3,9 +3,11 @@ import { MultiLineText, Nullable, OwnPropertiesFirst } from '@s2s/http';
 import { CreateTrustedIssuerDto, MAX_METADATA_URL, MAX_PEM, TrustedIssuerDto, UpdateTrustedIssuerDto } from '@s2s/trusted-issuers';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 
+const ACCEPTED_DOMAINS_DESCRIPTION =
+  'Domains whose users the partner may act for where its realm is a tenant id (Exchange accepted domains): contoso.com, or *.contoso.com for its subdomains.';
 const SOURCE_ADDRESSES_DESCRIPTION =
   'Addresses the partner downloads our metadata from, besides those its metadata host name resolves to (IPv4/IPv6 literals, at most 16): rollover evidence counts downloads from them.';
-import { KEY_CHANGE_POLICIES, MAX_SOURCE_ADDRESSES, type PartnerApplication, type PartnerKey, TRUST_LEVELS } from './partner-application.js';
+import { KEY_CHANGE_POLICIES, MAX_ACCEPTED_DOMAINS, MAX_SOURCE_ADDRESSES, type PartnerApplication, type PartnerKey, TRUST_LEVELS } from './partner-application.js';
 
 /** Body of `POST /admin/v1/partner-applications` (New-CsPartnerApplication); the download policy fields are {@link CreateTrustedIssuerDto}'s. */
 @OwnPropertiesFirst()
@@ -28,6 +30,12 @@ export class CreatePartnerApplicationDto extends CreateTrustedIssuerDto {
   @ApiPropertyOptional({ enum: KEY_CHANGE_POLICIES, default: 'accept', description: '`review`: keys new in refreshed metadata are held until approve-keys.' })
   @IsOptional() @IsIn(KEY_CHANGE_POLICIES)
   keyChangePolicy?: PartnerApplication['keyChangePolicy'];
+  @ApiPropertyOptional({ example: 'microsoft.sts', description: 'An OAuth server of type acs whose tokens speak for this partner (New-CsPartnerApplication -UseOAuthServer): give applicationIdentifier, no metadataUrl, realm or certificates.' })
+  @IsOptional() @IsString() @MaxLength(128)
+  useOAuthServer?: string;
+  @ApiPropertyOptional({ type: [String], example: ['contoso.com'], description: ACCEPTED_DOMAINS_DESCRIPTION })
+  @IsOptional() @IsArray() @ArrayMaxSize(MAX_ACCEPTED_DOMAINS) @IsString({ each: true }) @MaxLength(255, { each: true })
+  acceptedDomains?: string[];
 }
 
 /** Body of `PATCH /admin/v1/partner-applications/{identity}` (Set-CsPartnerApplication); the download policy fields are {@link UpdateTrustedIssuerDto}'s. */
@@ -44,6 +52,9 @@ export class UpdatePartnerApplicationDto extends UpdateTrustedIssuerDto {
   @IsOptional() @IsArray() @ArrayMaxSize(MAX_SOURCE_ADDRESSES) @IsString({ each: true }) @MaxLength(64, { each: true })
   sourceAddresses?: string[];
   @ApiPropertyOptional({ enum: KEY_CHANGE_POLICIES, description: 'Back to `accept` trusts the keys held for review at once.' }) @IsOptional() @IsIn(KEY_CHANGE_POLICIES) keyChangePolicy?: PartnerApplication['keyChangePolicy'];
+  @ApiPropertyOptional({ type: [String], description: `${ACCEPTED_DOMAINS_DESCRIPTION} Replaces the list.` })
+  @IsOptional() @IsArray() @ArrayMaxSize(MAX_ACCEPTED_DOMAINS) @IsString({ each: true }) @MaxLength(255, { each: true })
+  acceptedDomains?: string[];
 }
 
 /** A signing key of a partner: a certificate from its metadata, or pinned. */
@@ -69,6 +80,8 @@ export class PartnerApplicationDto extends TrustedIssuerDto {
   @ApiProperty() acceptSecurityIdentifierInformation!: boolean;
   @ApiProperty({ type: [String], description: SOURCE_ADDRESSES_DESCRIPTION }) sourceAddresses!: string[];
   @ApiProperty({ enum: KEY_CHANGE_POLICIES }) keyChangePolicy!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The OAuth server whose tokens speak for this partner, or null for a direct partner.' }) useOAuthServer!: string | null;
+  @ApiProperty({ type: [String], description: ACCEPTED_DOMAINS_DESCRIPTION }) acceptedDomains!: string[];
   @ApiProperty({ type: [PartnerKeyDto], description: 'Keys held for review (keyChangePolicy review): tokens signed with them are refused with key_pending_review.' })
   pendingKeys!: PartnerKeyDto[];
   @ApiProperty({ type: [PartnerKeyDto] }) keys!: PartnerKeyDto[];
@@ -84,6 +97,8 @@ export class PartnerApplicationDto extends TrustedIssuerDto {
       acceptSecurityIdentifierInformation: partner.acceptSecurityIdentifierInformation,
       sourceAddresses: partner.sourceAddresses,
       keyChangePolicy: partner.keyChangePolicy,
+      useOAuthServer: partner.useOAuthServer,
+      acceptedDomains: partner.acceptedDomains,
       pendingKeys: partner.pendingKeys.map((key) => PartnerKeyDto.from(key)),
       ...TrustedIssuerDto.fieldsOf(partner, partner.keys.map((key) => PartnerKeyDto.from(key))),
     };

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLogService } from '@s2s/audit';
 import { isIP } from 'node:net';
-import { type AdminActor, ChangeFeed, Clock, ConflictError, hostAuthorityProblem, InvalidInputError, isLowercaseGuid, realmProblem, SYSTEM_ACTOR, UnitOfWork } from '@s2s/core';
+import { type AdminActor, ChangeFeed, Clock, ConflictError, hostAuthorityProblem, InvalidInputError, isLowercaseGuid, isRealm, realmProblem, SYSTEM_ACTOR, UnitOfWork } from '@s2s/core';
+import { OAuthServerRepository } from '@s2s/oauth-servers';
 import {
   certificateKey,
   downloadedMetadataStatus,
@@ -17,7 +18,7 @@ import {
   type TrustedIssuerSettingsInput,
   trustedIssuerSettings,
 } from '@s2s/trusted-issuers';
-import { KEY_CHANGE_POLICIES, type KeyChangePolicy, MAX_SOURCE_ADDRESSES, type PartnerApplication, type PartnerKey, TRUST_LEVELS, type TrustLevel } from './partner-application.js';
+import { KEY_CHANGE_POLICIES, type KeyChangePolicy, MAX_ACCEPTED_DOMAINS, MAX_SOURCE_ADDRESSES, type PartnerApplication, type PartnerKey, TRUST_LEVELS, type TrustLevel } from './partner-application.js';
 import { PartnerApplicationRepository } from './partner.repository.js';
 import { PARTNERS_TOPIC } from './partners.topic.js';
 
@@ -33,18 +34,33 @@ export interface PartnerApplicationInput extends TrustedIssuerSettingsInput {
   acceptSecurityIdentifierInformation?: boolean;
   sourceAddresses?: string[];
   keyChangePolicy?: KeyChangePolicy;
+  /** The identity of an OAuth server of type acs whose tokens speak for this partner (with applicationIdentifier, no metadata URL, realm or certificates). */
+  useOAuthServer?: string;
+  acceptedDomains?: string[];
 }
 
-export type PartnerApplicationChanges = Partial<Omit<PartnerApplicationInput, 'identity' | 'applicationIdentifier' | 'realm'>> & {
+export type PartnerApplicationChanges = Partial<Omit<PartnerApplicationInput, 'identity' | 'applicationIdentifier' | 'realm' | 'useOAuthServer'>> & {
   identity?: never;
+  useOAuthServer?: never;
   applicationIdentifier?: string;
   realm?: string;
 };
 
 /** What the audit log keeps of a partner besides the enabled flag, download hosts and key ids. */
-const AUDITED = ['applicationIdentifier', 'realm', 'metadataUrl', 'hostAuthority', 'trustLevel', 'acceptSecurityIdentifierInformation', 'sourceAddresses', 'keyChangePolicy'] as const;
+const AUDITED = [
+  'applicationIdentifier',
+  'realm',
+  'metadataUrl',
+  'hostAuthority',
+  'trustLevel',
+  'acceptSecurityIdentifierInformation',
+  'sourceAddresses',
+  'keyChangePolicy',
+  'useOAuthServer',
+  'acceptedDomains',
+] as const;
 
-type PartnerSettings = Omit<PartnerApplication, 'identity' | 'applicationIdentifier' | 'realm' | 'keys' | 'pendingKeys' | 'metadataStatus' | 'createdAt' | 'updatedAt'>;
+type PartnerSettings = Omit<PartnerApplication, 'identity' | 'applicationIdentifier' | 'realm' | 'useOAuthServer' | 'keys' | 'pendingKeys' | 'metadataStatus' | 'createdAt' | 'updatedAt'>;
 
 /**
  * Partner applications (SPEC 5.5, `New-/Set-/Get-/Remove-CsPartnerApplication`): registration by
@@ -56,7 +72,14 @@ type PartnerSettings = Omit<PartnerApplication, 'identity' | 'applicationIdentif
  */
 @Injectable()
 export class PartnerApplicationService extends TrustedIssuerRegistry<PartnerKey, PartnerApplication> {
-  constructor(partners: PartnerApplicationRepository, unitOfWork: UnitOfWork, auditLog: AuditLogService, changeFeed: ChangeFeed, clock: Clock) {
+  constructor(
+    partners: PartnerApplicationRepository,
+    unitOfWork: UnitOfWork,
+    auditLog: AuditLogService,
+    changeFeed: ChangeFeed,
+    clock: Clock,
+    private readonly oauthServers: OAuthServerRepository,
+  ) {
     super(partners, unitOfWork, auditLog, changeFeed, clock, { targetType: 'partner-application', topic: PARTNERS_TOPIC, noun: 'partner application', audited: AUDITED, keyId: (key) => key.x5t, pendingKeys: (partner) => partner.pendingKeys });
   }
 
@@ -69,7 +92,20 @@ export class PartnerApplicationService extends TrustedIssuerRegistry<PartnerKey,
     let realm: string;
     let keys: PartnerKey[];
     let lastSuccessAt: Date | null = null;
-    if (input.metadataUrl !== undefined) {
+    let useOAuthServer: string | null = null;
+    if (input.useOAuthServer !== undefined) {
+      if (input.metadataUrl !== undefined || input.realm !== undefined || input.certificates !== undefined) {
+        throw InvalidInputError.forField('useOAuthServer', 'a partner that uses an OAuth server has no metadataUrl, realm or certificates of its own (its realm is the server\'s tenant)');
+      }
+      if (!input.applicationIdentifier) throw InvalidInputError.forField('applicationIdentifier', 'give the application identifier of the partner that uses the OAuth server');
+      const server = await this.oauthServers.find(input.useOAuthServer.toLowerCase());
+      if (!server) throw InvalidInputError.forField('useOAuthServer', `no OAuth server ${input.useOAuthServer} is registered`);
+      if (server.type !== 'acs') throw InvalidInputError.forField('useOAuthServer', `OAuth server ${server.identity} is of type ${server.type}; partners can use only an OAuth server of type acs (ACS / Entra metadata)`);
+      useOAuthServer = server.identity;
+      applicationIdentifier = input.applicationIdentifier;
+      realm = server.issuer.slice(server.issuer.lastIndexOf('@') + 1);
+      keys = [];
+    } else if (input.metadataUrl !== undefined) {
       if (input.applicationIdentifier !== undefined || input.realm !== undefined || input.certificates !== undefined) {
         throw InvalidInputError.forField('metadataUrl', 'give either metadataUrl, or applicationIdentifier + realm + certificates (New-CsPartnerApplication parameter sets)');
       }
@@ -94,6 +130,7 @@ export class PartnerApplicationService extends TrustedIssuerRegistry<PartnerKey,
       applicationIdentifier,
       realm,
       ...base,
+      useOAuthServer,
       keys,
       pendingKeys: [],
       metadataStatus: downloadedMetadataStatus(lastSuccessAt),
@@ -123,6 +160,9 @@ export class PartnerApplicationService extends TrustedIssuerRegistry<PartnerKey,
       // Back to accept: what was held is trusted now, as a refresh would have done.
       keys = [...keys, ...pendingKeys];
       pendingKeys = [];
+    }
+    if (current.useOAuthServer !== null && (changes.certificates !== undefined || changes.metadataUrl !== undefined)) {
+      throw InvalidInputError.forField(changes.certificates !== undefined ? 'certificates' : 'metadataUrl', `partner ${current.identity} uses OAuth server ${current.useOAuthServer}: its keys are the server's`);
     }
     if (changes.certificates !== undefined) {
       if (settings.metadataUrl) throw InvalidInputError.forField('certificates', 'a partner with a metadata URL takes its keys from the metadata');
@@ -195,6 +235,7 @@ export class PartnerApplicationService extends TrustedIssuerRegistry<PartnerKey,
       acceptSecurityIdentifierInformation: input.acceptSecurityIdentifierInformation ?? current?.acceptSecurityIdentifierInformation ?? false,
       sourceAddresses: input.sourceAddresses === undefined ? (current?.sourceAddresses ?? []) : sourceAddressesOf(input.sourceAddresses),
       keyChangePolicy: keyChangePolicyOf(input.keyChangePolicy ?? current?.keyChangePolicy ?? 'accept'),
+      acceptedDomains: input.acceptedDomains === undefined ? (current?.acceptedDomains ?? []) : acceptedDomainsOf(input.acceptedDomains),
       ...trustedIssuerSettings(urlHost, input, current),
     };
   }
@@ -222,6 +263,18 @@ export function keysAfterRefresh(current: PartnerApplication, downloaded: Partne
   if (current.keyChangePolicy === 'accept') return { keys: downloaded, pendingKeys: [] };
   const trusted = new Set(current.keys.map((key) => key.x5t));
   return { keys: downloaded.filter((key) => trusted.has(key.x5t)), pendingKeys: downloaded.filter((key) => !trusted.has(key.x5t)) };
+}
+
+/** Accepted domains: `contoso.com` or `*.contoso.com`, lowercase, without duplicates. */
+function acceptedDomainsOf(domains: string[]): string[] {
+  if (domains.length > MAX_ACCEPTED_DOMAINS) throw InvalidInputError.forField('acceptedDomains', `at most ${MAX_ACCEPTED_DOMAINS} domains`);
+  const lower = domains.map((domain) => domain.trim().toLowerCase());
+  const bad = lower.find((domain) => {
+    const name = domain.startsWith('*.') ? domain.slice(2) : domain;
+    return !isRealm(name) || isLowercaseGuid(name) || !name.includes('.');
+  });
+  if (bad !== undefined) throw InvalidInputError.forField('acceptedDomains', `${bad} is not a DNS domain (contoso.com) or a wildcard (*.contoso.com)`);
+  return [...new Set(lower)];
 }
 
 function keyChangePolicyOf(policy: KeyChangePolicy): KeyChangePolicy {

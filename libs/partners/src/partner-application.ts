@@ -40,6 +40,31 @@ export interface PartnerApplication extends TrustedIssuer<PartnerKey> {
   keyChangePolicy: KeyChangePolicy;
   /** Keys that appeared in refreshed metadata under `review`: not trusted until approved (`approveKeys`). */
   pendingKeys: PartnerKey[];
+  /**
+   * The OAuth server (type `acs`) whose actor tokens speak for this partner (`New-CsPartnerApplication
+   * -UseOAuthServer`): the partner has no metadata URL or certificate of its own, its realm is the
+   * server's tenant, and its tokens are accepted only when that server issued them. Null: a direct partner.
+   */
+  useOAuthServer: string | null;
+  /**
+   * Domains whose users the partner may act for when its realm is a tenant id (Exchange's accepted
+   * domains): `contoso.com` (that domain) or `*.contoso.com` (its subdomains), lowercase.
+   */
+  acceptedDomains: string[];
+}
+
+/** Most accepted domains one partner may list. */
+export const MAX_ACCEPTED_DOMAINS = 64;
+
+/**
+ * Whether `domain` (lowercase) is one of `acceptedDomains`: equal to an entry, or a subdomain of a
+ * `*.` entry (Exchange accepted domains; the bare domain of a wildcard entry is not included).
+ */
+export function domainAccepted(domain: string, acceptedDomains: readonly string[]): boolean {
+  for (const accepted of acceptedDomains) {
+    if (accepted.startsWith('*.') ? domain.endsWith(accepted.slice(1)) : domain === accepted) return true;
+  }
+  return false;
 }
 
 /** Most extra source addresses one partner may list. */

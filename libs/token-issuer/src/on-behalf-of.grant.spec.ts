@@ -8,6 +8,11 @@ import type { TokenStanding } from '@s2s/revocation';
 import { OnBehalfOfGrant } from './on-behalf-of.grant.js';
 import type { TokenSigner } from './token.signer.js';
 import type { TokenTargetResolver } from './token-target.resolver.js';
+import type { OAuthServerDirectory } from '@s2s/oauth-servers';
+import type { TokenValidator } from '@s2s/validation';
+
+/** No OAuth server is registered in these tests: every assertion is judged as this service's own. */
+const NO_OAUTH_SERVERS = { byIssuerName: () => undefined } as unknown as OAuthServerDirectory;
 
 /** 2026-12-06T08:00:00Z: every assertion time below is relative to this frozen instant. */
 const NOW = new Date('2026-12-06T08:00:00Z');
@@ -72,7 +77,7 @@ describe('OnBehalfOfGrant: the user token is checked as the validator checks our
     standingRefusal = null;
     seenByStanding.length = 0;
   });
-  const grant = new OnBehalfOfGrant(targets, {} as TokenSigner, keyRing, directory, configuration, new FrozenClock(NOW), standing);
+  const grant = new OnBehalfOfGrant(targets, {} as TokenSigner, keyRing, directory, configuration, new FrozenClock(NOW), standing, NO_OAUTH_SERVERS, {} as TokenValidator);
 
   async function outcome(assertion: string): Promise<'accepted' | { reason: string; description: string }> {
     const parameters = new Map([
@@ -171,7 +176,7 @@ describe('OnBehalfOfGrant: the user token is checked as the validator checks our
     });
 
     it('judges the clock in whole seconds (jose): a millisecond clock decides as its second', async () => {
-      const late = new OnBehalfOfGrant(targets, {} as TokenSigner, keyRing, directory, configuration, new FrozenClock(new Date(NOW.getTime() + 700)), standing);
+      const late = new OnBehalfOfGrant(targets, {} as TokenSigner, keyRing, directory, configuration, new FrozenClock(new Date(NOW.getTime() + 700)), standing, NO_OAUTH_SERVERS, {} as TokenValidator);
       const parameters = (assertion: string) => new Map([['requested_token_use', 'on_behalf_of'], ['assertion', assertion]]);
       // exp + skew = NOW + 0.3 s: current at NOW + 0.7 s, read as NOW.
       await expect(late.handle(client, 'cred-1', parameters(userToken({ iat: NOW_S - 3600, nbf: NOW_S - 3600, exp: NOW_S - SKEW + 0.3 })), ENDPOINTS)).rejects.toBeInstanceOf(AssertionAccepted);

@@ -5,6 +5,8 @@ import { Clock } from '@s2s/core';
 import { verifyJws } from '@s2s/crypto';
 import { accessTokenPolicy, checkJwtClaims, JwtClaimError, JwtFormatError, parseCompactJwt, type ParsedJwt } from '@s2s/jwt';
 import { OAuthConfigurationService } from '@s2s/oauth-configuration';
+import { OAuthServerDirectory } from '@s2s/oauth-servers';
+import { TokenValidator } from '@s2s/validation';
 import { InvalidGrantError, InvalidRequestError, InvalidScopeError, type TokenRequestParameters } from '@s2s/oauth-wire';
 import { TokenStanding } from '@s2s/revocation';
 import { buildAccessTokenClaims, type UserIdentity } from './access-token.claims.js';
@@ -20,6 +22,10 @@ import { TokenTargetResolver } from './token-target.resolver.js';
  * the client; the client joins the actor chain (`act`, RFC 8693 4.1), which is never dropped.
  * Unsigned, foreign or app-only assertions are refused (security catalogue G16-G18), and so is one
  * that no longer stands (revoked, its client or credential gone: `TokenStanding`).
+ * Unsigned, foreign or app-only assertions are refused (security catalogue G16-G18). A user token
+ * of a registered OAuth server (Entra, ADFS, …) is accepted too when the validator accepts it under
+ * that server's policy (tenant, allowed applications and objects, role, audiences) and its audience
+ * is this client or an API it serves (issue 21).
  */
 @Injectable()
 export class OnBehalfOfGrant {
@@ -31,6 +37,8 @@ export class OnBehalfOfGrant {
     private readonly oauthConfiguration: OAuthConfigurationService,
     private readonly clock: Clock,
     private readonly standing: TokenStanding,
+    private readonly oauthServers: OAuthServerDirectory,
+    private readonly validator: TokenValidator,
   ) {}
 
   /** `credentialId`: the credential the client authenticated with, recorded in the token (`cred`). */
@@ -38,7 +46,7 @@ export class OnBehalfOfGrant {
     if (parameters.get('requested_token_use') !== 'on_behalf_of') {
       throw new InvalidRequestError('requested_token_use must be on_behalf_of', 'requested_token_use_invalid');
     }
-    const assertion = this.verifiedAssertion(parameters.get('assertion'), client, endpoints.issuer);
+    const assertion = await this.verifiedAssertion(parameters.get('assertion'), client, endpoints.issuer);
     const { resource, requestedScopes } = this.targets.resolve(parameters.get('resource'), parameters.get('scope'), { allowNamedScopes: true });
     const granted = client.scopes.get(resource.id) ?? new Set<string>();
     const scopes = (requestedScopes ?? [...granted]).filter((scope) => granted.has(scope)).sort();
@@ -73,7 +81,7 @@ export class OnBehalfOfGrant {
    * (`accessTokenPolicy`: `typ: at+jwt`, our issuer, JSON-number dates, `exp`/`nbf`/`iat` within the
    * configured skew, at most 24 h from `iat` else `nbf`) with this client as the audience; finally the client's realm.
    */
-  private verifiedAssertion(assertion: string | undefined, client: CachedClient, issuer: string): ParsedJwt {
+  private async verifiedAssertion(assertion: string | undefined, client: CachedClient, issuer: string): Promise<ParsedJwt> {
     if (assertion === undefined) throw new InvalidRequestError('assertion is required', 'assertion_missing');
     let jwt: ParsedJwt;
     try {
@@ -82,6 +90,8 @@ export class OnBehalfOfGrant {
       if (error instanceof JwtFormatError) throw new InvalidGrantError(error.reason === 'unsigned_token' ? 'unsigned assertions are not accepted' : 'the assertion is malformed', `assertion_${error.reason}`);
       throw error;
     }
+    const iss = jwt.payload.iss;
+    if (iss !== issuer && typeof iss === 'string' && this.oauthServers.byIssuerName(iss) !== undefined) return this.externalUserAssertion(assertion, jwt, client);
     const now = this.clock.now();
     if (jwt.header.alg !== 'RS256') throw new InvalidGrantError('the assertion is not a token of this issuer', 'assertion_alg_not_allowed');
     const key = this.keyRing.publishedKey(issuerKeyIdOf(jwt.header), now);
@@ -100,6 +110,27 @@ export class OnBehalfOfGrant {
     // Still standing (issue 17): the validator's one rule; its reason code as it is (`token_revoked`, `client_disabled`, …).
     const refusal = this.standing.refusal('self', issuer, jwt.payload, now);
     if (refusal) throw new InvalidGrantError(`the assertion is no longer valid: ${refusal.message}`, refusal.reason);
+    return jwt;
+  }
+
+  /**
+   * A user token of a registered OAuth server: the one validator decides it (the server's key,
+   * algorithm, times, tenant, applications, objects, role and audiences); it must name a user, and
+   * one of its audiences must be this client or an API it serves. Refusals carry the validator's
+   * reason as `assertion_<reason>`.
+   */
+  private async externalUserAssertion(assertion: string, jwt: ParsedJwt, client: CachedClient): Promise<ParsedJwt> {
+    const outcome = await this.validator.validate(assertion);
+    if (!outcome.valid) throw new InvalidGrantError(`the assertion is not accepted: ${outcome.message}`, `assertion_${outcome.reason}`);
+    const { token } = outcome;
+    if (token.trust.kind !== 'oauth-server' || token.user === null || typeof jwt.payload.sub !== 'string') {
+      throw new InvalidGrantError('the assertion is not a user token', 'assertion_not_user_token');
+    }
+    const aud = jwt.payload.aud;
+    const audiences = Array.isArray(aud) ? aud : [aud];
+    if (!audiences.some((entry) => typeof entry === 'string' && this.isAudienceOf(entry, client))) {
+      throw new InvalidGrantError('the assertion was not issued to this client', 'assertion_audience_mismatch');
+    }
     return jwt;
   }
 

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { CachedClient } from '@s2s/clients';
-import { UnauthorizedClientError } from '@s2s/oauth-wire';
+import { InvalidTargetError, UnauthorizedClientError } from '@s2s/oauth-wire';
 import type { CachedPartner } from '@s2s/partners';
 import type { UserIdentity } from './access-token.claims.js';
 import { PartnerTokenMinter } from './partner-token.minter.js';
 import type { GrantResult } from './token-response.js';
+import { TrustBrokerClient } from './trust-broker.client.js';
 
 /**
  * Client credentials for a partner application (SPEC 5.4, 4.1): the S2S actor token for the
@@ -14,14 +15,27 @@ import type { GrantResult } from './token-response.js';
  */
 @Injectable()
 export class PartnerTokenGrant {
-  constructor(private readonly minter: PartnerTokenMinter) {}
+  constructor(
+    private readonly minter: PartnerTokenMinter,
+    private readonly broker: TrustBrokerClient,
+  ) {}
 
   async handle(client: CachedClient, target: CachedPartner, user: UserIdentity | null): Promise<GrantResult> {
     if (user && !client.client.actAsUsers && target.partner.enabled && target.partner.hostAuthority) throw new UnauthorizedClientError('this client may not act as users', 'act_as_users_not_allowed');
+    if (target.partner.useOAuthServer !== null) return this.throughBroker(target, user);
     const minted = await this.minter.mint(target.partner, client.client.clientId, user);
     if (minted.outerToken === null) {
       return { kind: 'app', response: { access_token: minted.actorToken, token_type: 'Bearer', expires_in: minted.actorLifetimeSeconds } };
     }
     return { kind: 'user', response: { access_token: minted.outerToken, token_type: 'Bearer', expires_in: minted.outerLifetimeSeconds } };
+  }
+
+  /** A partner that uses an OAuth server accepts only what that server issues: the token comes from the broker (app-only). */
+  private throughBroker(target: CachedPartner, user: UserIdentity | null): Promise<GrantResult> {
+    const partner = target.partner;
+    if (!partner.enabled) throw new InvalidTargetError(`partner application ${partner.identity} is disabled`, 'partner_disabled');
+    if (!partner.hostAuthority) throw new InvalidTargetError(`partner application ${partner.identity} has no host authority configured`, 'partner_host_missing');
+    if (user) throw new UnauthorizedClientError(`partner application ${partner.identity} uses OAuth server ${partner.useOAuthServer}: tokens for users through the broker are not supported`, 'broker_users_not_supported');
+    return this.broker.obtain(partner);
   }
 }

@@ -2,9 +2,11 @@ import { Module } from '@nestjs/common';
 import { CertificatesModule } from '@s2s/certificates';
 import { ClientsModule } from '@s2s/clients';
 import { OAuthConfigurationModule } from '@s2s/oauth-configuration';
+import { OAuthServersModule } from '@s2s/oauth-servers';
 import { OAuthWireModule } from '@s2s/oauth-wire';
 import { PartnersModule } from '@s2s/partners';
 import { RevocationModule } from '@s2s/revocation';
+import { ValidationModule } from '@s2s/validation';
 import { ClientCredentialsGrant } from './client-credentials.grant.js';
 import { OnBehalfOfGrant } from './on-behalf-of.grant.js';
 import { PartnerTokenGrant } from './partner-token.grant.js';
@@ -15,6 +17,7 @@ import { TokenMetrics } from './token.metrics.js';
 import { TokenSigner } from './token.signer.js';
 import { TokenTargetResolver } from './token-target.resolver.js';
 import { ReplayStorePurger } from './replay-store.purger.js';
+import { TrustBrokerClient } from './trust-broker.client.js';
 
 /**
  * The built-in token issuer (SPEC 5.4): the token endpoint and its grants. The endpoint is a
@@ -22,7 +25,7 @@ import { ReplayStorePurger } from './replay-store.purger.js';
  * authentication and its back-off come from {@link OAuthWireModule}, shared with introspection.
  */
 @Module({
-  imports: [CertificatesModule, ClientsModule, OAuthConfigurationModule, OAuthWireModule, PartnersModule, RevocationModule],
+  imports: [CertificatesModule, ClientsModule, OAuthConfigurationModule, OAuthWireModule, PartnersModule, OAuthServersModule, ValidationModule, RevocationModule],
   providers: [
     ClientCredentialsGrant,
     OnBehalfOfGrant,
@@ -34,6 +37,7 @@ import { ReplayStorePurger } from './replay-store.purger.js';
     TokenSigner,
     TokenTargetResolver,
     ReplayStorePurger,
+    TrustBrokerClient,
   ],
   exports: [TokenSigner, TokenHttpRoute, PartnerTokenMinter],
 })

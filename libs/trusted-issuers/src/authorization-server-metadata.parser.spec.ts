@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, type JsonWebKey, X509Certificate } from 'node:crypto';
 import { OpenSslToolkit } from '@s2s/testing';
-import { describeOAuthServer, parseJwks } from './authorization-server-metadata.parser.js';
+import { describeOAuthServer, parseJwks, tenantOfIssuer } from './authorization-server-metadata.parser.js';
 import { MetadataDocumentError } from './metadata-document.error.js';
 
 /**
@@ -109,6 +109,8 @@ describe('OAuth server metadata', () => {
         type: 'acs',
         issuer: `${ACS}@${TENANT}`,
         keys: [{ kid: null, x5t: openssl.x5t(made.certFile), alg: 'RS256', kty: 'RSA', publicKeyPem: expect.stringContaining('-----BEGIN PUBLIC KEY-----'), notAfter: new Date(new X509Certificate(der).validTo) }],
+        // The endpoint the trust-broker request goes to (protocol OAuth2, usage issuance).
+        issuanceEndpoint: `https://accounts.accesscontrol.windows.net/${TENANT}/tokens/OAuth/2`,
       });
       if (description.type !== 'acs') throw new Error('unreachable');
       const expected = new X509Certificate(made.certificatePem).publicKey.export({ type: 'spki', format: 'der' });
@@ -189,6 +191,35 @@ describe('OAuth server metadata', () => {
     ])('refuses %s', (_name, document, message) => {
       expect(refusal(() => parseJwks(document)).message).toMatch(message);
     });
+  });
+});
+
+describe('multi-tenant issuers ({tenantid} templates)', () => {
+  const TEMPLATE = 'https://login.microsoftonline.com/{tenantid}/v2.0';
+
+  it('reads the tenant of an issuer filling the template: one path segment, nothing else', () => {
+    expect(tenantOfIssuer(TEMPLATE, 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0')).toBe('72f988bf-86f1-41af-91ab-2d7cd011db47');
+    expect(tenantOfIssuer(TEMPLATE, 'https://login.microsoftonline.com/common/v2.0')).toBe('common');
+    for (const other of [
+      'https://login.microsoftonline.com//v2.0',
+      'https://login.microsoftonline.com/a/b/v2.0',
+      'https://login.microsoftonline.com/t/v2.0/',
+      'https://evil.example/t/v2.0',
+      'https://login.microsoftonline.com/t%2Fx/v2.0',
+    ]) {
+      expect([other, tenantOfIssuer(TEMPLATE, other)]).toEqual([other, null]);
+    }
+    expect(tenantOfIssuer('https://login.microsoftonline.com/contoso/v2.0', 'https://login.microsoftonline.com/contoso/v2.0')).toBeNull();
+  });
+
+  it('accepts a discovery document whose issuer is the template of the URL it came from, and no other', () => {
+    const url = 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration';
+    expect(describeOAuthServer({ issuer: TEMPLATE, jwks_uri: 'https://login.microsoftonline.com/common/discovery/v2.0/keys' }, url)).toEqual({
+      type: 'oidc',
+      issuer: TEMPLATE,
+      jwksUri: 'https://login.microsoftonline.com/common/discovery/v2.0/keys',
+    });
+    expect(() => describeOAuthServer({ issuer: 'https://evil.example/{tenantid}/v2.0', jwks_uri: 'https://evil.example/keys' }, url)).toThrow(MetadataDocumentError);
   });
 });
 

@@ -22,7 +22,7 @@ const ALGORITHMS = ['RS256', 'PS256', 'ES256'];
 /** What a metadata URL describes. */
 export type AuthorizationServerDescription =
   | { type: 'oidc'; issuer: string; jwksUri: string }
-  | { type: 'acs'; issuer: string; keys: PublicSigningKey[] };
+  | { type: 'acs'; issuer: string; keys: PublicSigningKey[]; issuanceEndpoint: string | null };
 
 /**
  * Reads an authorization server's metadata: OIDC discovery / RFC 8414 (has `jwks_uri`; its `issuer`
@@ -37,7 +37,9 @@ export function describeOAuthServer(document: unknown, metadataUrl: string): Aut
   if (typeof root.jwks_uri === 'string') {
     if (typeof root.issuer !== 'string') throw new MetadataDocumentError('the discovery document has no issuer');
     const suffix = DISCOVERY_SUFFIXES.find((candidate) => metadataUrl.endsWith(candidate));
-    if (suffix && root.issuer !== metadataUrl.slice(0, -suffix.length)) {
+    // A multi-tenant issuer (`…/{tenantid}/v2.0`) names the URL it came from with any tenant segment (`…/common/v2.0`).
+    const base = suffix ? metadataUrl.slice(0, -suffix.length) : '';
+    if (suffix && root.issuer !== base && tenantOfIssuer(root.issuer, base) === null) {
       throw new MetadataDocumentError(`the discovery document's issuer ${root.issuer} does not match the URL it came from`);
     }
     return { type: 'oidc', issuer: root.issuer, jwksUri: root.jwks_uri };
@@ -47,7 +49,31 @@ export function describeOAuthServer(document: unknown, metadataUrl: string): Aut
     type: 'acs',
     issuer: metadata.issuer,
     keys: metadata.keys.map((key) => ({ kid: null, x5t: key.x5t, alg: 'RS256', kty: 'RSA', publicKeyPem: publicKeyPem(certificatePublicKey(key.certificatePem)), notAfter: key.notAfter })),
+    issuanceEndpoint: metadata.issuanceEndpoint,
   };
+}
+
+/** The placeholder a multi-tenant issuer has where each tenant's issuer has its tenant id. */
+export const TENANT_PLACEHOLDER = '{tenantid}';
+
+/** Whether `issuer` is a multi-tenant template. */
+export function isIssuerTemplate(issuer: string): boolean {
+  return issuer.includes(TENANT_PLACEHOLDER);
+}
+
+/**
+ * The tenant an issuer names under a multi-tenant `template` (`…/<tenant>/v2.0` for
+ * `…/{tenantid}/v2.0`): the text in the placeholder's place, one path segment; null when `issuer`
+ * does not have the template's shape.
+ */
+export function tenantOfIssuer(template: string, issuer: string): string | null {
+  const at = template.indexOf(TENANT_PLACEHOLDER);
+  if (at < 0) return null;
+  const prefix = template.slice(0, at);
+  const suffix = template.slice(at + TENANT_PLACEHOLDER.length);
+  if (issuer.length <= prefix.length + suffix.length || !issuer.startsWith(prefix) || !issuer.endsWith(suffix)) return null;
+  const tenant = issuer.slice(prefix.length, issuer.length - suffix.length);
+  return /^[A-Za-z0-9._-]{1,128}$/.test(tenant) ? tenant : null;
 }
 
 /**

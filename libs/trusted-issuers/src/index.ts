@@ -17,7 +17,7 @@ export {
 export { MetadataDocumentError } from './metadata-document.error.js';
 export { downloadingMetadata } from './metadata-unavailable.error.js';
 export { parseMicrosoftMetadata, certificateKey, type CertificateKey, type MicrosoftMetadata } from './microsoft-metadata.parser.js';
-export { describeOAuthServer, parseJwks, type AuthorizationServerDescription, type PublicSigningKey } from './authorization-server-metadata.parser.js';
+export { describeOAuthServer, parseJwks, TENANT_PLACEHOLDER, isIssuerTemplate, tenantOfIssuer, type AuthorizationServerDescription, type PublicSigningKey } from './authorization-server-metadata.parser.js';
 export { TrustedIssuerRepository } from './trusted-issuer.repository.js';
 export { TrustedIssuerRegistry, type TrustedIssuerKind, type MetadataRefetch } from './trusted-issuer.registry.js';
 export { TrustedIssuerDirectory, type TrustedIssuerSource, UNKNOWN_KEY_REFRESH_COOLDOWN_MS } from './trusted-issuer.directory.js';

@@ -107,6 +107,8 @@ describe('parseMicrosoftMetadata', () => {
         serviceName: EXCHANGE,
         realm: 'contoso.com',
         issuer: `${EXCHANGE}@contoso.com`,
+        // The Exchange document lists only a metadata endpoint: no issuance endpoint.
+        issuanceEndpoint: null,
         keys: [
           { x5t: good.x5t, certificatePem: expect.stringContaining('-----BEGIN CERTIFICATE-----'), notBefore: expect.any(Date), notAfter: expect.any(Date) },
           { x5t: second.x5t, certificatePem: expect.any(String), notBefore: expect.any(Date), notAfter: expect.any(Date) },
@@ -189,6 +191,7 @@ describe('parseMicrosoftMetadata', () => {
         serviceName: SHAREPOINT,
         realm: SHAREPOINT_REALM,
         issuer: `${SHAREPOINT}@${SHAREPOINT_REALM}`,
+        issuanceEndpoint: null,
         keys: [{ x5t: good.x5t, certificatePem: expect.any(String), notBefore: expect.any(Date), notAfter: expect.any(Date) }],
       });
     });

@@ -18,6 +18,11 @@ export interface MicrosoftMetadata {
   realm: string;
   issuer: string;
   keys: CertificateKey[];
+  /**
+   * The token issuance endpoint (ACS / Entra as trust broker: `endpoints[]` entry with protocol
+   * `OAuth2` and usage `issuance`, an https URL), or null.
+   */
+  issuanceEndpoint: string | null;
 }
 
 /**
@@ -60,7 +65,24 @@ export function parseMicrosoftMetadata(document: unknown): MicrosoftMetadata {
     }
   }
   if (keys.length === 0) throw new MetadataDocumentError(`the metadata document has no usable signing certificate${refused.length ? ` (${refused.join('; ')})` : ''}`);
-  return { serviceName, realm, issuer, keys };
+  return { serviceName, realm, issuer, keys, issuanceEndpoint: issuanceEndpointOf(root['endpoints']) };
+}
+
+/** The first `OAuth2` endpoint whose usage is `issuance` and whose location is an https URL (names and values case-insensitive). */
+function issuanceEndpointOf(endpoints: unknown): string | null {
+  if (!Array.isArray(endpoints)) return null;
+  for (const entry of endpoints.slice(0, 20)) {
+    const endpoint = lowerKeys(entry);
+    if (!endpoint) continue;
+    const location = stringField(endpoint, 'location');
+    if (stringField(endpoint, 'protocol')?.toLowerCase() !== 'oauth2' || stringField(endpoint, 'usage')?.toLowerCase() !== 'issuance' || !location) continue;
+    try {
+      if (new URL(location).protocol === 'https:') return location;
+    } catch {
+      // not a URL: not an endpoint
+    }
+  }
+  return null;
 }
 
 /** A key from a certificate (PEM or base64 DER), checked: RSA ≥ 2048, parsable, matching `x5t` if one was published. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JWS_ALGORITHMS, type JwsAlgorithm, keyFitsAlgorithm, verifyJws } from '@s2s/crypto';
 import { type JwtClaimError, jwtClaimsPolicy, type JwtClaimsPolicy, type ParsedJwt } from '@s2s/jwt';
 import { type OAuthConfiguration, OAuthConfigurationService } from '@s2s/oauth-configuration';
-import { type CachedOAuthServer, OAuthServerDirectory } from '@s2s/oauth-servers';
+import { type CachedOAuthServer, isIssuerTemplate, OAuthServerDirectory, TENANT_PLACEHOLDER } from '@s2s/oauth-servers';
 import { MAX_ACTOR_LIFETIME_SECONDS } from './partner-token.verifier.js';
 import type { ValidatedToken } from './token-validation.js';
 import { applyClaimsPolicy, type Attempt, commonClaimMessage, KeyRefreshNeeded, pickUser } from './validation.attempt.js';
@@ -16,14 +16,28 @@ interface ServerClaims {
 }
 
 /** The server's key named by `kid` (else `x5t`); with neither, its only key. */
-function serverKey(keys: CachedOAuthServer['keys'], kid: string | null, x5t: string | null): CachedOAuthServer['keys'][number] | undefined {
+export function serverKey(keys: CachedOAuthServer['keys'], kid: string | null, x5t: string | null): CachedOAuthServer['keys'][number] | undefined {
   if (kid === null && x5t === null) return keys.length === 1 ? keys[0] : undefined;
   for (const candidate of keys) if (kid !== null ? candidate.kid === kid : candidate.x5t === x5t) return candidate;
   return undefined;
 }
 
+/**
+ * A multi-tenant server's token: its `tid` is one of the allowed tenants (or the operator allowed
+ * any), and fills the issuer template to exactly the token's `iss` (so a token of tenant A cannot
+ * claim tenant B).
+ */
+function checkTemplateTenant(attempt: Attempt, server: CachedOAuthServer['server'], claims: Record<string, unknown>): void {
+  const { checklist } = attempt;
+  const tid = claims.tid;
+  if (typeof tid !== 'string' || tid === '') return checklist.fail('tenant', 'tenant_missing', 'a token of a multi-tenant issuer must carry its tenant (tid)');
+  if (!server.allowAnyTenant && !server.allowedTenants.includes(tid)) checklist.fail('tenant', 'tenant_not_allowed', `tenant ${tid} is not one of the tenants OAuth server ${server.identity} accepts`);
+  if (claims.iss !== server.issuer.replace(TENANT_PLACEHOLDER, tid)) checklist.fail('tenant', 'issuer_tenant_mismatch', `the issuer ${String(claims.iss)} is not the issuer of tenant ${tid}`);
+  checklist.pass('tenant', tid);
+}
+
 /** Built here, not inline, so that the caller captures nothing (no context allocated per token). */
-function refreshServer(servers: OAuthServerDirectory, identity: string): KeyRefreshNeeded {
+export function refreshServer(servers: OAuthServerDirectory, identity: string): KeyRefreshNeeded {
   return new KeyRefreshNeeded(() => servers.refreshForUnknownKey(identity));
 }
 
@@ -75,6 +89,8 @@ export class OAuthServerTokenVerifier {
     if (server.tenantId !== null) {
       if (claims.tid !== server.tenantId) checklist.fail('tenant', 'tenant_mismatch', `the token's tenant is not ${server.tenantId}`);
       checklist.pass('tenant');
+    } else if (isIssuerTemplate(server.issuer)) {
+      checkTemplateTenant(attempt, server, claims);
     }
     const appId = [claims.appid, claims.azp, claims.client_id].find((value): value is string => typeof value === 'string') ?? null;
     if (server.allowedApplicationIds.length) {
@@ -91,7 +107,8 @@ export class OAuthServerTokenVerifier {
       checklist.pass('role');
     }
     const scope = typeof claims.scp === 'string' ? claims.scp : typeof claims.scope === 'string' ? claims.scope : '';
-    const user = claims.idtyp === 'user' || (typeof claims.sub === 'string' && appId !== null && claims.sub !== appId) ? pickUser(claims) : null;
+    // Entra says which it is (`idtyp`: `app` or `user`); without it, a `sub` other than the application names a user.
+    const user = claims.idtyp === 'user' || (claims.idtyp !== 'app' && typeof claims.sub === 'string' && appId !== null && claims.sub !== appId) ? pickUser(claims) : null;
     return {
       trust: { kind: 'oauth-server', id: server.identity },
       appId,

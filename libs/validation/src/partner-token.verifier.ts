@@ -4,7 +4,7 @@ import { isLowercaseGuid } from '@s2s/core';
 import { verifyJws } from '@s2s/crypto';
 import { type JwtClaimError, jwtClaimsPolicy, type JwtClaimsPolicy, jwtTypeAccepted, MAX_TOKEN_LIFETIME_SECONDS, type ParsedJwt } from '@s2s/jwt';
 import { type OAuthConfiguration, OAuthConfigurationService } from '@s2s/oauth-configuration';
-import { AD_IDENTITY_PROVIDER, allowsAppOnly, allowsUsers, type CachedPartner, PartnerDirectory, USER_IDENTITY_PROVIDERS } from '@s2s/partners';
+import { AD_IDENTITY_PROVIDER, allowsAppOnly, allowsUsers, type CachedPartner, domainAccepted, type PartnerApplication, PartnerDirectory, USER_IDENTITY_PROVIDERS } from '@s2s/partners';
 import type { TokenUser, ValidatedToken } from './token-validation.js';
 import { applyClaimsPolicy, type Attempt, commonClaimMessage, holdUntil, KeyRefreshNeeded, pickUser, preParse } from './validation.attempt.js';
 import { claimChecks } from './validation.checklist.js';
@@ -13,17 +13,17 @@ import { claimChecks } from './validation.checklist.js';
 export const MAX_ACTOR_LIFETIME_SECONDS = MAX_TOKEN_LIFETIME_SECONDS;
 const X5T = /^[A-Za-z0-9_-]{27}$/;
 /** Claims that name a user (or wrap a token): never in an actor token. Spelled out: one property load each. */
-const carriesUserClaims = (claims: Record<string, unknown>): boolean =>
+export const carriesUserClaims = (claims: Record<string, unknown>): boolean =>
   claims.upn !== undefined || claims.smtp !== undefined || claims.sip !== undefined || claims.nii !== undefined || claims.sid !== undefined || claims.actortoken !== undefined;
 
 /**
  * MS S2S actor tokens are typ JWT (SPEC 4.1), or carry no typ; anything else is another kind of
  * token. Compared as a media type (RFC 7515 4.1.9): `jwt` and `application/jwt` are JWT too.
  */
-const ACTOR_TYPE: JwtClaimsPolicy = jwtClaimsPolicy({ typ: 'JWT', typOptional: true });
+export const ACTOR_TYPE: JwtClaimsPolicy = jwtClaimsPolicy({ typ: 'JWT', typOptional: true });
 
 /** The checklist entries the claims policy decides for an actor token, and the reason of each refusal. */
-const ACTOR_CLAIMS = claimChecks(['audience', 'claim-types', 'expiry', 'not-before', 'not-before', 'lifetime']);
+export const ACTOR_CLAIMS = claimChecks(['audience', 'claim-types', 'expiry', 'not-before', 'not-before', 'lifetime']);
 
 /** The same for the unsigned outer token: its times only (its iss and aud are compared with the actor's). */
 const OUTER_CLAIMS = claimChecks(['outer-claim-types', 'outer-expiry', 'outer-not-before'], 'outer-');
@@ -36,6 +36,55 @@ interface PartnerPolicies {
 }
 
 const describePartner = (partner: CachedPartner): string => `partner ${partner.partner.identity}`;
+
+/**
+ * Verifies actor tokens that an authorization server issued for partners that use it (ACS / Entra,
+ * {@link AcsTokenVerifier}): the partner path hands it every actor token of an outer pair first.
+ */
+export interface BrokeredActorVerifier {
+  /** The verified actor token and its partner, or null when no such server issued it (then it is a direct partner's). */
+  actorToken(jwt: ParsedJwt, attempt: Attempt, delegation: boolean): { token: ValidatedToken; partner: CachedPartner } | null;
+}
+
+/**
+ * The rules every partner actor token ends with, whoever signed it: no user claims in an actor
+ * token, the trust level for app-only calls; then the validated token, trusted as the partner
+ * (`via` the OAuth server that issued it, for a partner that uses one).
+ */
+export function partnerActor(attempt: Attempt, partner: CachedPartner, claims: Record<string, unknown>, appId: string, exp: number, delegation: boolean): { token: ValidatedToken; partner: CachedPartner } {
+  const { checklist } = attempt;
+  checklist.require(!carriesUserClaims(claims), 'actor-claims', 'actor_has_user_claims', 'an actor token may not carry user claims');
+  if (!delegation) {
+    if (!allowsAppOnly(partner.partner.trustLevel)) checklist.fail('trust-level', 'app_only_not_allowed', `partner ${partner.partner.identity} has trust level User and may not act as itself`);
+    checklist.pass('trust-level');
+  }
+  const via = partner.partner.useOAuthServer;
+  return {
+    partner,
+    token: {
+      trust: via === null ? { kind: 'partner', id: partner.partner.identity } : { kind: 'partner', id: partner.partner.identity, via },
+      appId,
+      roles: [],
+      scopes: [],
+      user: null,
+      claims,
+      outerClaims: null,
+      expiresAt: new Date(exp * 1000),
+    },
+  };
+}
+
+/**
+ * `<serviceName>/<host>@<realm>` (SPEC 4.1, 5.6): id and realm exact, host case-insensitive and one
+ * of `hosts` (lowercase). The one audience rule of S2S tokens, direct or through an OAuth server.
+ */
+export function serviceAudienceMatches(aud: string, serviceName: string, realm: string | null, hosts: readonly string[]): boolean {
+  const slash = aud.indexOf('/');
+  const at = aud.lastIndexOf('@');
+  if (slash <= 0 || at <= slash || realm === null) return false;
+  if (aud.slice(0, slash) !== serviceName || aud.slice(at + 1) !== realm) return false;
+  return hosts.includes(aud.slice(slash + 1, at).toLowerCase());
+}
 const describeX5t = (x5t: string): string => `x5t ${x5t}`;
 
 /** Built here, not inline, so that the caller captures nothing (no context allocated per token). */
@@ -43,7 +92,7 @@ function refreshPartner(partners: PartnerDirectory, identity: string): KeyRefres
   return new KeyRefreshNeeded(() => partners.refreshForUnknownKey(identity));
 }
 
-function actorClaimMessage(error: JwtClaimError, claims: Record<string, unknown>, policy: JwtClaimsPolicy): string {
+export function actorClaimMessage(error: JwtClaimError, claims: Record<string, unknown>, policy: JwtClaimsPolicy): string {
   if (error.code === 'audience_invalid') return `the audience ${String(claims.aud)} is not this service`;
   if (error.code === 'nbf_missing') return 'the actor token has no nbf';
   if (error.code === 'lifetime_too_long') return 'the actor token is valid for more than 24 h';
@@ -60,7 +109,6 @@ function actorClaimMessage(error: JwtClaimError, claims: Record<string, unknown>
 @Injectable()
 export class PartnerTokenVerifier {
   private readonly publicHost: string;
-  private readonly publicHostWithoutPort: string;
   private acceptedAudience: { aud: string | null; configuration: OAuthConfiguration | null } = { aud: null, configuration: null };
   private policies: PartnerPolicies | null = null;
 
@@ -70,7 +118,6 @@ export class PartnerTokenVerifier {
     private readonly oauthConfiguration: OAuthConfigurationService,
   ) {
     this.publicHost = new URL(config.publicUrl).host.toLowerCase();
-    this.publicHostWithoutPort = this.publicHost.replace(/:\d+$/, '');
   }
 
   /** An app-only actor token. */
@@ -79,7 +126,7 @@ export class PartnerTokenVerifier {
   }
 
   /** An unsigned outer token wrapping exactly one signed actor token (SPEC 4.1, security catalogue D). */
-  outerPair(outer: ParsedJwt, attempt: Attempt): ValidatedToken {
+  outerPair(outer: ParsedJwt, attempt: Attempt, brokers: BrokeredActorVerifier): ValidatedToken {
     const { checklist, trace } = attempt;
     checklist.pass('issuer-class', 'partner (actor + outer token)');
     const actorText = outer.payload.actortoken;
@@ -89,7 +136,7 @@ export class PartnerTokenVerifier {
     checklist.require(actorJwt.payload.actortoken === undefined, 'nesting', 'nested_outer_token', 'an actor token may not wrap another token');
     trace.header = actorJwt.header;
     trace.claims = actorJwt.payload;
-    const { token: actor, partner } = this.actorToken(actorJwt, attempt, true);
+    const { token: actor, partner } = brokers.actorToken(actorJwt, attempt, true) ?? this.actorToken(actorJwt, attempt, true);
 
     const o = outer.payload;
     checklist.require(o.iss === actor.claims.nameid, 'outer-issuer', 'outer_issuer_mismatch', 'the outer token\'s iss is not the actor token\'s nameid');
@@ -114,10 +161,19 @@ export class PartnerTokenVerifier {
     if (provider === AD_IDENTITY_PROVIDER && !partner.partner.acceptSecurityIdentifierInformation) {
       checklist.fail('user-sid', 'sid_not_accepted', `partner ${partner.partner.identity} is not allowed to identify users by SID`);
     }
-    // Every address-like identifier must belong to the partner's realm (security catalogue D10).
+    // Every address-like identifier must belong to the partner's realm (security catalogue D10), or,
+    // where the realm is a tenant id, to a domain the partner accepts (Exchange accepted domains).
     const addresses = [user.upn, user.smtp, user.sip?.replace(/^sip:/i, ''), user.nameid?.includes('@') ? user.nameid : undefined];
+    const byDomain = acceptsByDomain(partner.partner);
+    if (byDomain && addresses.every((address) => address === undefined)) {
+      checklist.fail('user-domain', 'user_domain_not_accepted', `partner ${partner.partner.identity} has a tenant realm: its users must be named by an address (upn, smtp, sip) in an accepted domain`);
+    }
     for (const address of addresses) {
-      if (address !== undefined && !inRealm(address, partner.partner.realm)) {
+      if (address === undefined) continue;
+      if (byDomain && !domainAccepted(domainOf(address), partner.partner.acceptedDomains)) {
+        checklist.fail('user-domain', 'user_domain_not_accepted', `the user ${address} is not in a domain partner ${partner.partner.identity} accepts (${partner.partner.acceptedDomains.join(', ') || 'none'})`);
+      }
+      if (!byDomain && !inRealm(address, partner.partner)) {
         checklist.fail('user-realm', 'user_outside_realm', `the user ${address} is outside the partner's realm ${partner.partner.realm}`);
       }
     }
@@ -142,6 +198,9 @@ export class PartnerTokenVerifier {
     if (typeof iss !== 'string') return checklist.fail('issuer', 'issuer_untrusted', 'the actor token names no issuer');
     const partner = this.partners.byIssuer(iss);
     if (!partner) return checklist.fail('issuer', 'issuer_untrusted', iss.lastIndexOf('@') > 0 ? `${iss} is not a registered partner application` : 'the actor token names no issuer');
+    if (partner.partner.useOAuthServer !== null) {
+      checklist.fail('issuer', 'issuer_untrusted', `partner ${partner.partner.identity} is trusted only through OAuth server ${partner.partner.useOAuthServer}, not with tokens it signs itself`);
+    }
     checklist.passDescribed('issuer', describePartner, partner);
     trace.issuerMetadataFetchedAt = partner.partner.metadataStatus.lastSuccessAt;
     if (!partner.partner.enabled) checklist.fail('partner-enabled', 'partner_disabled', `partner ${partner.partner.identity} is disabled`);
@@ -172,25 +231,7 @@ export class PartnerTokenVerifier {
     const at = typeof nameid === 'string' ? nameid.length - realm.length - 1 : -1;
     const nameidOk = at > 0 && (nameid as string).charCodeAt(at) === 0x40 && (nameid as string).endsWith(realm);
     checklist.require(nameidOk, 'nameid', 'nameid_invalid', 'nameid must be <application>@<partner realm>');
-    checklist.require(!carriesUserClaims(claims), 'actor-claims', 'actor_has_user_claims', 'an actor token may not carry user claims');
-    if (!delegation) {
-      if (!allowsAppOnly(partner.partner.trustLevel)) checklist.fail('trust-level', 'app_only_not_allowed', `partner ${partner.partner.identity} has trust level User and may not act as itself`);
-      checklist.pass('trust-level');
-    }
-    const appId = (nameid as string).slice(0, at);
-    return {
-      partner,
-      token: {
-        trust: { kind: 'partner', id: partner.partner.identity },
-        appId,
-        roles: [],
-        scopes: [],
-        user: null,
-        claims,
-        outerClaims: null,
-        expiresAt: new Date(exp * 1000),
-      },
-    };
+    return partnerActor(attempt, partner, claims, (nameid as string).slice(0, at), exp, delegation);
   }
 
   /** The actor and outer policies for `configuration`, built once per configuration. */
@@ -228,12 +269,7 @@ export class PartnerTokenVerifier {
   }
 
   private parseOurAudience(aud: string, serviceName: string, realm: string | null, publicHost: string | null): boolean {
-    const slash = aud.indexOf('/');
-    const at = aud.lastIndexOf('@');
-    if (slash <= 0 || at <= slash || realm === null) return false;
-    if (aud.slice(0, slash) !== serviceName || aud.slice(at + 1) !== realm) return false;
-    const host = aud.slice(slash + 1, at).toLowerCase();
-    return host === this.publicHost || host === this.publicHostWithoutPort || (publicHost !== null && host === publicHost.toLowerCase());
+    return serviceAudienceMatches(aud, serviceName, realm, ourHosts(this.publicHost, publicHost));
   }
 }
 
@@ -245,9 +281,33 @@ function identityDisagreement(user: TokenUser, bySid: boolean): string | null {
   return addresses.length > 0 && !addresses.includes(nameid) ? `the user ${user.nameid} is none of the addresses given (${addresses.join(', ')})` : null;
 }
 
-/** `user@domain` within `realm` (equal, or a subdomain); GUID realms accept any domain. */
-function inRealm(address: string, realm: string): boolean {
+/**
+ * The host authorities of our audience: the public URL's (with and without its port) and the
+ * configured public host, lowercase.
+ */
+export function ourHosts(publicUrlHost: string, configuredHost: string | null): string[] {
+  const hosts = [publicUrlHost, publicUrlHost.replace(/:\d+$/, '')];
+  if (configuredHost !== null) hosts.push(configuredHost.toLowerCase());
+  return hosts;
+}
+
+const domainOf = (address: string): string => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+
+/**
+ * Whether the partner's users are checked against its accepted domains rather than its realm: its
+ * realm is a tenant id and it uses an OAuth server, or lists accepted domains.
+ */
+function acceptsByDomain(partner: PartnerApplication): boolean {
+  return isLowercaseGuid(partner.realm) && (partner.useOAuthServer !== null || partner.acceptedDomains.length > 0);
+}
+
+/**
+ * `user@domain` within the partner's realm (equal, or a subdomain) or one of its accepted domains;
+ * a GUID realm without accepted domains (a direct partner) accepts any domain.
+ */
+function inRealm(address: string, partner: PartnerApplication): boolean {
+  const realm = partner.realm;
   if (isLowercaseGuid(realm)) return true;
-  const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
-  return domain === realm || domain.endsWith(`.${realm}`);
+  const domain = domainOf(address);
+  return domain === realm || domain.endsWith(`.${realm}`) || domainAccepted(domain, partner.acceptedDomains);
 }

@@ -14,9 +14,10 @@ export class ValidateTokenDto {
 export class TokenTrustDto {
   @ApiProperty({ enum: TRUST_KINDS }) kind!: TrustKind;
   @ApiProperty({ description: 'This service\'s issuer, or the identity of the partner application or OAuth server.' }) id!: string;
+  @ApiPropertyOptional({ description: 'For a partner that uses an OAuth server (ACS / Entra): the identity of the OAuth server that issued its actor token.' }) via?: string;
 
   static from(trust: ValidatedToken['trust']): TokenTrustDto {
-    return { kind: trust.kind, id: trust.id };
+    return trust.via === undefined ? { kind: trust.kind, id: trust.id } : { kind: trust.kind, id: trust.id, via: trust.via };
   }
 }
 

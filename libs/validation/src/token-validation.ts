@@ -21,7 +21,8 @@ export interface TokenUser {
 
 /** A validated token. */
 export interface ValidatedToken {
-  trust: { kind: TrustKind; id: string };
+  /** `via`: for a partner that uses an OAuth server, the server that issued its actor token. */
+  trust: { kind: TrustKind; id: string; via?: string };
   /** The calling application: client id (self), actor `nameid` principal (partner). */
   appId: string | null;
   roles: string[];

@@ -8,6 +8,7 @@ import type { OAuthConfiguration, OAuthConfigurationService } from '@s2s/oauth-c
 import type { CachedOAuthServer, OAuthServerDirectory } from '@s2s/oauth-servers';
 import type { CachedPartner, PartnerDirectory } from '@s2s/partners';
 import type { TokenStanding } from '@s2s/revocation';
+import { AcsTokenVerifier } from './acs-token.verifier.js';
 import { OAuthServerTokenVerifier } from './oauth-server-token.verifier.js';
 import { PartnerTokenVerifier } from './partner-token.verifier.js';
 import { SelfTokenVerifier } from './self-token.verifier.js';
@@ -67,12 +68,12 @@ describe('TokenValidator: the claims policy of each issuer kind', () => {
     const keyRing = { publishedKey: (keyId: string) => (keyId === SELF_X5T ? key : undefined), nextScheduledChange: () => null } as unknown as TokenIssuerKeyRing;
     const clients = { resourceByAppIdUri: (aud: string) => (aud === 'api://webapi' || aud === 'api://other' ? {} : undefined) } as unknown as ClientDirectory;
     const server = {
-      server: { identity: 'entra', type: 'oidc', audiences: ['api://s2s'], tenantId: null, allowedApplicationIds: [], allowedObjectIds: [], requiredRole: null, enabled: true, metadataStatus: { lastSuccessAt: null } },
+      server: { identity: 'entra', type: 'oidc', issuer: SERVER_ISS, allowedTenants: [], allowAnyTenant: false, audiences: ['api://s2s'], tenantId: null, allowedApplicationIds: [], allowedObjectIds: [], requiredRole: null, enabled: true, metadataStatus: { lastSuccessAt: null } },
       keys: [{ kid: 'k1', x5t: null, alg: null, publicKey: serverKey.publicKey }],
     } as unknown as CachedOAuthServer;
     const oauthServers = { byIssuerName: (iss: string) => (iss === SERVER_ISS ? server : undefined), refreshForUnknownKey: async () => false } as unknown as OAuthServerDirectory;
     const partner = {
-      partner: { identity: 'conf', enabled: true, realm: 'contoso.com', trustLevel: 'Full', metadataUrl: null, metadataStatus: { lastSuccessAt: null }, acceptSecurityIdentifierInformation: false },
+      partner: { identity: 'conf', enabled: true, realm: 'contoso.com', trustLevel: 'Full', metadataUrl: null, metadataStatus: { lastSuccessAt: null }, acceptSecurityIdentifierInformation: false, useOAuthServer: null, acceptedDomains: [] },
       keys: new Map([[PARTNER_X5T, { x5t: PARTNER_X5T, publicKey: partnerKey.publicKey, notBefore: new Date(NOW_MS - DAY * 1000), notAfter: new Date(NOW_MS + DAY * 1000) }]]),
     } as unknown as CachedPartner;
     const partners = { byIssuer: (iss: string) => (iss === PARTNER_ISS ? partner : undefined), refreshForUnknownKey: async () => false } as unknown as PartnerDirectory;
@@ -90,6 +91,7 @@ describe('TokenValidator: the claims policy of each issuer kind', () => {
       new OAuthServerTokenVerifier(oauthServers, oauthConfiguration),
       // The standing rule (revocation, credentials, not-before) has its own tests: here every token stands.
       { refusal: () => null, standsUntil: () => null } as unknown as TokenStanding,
+      new AcsTokenVerifier(config, oauthServers, partners, oauthConfiguration),
       // Off: these tests change the stubs' state in place, without the change feed.
       new VerifiedTokenCache({ tokenCache: { maxEntries: 0, maxBytes: 0 } } as AppConfig, { afterAnyChange: () => undefined } as unknown as ChangeFeed),
     );

@@ -4,6 +4,7 @@ import { MAX_TOKEN_BYTES } from '@s2s/jwt';
 import { CacheFreshness, cachesTooStale, Clock } from '@s2s/core';
 import { type CachedOAuthServer, OAuthServerDirectory } from '@s2s/oauth-servers';
 import { TokenStanding } from '@s2s/revocation';
+import { AcsTokenVerifier } from './acs-token.verifier.js';
 import { OAuthServerTokenVerifier } from './oauth-server-token.verifier.js';
 import { PartnerTokenVerifier } from './partner-token.verifier.js';
 import { selfIssuer, SelfTokenVerifier } from './self-token.verifier.js';
@@ -50,6 +51,7 @@ export class TokenValidator {
     private readonly partnerTokens: PartnerTokenVerifier,
     private readonly oauthServerTokens: OAuthServerTokenVerifier,
     private readonly standing: TokenStanding,
+    private readonly acsTokens: AcsTokenVerifier,
     private readonly cache: VerifiedTokenCache,
   ) {
     this.outageToleranceSeconds = config.databaseOutageToleranceSeconds;
@@ -127,7 +129,7 @@ export class TokenValidator {
     const jwt = preParse(token, checklist);
     trace.header = jwt.header;
     trace.claims = jwt.payload;
-    if (jwt.header.alg === 'none') return this.partnerTokens.outerPair(jwt, attempt);
+    if (jwt.header.alg === 'none') return this.partnerTokens.outerPair(jwt, attempt, this.acsTokens);
     const iss = jwt.payload.iss;
     if (iss === this.issuer) {
       checklist.pass('issuer-class', 'this service');
@@ -136,6 +138,8 @@ export class TokenValidator {
     const server = typeof iss === 'string' ? this.oauthServers.byIssuerName(iss) : undefined;
     if (server) {
       checklist.passDescribed('issuer-class', describeServer, server);
+      // An ACS / Entra trust broker issues Microsoft S2S actor tokens for partners that use it.
+      if (server.server.type === 'acs') return this.acsTokens.appOnly(jwt, server, attempt);
       return this.oauthServerTokens.verify(jwt, server, attempt);
     }
     if (typeof iss === 'string' && iss.includes('@')) {

@@ -8,6 +8,7 @@ import { PartnersModule } from '@s2s/partners';
 import { RevocationModule } from '@s2s/revocation';
 import { IntrospectionHttpRoute } from './introspection.http-route.js';
 import { TokenValidationController } from './token-validation.controller.js';
+import { AcsTokenVerifier } from './acs-token.verifier.js';
 import { OAuthServerTokenVerifier } from './oauth-server-token.verifier.js';
 import { PartnerTokenVerifier } from './partner-token.verifier.js';
 import { SelfTokenVerifier } from './self-token.verifier.js';
@@ -25,7 +26,7 @@ import { VerifiedTokenCache } from './verified-token.cache.js';
 @Module({
   imports: [CertificatesModule, ClientsModule, PartnersModule, OAuthServersModule, OAuthConfigurationModule, OAuthWireModule, RevocationModule],
   controllers: [RevocationController, TokenValidationController, AdminTokenRevocationController, WhoAmIController],
-  providers: [RevocableTokenReader, TokenValidator, VerifiedTokenCache, IntrospectionHttpRoute, SelfTokenVerifier, PartnerTokenVerifier, OAuthServerTokenVerifier, ValidationMetrics, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
+  providers: [RevocableTokenReader, TokenValidator, VerifiedTokenCache, IntrospectionHttpRoute, SelfTokenVerifier, PartnerTokenVerifier, OAuthServerTokenVerifier, AcsTokenVerifier, ValidationMetrics, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
   exports: [TokenValidator, VerifiedTokenCache, IntrospectionHttpRoute, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
 })
 export class ValidationModule {}

@@ -270,6 +270,10 @@ export interface CreateOAuthServerDto {
   readonly allowedObjectIds?: readonly string[];
   /** Required app role (ServiceAuthRole). `null` clears it. */
   readonly requiredRole?: string | null;
+  /** For a multi-tenant issuer (issuer with {tenantid}, e.g. https://login.microsoftonline.com/{tenantid}/v2.0): the tenants (tid) whose tokens are accepted. */
+  readonly allowedTenants?: readonly string[];
+  /** For a multi-tenant issuer: accept tokens of any tenant. Only when you mean it: audited and flagged in status. */
+  readonly allowAnyTenant?: boolean;
   readonly enabled?: boolean;
   /** CA certificates (PEM) trusted for the metadata URL, in addition to the system store. Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
   readonly metadataCaBundle?: string | null;
@@ -295,6 +299,10 @@ export interface CreatePartnerApplicationDto {
   readonly sourceAddresses?: readonly string[];
   /** `review`: keys new in refreshed metadata are held until approve-keys. */
   readonly keyChangePolicy?: 'accept' | 'review';
+  /** An OAuth server of type acs whose tokens speak for this partner (New-CsPartnerApplication -UseOAuthServer): give applicationIdentifier, no metadataUrl, realm or certificates. */
+  readonly useOAuthServer?: string;
+  /** Domains whose users the partner may act for where its realm is a tenant id (Exchange accepted domains): contoso.com, or *.contoso.com for its subdomains. */
+  readonly acceptedDomains?: readonly string[];
   readonly enabled?: boolean;
   /** CA certificates (PEM) trusted for the metadata URL, in addition to the system store. Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
   readonly metadataCaBundle?: string | null;
@@ -504,11 +512,17 @@ export interface OAuthServerDto {
   readonly type: 'oidc' | 'acs';
   readonly issuer: string;
   readonly jwksUri: string | null;
+  /** ACS: the token issuance endpoint from its metadata (trust-broker requests for partners that use this server). */
+  readonly issuanceEndpoint: string | null;
   readonly audiences: readonly string[];
   readonly tenantId: string | null;
   readonly allowedApplicationIds: readonly string[];
   readonly allowedObjectIds: readonly string[];
   readonly requiredRole: string | null;
+  /** For a multi-tenant issuer (issuer with {tenantid}, e.g. https://login.microsoftonline.com/{tenantid}/v2.0): the tenants (tid) whose tokens are accepted. */
+  readonly allowedTenants: readonly string[];
+  /** For a multi-tenant issuer: accept tokens of any tenant. Only when you mean it: audited and flagged in status. */
+  readonly allowAnyTenant: boolean;
   readonly keys: readonly OAuthServerKeyDto[];
   readonly enabled: boolean;
   readonly hasMetadataCaBundle: boolean;
@@ -543,6 +557,10 @@ export interface PartnerApplicationDto {
   /** Addresses the partner downloads our metadata from, besides those its metadata host name resolves to (IPv4/IPv6 literals, at most 16): rollover evidence counts downloads from them. */
   readonly sourceAddresses: readonly string[];
   readonly keyChangePolicy: 'accept' | 'review';
+  /** The OAuth server whose tokens speak for this partner, or null for a direct partner. */
+  readonly useOAuthServer: string | null;
+  /** Domains whose users the partner may act for where its realm is a tenant id (Exchange accepted domains): contoso.com, or *.contoso.com for its subdomains. */
+  readonly acceptedDomains: readonly string[];
   /** Keys held for review (keyChangePolicy review): tokens signed with them are refused with key_pending_review. */
   readonly pendingKeys: readonly PartnerKeyDto[];
   readonly keys: readonly PartnerKeyDto[];
@@ -737,6 +755,8 @@ export interface TokenTrustDto {
   readonly kind: 'self' | 'partner' | 'oauth-server';
   /** This service's issuer, or the identity of the partner application or OAuth server. */
   readonly id: string;
+  /** For a partner that uses an OAuth server (ACS / Entra): the identity of the OAuth server that issued its actor token. */
+  readonly via?: string;
 }
 
 export interface TokenValidationDto {
@@ -821,6 +841,10 @@ export interface UpdateOAuthServerDto {
   readonly allowedObjectIds?: readonly string[];
   /** `null` clears it. */
   readonly requiredRole?: string | null;
+  /** For a multi-tenant issuer (issuer with {tenantid}, e.g. https://login.microsoftonline.com/{tenantid}/v2.0): the tenants (tid) whose tokens are accepted. Replaces the list. */
+  readonly allowedTenants?: readonly string[];
+  /** For a multi-tenant issuer: accept tokens of any tenant. Only when you mean it: audited and flagged in status. */
+  readonly allowAnyTenant?: boolean;
   readonly enabled?: boolean;
   /** Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
   readonly metadataCaBundle?: string | null;
@@ -844,6 +868,8 @@ export interface UpdatePartnerApplicationDto {
   readonly sourceAddresses?: readonly string[];
   /** Back to `accept` trusts the keys held for review at once. */
   readonly keyChangePolicy?: 'accept' | 'review';
+  /** Domains whose users the partner may act for where its realm is a tenant id (Exchange accepted domains): contoso.com, or *.contoso.com for its subdomains. Replaces the list. */
+  readonly acceptedDomains?: readonly string[];
   readonly enabled?: boolean;
   /** Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
   readonly metadataCaBundle?: string | null;

@@ -2,10 +2,13 @@ import { Command, Help, Option, SubCommand } from 'nest-commander';
 import { OAuthServerRevokeTokensCommand } from '../revocation/revocation.command.js';
 import { CommandGroupRunner } from '../common/command-group.runner.js';
 import { OAuthServerTestCommand } from '../lifecycle/lifecycle.command.js';
-import { nonEmptyArgument } from '../common/option-argument.parser.js';
+import { booleanArgument, nonEmptyArgument } from '../common/option-argument.parser.js';
 import { identityArgument, refreshExamples, trustedIssuerCommands } from '../trusted-issuer/trusted-issuer.command.js';
 import { readMetadataCaFile } from '../trusted-issuer/trusted-issuer.input.js';
 import type { OAuthServer, OAuthServerList } from './oauth-server.dto.js';
+
+const ALLOWED_TENANT_DESCRIPTION = 'for a multi-tenant issuer (https://login.microsoftonline.com/{tenantid}/v2.0): a tenant (tid) whose tokens are accepted';
+const ALLOW_ANY_TENANT_DESCRIPTION = 'for a multi-tenant issuer: accept tokens of any tenant (audited, flagged in status; only when you mean it)';
 import {
   ACS_METADATA_URL_EXAMPLE,
   OIDC_METADATA_URL_EXAMPLE,
@@ -107,6 +110,15 @@ export class OAuthServerNewCommand extends OAUTH_SERVER.New {
   parseRequiredRole(value: string): string {
     return nonEmptyArgument(value).trim();
   }
+  @Option({ flags: '--allowed-tenant <tid>', description: `${ALLOWED_TENANT_DESCRIPTION}; repeatable` })
+  parseAllowedTenant(value: string, previous?: string[]): string[] {
+    return uniqueRepeatableArgument(value, previous);
+  }
+
+  @Option({ flags: '--allow-any-tenant', description: ALLOW_ANY_TENANT_DESCRIPTION })
+  parseAllowAnyTenant(): boolean {
+    return true;
+  }
 }
 
 /** `s2sctl oauth-server list`: GET /admin/v1/oauth-servers. */
@@ -199,6 +211,16 @@ export class OAuthServerSetCommand extends OAUTH_SERVER.Set {
   @Option({ flags: '--clear-required-role', description: 'require no app role' })
   parseClearRequiredRole(): boolean {
     return true;
+  }
+
+  @Option({ flags: '--allowed-tenant <tid>', description: `${ALLOWED_TENANT_DESCRIPTION}; replaces the list (--allowed-tenant none empties it)` })
+  parseAllowedTenant(value: string, previous?: string[]): string[] {
+    return uniqueRepeatableArgument(value, previous);
+  }
+
+  @Option({ flags: '--allow-any-tenant <true|false>', description: ALLOW_ANY_TENANT_DESCRIPTION })
+  parseAllowAnyTenant(value: string): boolean {
+    return booleanArgument(value);
   }
 }
 

@@ -133,7 +133,7 @@ describe('buildOAuthServerChangeBody', () => {
 
   it('nothing to change is a usage error; global options do not count', () => {
     expect(usageMessage(() => checkOAuthServerSetOptions({}))).toBe(
-      'nothing to change: give --metadata-url, --audience, --tenant-id, --allowed-application-id, --allowed-object-id, --required-role, --enabled, ' +
+      'nothing to change: give --metadata-url, --audience, --tenant-id, --allowed-application-id, --allowed-object-id, --required-role, --allowed-tenant, --allow-any-tenant, --enabled, ' +
         '--metadata-ca-file, --metadata-host, --allow-http-metadata or a --clear-... option (see s2sctl oauth-server set --help)',
     );
     expect(usageMessage(() => checkOAuthServerSetOptions({ server: 'https://x', output: 'json' } as never))).toMatch(/^nothing to change/);

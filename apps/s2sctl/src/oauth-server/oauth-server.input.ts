@@ -38,6 +38,10 @@ interface OAuthServerSettingsOptions extends TrustedIssuerSettingsOptions {
   /** `--allowed-object-id`, repeatable. */
   readonly allowedObjectId?: readonly string[];
   readonly requiredRole?: string;
+  /** `--allowed-tenant`, repeatable: for a multi-tenant issuer. */
+  readonly allowedTenant?: readonly string[];
+  /** `--allow-any-tenant`: for a multi-tenant issuer, any tenant. */
+  readonly allowAnyTenant?: boolean;
 }
 
 /** Options of `oauth-server new`. */
@@ -67,6 +71,8 @@ const SET_KEYS: readonly (keyof OAuthServerSetOptions)[] = [
   'allowedApplicationId',
   'allowedObjectId',
   'requiredRole',
+  'allowedTenant',
+  'allowAnyTenant',
   'enabled',
   'metadataCaFile',
   'metadataHost',
@@ -103,7 +109,7 @@ export function checkOAuthServerSetOptions(options: OAuthServerSetOptions): void
   // Only the keys of this command's options: the global ones (--server, -o) arrive in `options` too.
   if (SET_KEYS.every((key) => options[key] === undefined)) {
     throw new UsageError(
-      'nothing to change: give --metadata-url, --audience, --tenant-id, --allowed-application-id, --allowed-object-id, --required-role, --enabled, ' +
+      'nothing to change: give --metadata-url, --audience, --tenant-id, --allowed-application-id, --allowed-object-id, --required-role, --allowed-tenant, --allow-any-tenant, --enabled, ' +
         '--metadata-ca-file, --metadata-host, --allow-http-metadata or a --clear-... option (see s2sctl oauth-server set --help)',
     );
   }
@@ -121,6 +127,8 @@ function settingsFields(options: OAuthServerSettingsOptions, files: OAuthServerF
     ...(options.allowedApplicationId === undefined ? {} : { allowedApplicationIds: options.allowedApplicationId }),
     ...(options.allowedObjectId === undefined ? {} : { allowedObjectIds: options.allowedObjectId }),
     ...(options.requiredRole === undefined ? {} : { requiredRole: options.requiredRole }),
+    ...(options.allowedTenant === undefined ? {} : { allowedTenants: options.allowedTenant.includes('none') ? [] : options.allowedTenant }),
+    ...(options.allowAnyTenant === undefined ? {} : { allowAnyTenant: options.allowAnyTenant }),
     ...trustedIssuerSettingsFields(options, files),
   };
 }

@@ -11,6 +11,7 @@ import type { PartnerApplication, PartnerApplicationList, TrustLevel } from './p
 import {
   METADATA_URL_EXAMPLE,
   applicationIdentifierArgument,
+  acceptedDomainArgument,
   keyChangePolicyArgument,
   buildPartnerChangeBody,
   buildPartnerCreateBody,
@@ -43,6 +44,7 @@ const SOURCE_ADDRESS_DESCRIPTION =
 const IDENTITY_ARGUMENT = identityArgument('name of the partner application, e.g. microsoft.exchange (see s2sctl partner-application list)');
 const TRUST_LEVEL_DESCRIPTION = 'Full (as itself and as any user of its realm), Application (only as itself) or User (only on behalf of users); any case';
 const CERTIFICATE_DESCRIPTION = "the partner's signing certificate: PEM, DER (.cer) or base64 DER; repeatable";
+const ACCEPTED_DOMAIN_DESCRIPTION = 'a domain whose users the partner may act for where its realm is a tenant id (contoso.com, or *.contoso.com for subdomains); repeatable';
 const KEY_CHANGE_POLICY_DESCRIPTION = 'accept (keys new in refreshed metadata are trusted at once; default) or review (held until approve-keys)';
 const METADATA_HOST_DESCRIPTION = 'host the metadata may be downloaded from (default: the metadata URL host); repeatable';
 
@@ -92,8 +94,9 @@ export class PartnerApplicationNewCommand extends PARTNER.New {
     return [
       '',
       'Give either --metadata-url (the application identifier, realm and certificates come from the document) or',
-      '--application-identifier, --realm and --certificate. --metadata-ca-file, --metadata-host and --allow-http-metadata',
-      'only go with --metadata-url. The trust level is Application unless --trust-level says otherwise.',
+      '--application-identifier, --realm and --certificate, or --application-identifier and --use-oauth-server (a partner whose',
+      'tokens an ACS / Entra OAuth server issues; its realm is the server\'s tenant). --metadata-ca-file, --metadata-host and',
+      '--allow-http-metadata only go with --metadata-url. The trust level is Application unless --trust-level says otherwise.',
       '',
       'Examples:',
       `  s2sctl partner-application new --identity microsoft.exchange --metadata-url ${METADATA_URL_EXAMPLE} --trust-level Full`,
@@ -101,6 +104,8 @@ export class PartnerApplicationNewCommand extends PARTNER.New {
       '      --metadata-ca-file lab-root.pem --host sp.lab.local',
       '  s2sctl partner-application new --identity fabrikam.app --application-identifier 2e8fe2ca-8b21-4d1a-9c7e-7f2b3c4d5e6f \\',
       '      --realm fabrikam.com --certificate fabrikam-signing.cer --host app.fabrikam.com',
+      '  s2sctl partner-application new --identity microsoft.exchange --application-identifier 00000002-0000-0ff1-ce00-000000000000 \\',
+      '      --use-oauth-server microsoft.sts --trust-level Full --accepted-domain contoso.com',
     ].join('\n');
   }
 
@@ -152,6 +157,16 @@ export class PartnerApplicationNewCommand extends PARTNER.New {
   @Option({ flags: '--key-change-policy <policy>', description: KEY_CHANGE_POLICY_DESCRIPTION })
   parseKeyChangePolicy(value: string): 'accept' | 'review' {
     return keyChangePolicyArgument(value);
+  }
+
+  @Option({ flags: '--use-oauth-server <identity>', description: 'the OAuth server (type acs, e.g. microsoft.sts) whose actor tokens speak for this partner, with --application-identifier (New-CsPartnerApplication -UseOAuthServer)' })
+  parseUseOAuthServer(value: string): string {
+    return nonEmptyArgument(value).trim().toLowerCase();
+  }
+
+  @Option({ flags: '--accepted-domain <domain>', description: ACCEPTED_DOMAIN_DESCRIPTION })
+  parseAcceptedDomain(value: string, previous?: string[]): string[] {
+    return repeatableArgument(acceptedDomainArgument(value), previous);
   }
 }
 
@@ -240,6 +255,11 @@ export class PartnerApplicationSetCommand extends PARTNER.Set {
   @Option({ flags: '--key-change-policy <policy>', description: `${KEY_CHANGE_POLICY_DESCRIPTION}; back to accept trusts the held keys at once` })
   parseKeyChangePolicy(value: string): 'accept' | 'review' {
     return keyChangePolicyArgument(value);
+  }
+
+  @Option({ flags: '--accepted-domain <domain>', description: `${ACCEPTED_DOMAIN_DESCRIPTION}; replaces the list (--accepted-domain none empties it)` })
+  parseAcceptedDomain(value: string, previous?: string[]): string[] {
+    return repeatableArgument(value.trim().toLowerCase() === 'none' ? 'none' : acceptedDomainArgument(value), previous);
   }
 }
 

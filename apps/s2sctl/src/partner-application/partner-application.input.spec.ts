@@ -1,6 +1,7 @@
 import { InvalidOptionArgumentError, UsageError } from '../common/cli-errors.js';
 import type { InputFile } from '../certificate/certificate.input.js';
 import {
+  acceptedDomainArgument,
   applicationIdentifierArgument,
   buildPartnerChangeBody,
   buildPartnerCreateBody,
@@ -224,3 +225,26 @@ describe('partnerPath', () => {
     expect(usageMessage(() => partnerPath(' '))).toBe('give the partner application identity (see s2sctl partner-application list)');
   });
 });
+
+describe('partners that use an OAuth server (New-CsPartnerApplication -UseOAuthServer)', () => {
+  it('is its own parameter set: --application-identifier with --use-oauth-server, nothing of the others', () => {
+    expect(partnerParameterSet({ identity: 'microsoft.exchange', applicationIdentifier: APP_ID, useOauthServer: 'microsoft.sts' })).toBe('oauth-server');
+    expect(usageMessage(() => partnerParameterSet({ identity: 'x', useOauthServer: 'microsoft.sts' }))).toBe('with --use-oauth-server, also give --application-identifier <guid>');
+    expect(usageMessage(() => partnerParameterSet({ identity: 'x', applicationIdentifier: APP_ID, useOauthServer: 'microsoft.sts', metadataUrl: URL, certificate: ['a.cer'] }))).toBe(
+      "--use-oauth-server cannot be combined with --metadata-url, --certificate: the partner's tokens and keys come from the OAuth server, its realm is the server's tenant",
+    );
+  });
+
+  it('sends useOAuthServer and the accepted domains; --accepted-domain none empties the list on set', () => {
+    const { body } = buildPartnerCreateBody({ identity: 'microsoft.exchange', applicationIdentifier: APP_ID, useOauthServer: 'microsoft.sts', acceptedDomain: ['contoso.com', '*.contoso.net'] }, {});
+    expect(body).toEqual({ identity: 'microsoft.exchange', applicationIdentifier: APP_ID, useOAuthServer: 'microsoft.sts', acceptedDomains: ['contoso.com', '*.contoso.net'], trustLevel: 'Application' });
+    expect(buildPartnerChangeBody({ acceptedDomain: ['none'] }, {}).body).toEqual({ acceptedDomains: [] });
+  });
+
+  it('--accepted-domain takes a DNS domain or a *. wildcard, in lowercase', () => {
+    expect(acceptedDomainArgument(' Contoso.COM ')).toBe('contoso.com');
+    expect(acceptedDomainArgument('*.contoso.net')).toBe('*.contoso.net');
+    for (const bad of ['contoso', '*contoso.com', 'contoso..com', 'user@contoso.com', '*.*.contoso.com']) expect(() => acceptedDomainArgument(bad)).toThrow(InvalidOptionArgumentError);
+  });
+});
+

@@ -55,6 +55,15 @@ interface PartnerSettingsOptions extends TrustedIssuerSettingsOptions {
   /** `--source-address`, repeatable: addresses it downloads our metadata from (rollover evidence). */
   readonly sourceAddress?: readonly string[];
   readonly keyChangePolicy?: 'accept' | 'review';
+  /** `--accepted-domain`, repeatable: domains whose users it may act for where its realm is a tenant id. */
+  readonly acceptedDomain?: readonly string[];
+}
+
+/** `--accepted-domain`: contoso.com or *.contoso.com, sent in lowercase. */
+export function acceptedDomainArgument(value: string): string {
+  const domain = value.trim().toLowerCase();
+  if (!/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(domain)) throw new InvalidOptionArgumentError('Expected a DNS domain, e.g. contoso.com or *.contoso.com.');
+  return domain;
 }
 
 /** `--key-change-policy`: accept or review (any case). */
@@ -74,6 +83,7 @@ const SETTING_KEYS: readonly (keyof PartnerSettingsOptions)[] = [
   'acceptSecurityIdentifierInformation',
   'sourceAddress',
   'keyChangePolicy',
+  'acceptedDomain',
   'enabled',
   'metadataCaFile',
   'metadataHost',
@@ -83,6 +93,8 @@ const SETTING_KEYS: readonly (keyof PartnerSettingsOptions)[] = [
 /** Options of `partner-application new`. */
 export interface PartnerNewOptions extends PartnerSettingsOptions {
   readonly identity: string;
+  /** `--use-oauth-server`: the OAuth server (type acs) whose tokens speak for the partner (New-CsPartnerApplication -UseOAuthServer). */
+  readonly useOauthServer?: string;
 }
 
 /** Options of `partner-application set`; the switches of `new` take `true|false` here. */
@@ -113,7 +125,18 @@ const METADATA_ONLY = [
  *
  * @throws UsageError for a mix of both sets, an incomplete set, or metadata options without a URL.
  */
-export function partnerParameterSet(options: PartnerNewOptions): 'metadata' | 'certificates' {
+export function partnerParameterSet(options: PartnerNewOptions): 'metadata' | 'certificates' | 'oauth-server' {
+  if (options.useOauthServer !== undefined) {
+    const mixed = [
+      ...(options.metadataUrl === undefined ? [] : ['--metadata-url']),
+      ...(options.realm === undefined ? [] : ['--realm']),
+      ...(options.certificate === undefined ? [] : ['--certificate']),
+      ...METADATA_ONLY.filter(([key]) => options[key] !== undefined).map(([, flag]) => flag),
+    ];
+    if (mixed.length > 0) throw new UsageError(`--use-oauth-server cannot be combined with ${mixed.join(', ')}: the partner's tokens and keys come from the OAuth server, its realm is the server's tenant`);
+    if (options.applicationIdentifier === undefined) throw new UsageError('with --use-oauth-server, also give --application-identifier <guid>');
+    return 'oauth-server';
+  }
   if (options.metadataUrl !== undefined) {
     const mixed = [
       ...(options.applicationIdentifier === undefined ? [] : ['--application-identifier']),
@@ -173,6 +196,7 @@ function settingsFields(options: PartnerSettingsOptions, files: PartnerFiles): {
     ...(options.acceptSecurityIdentifierInformation === undefined ? {} : { acceptSecurityIdentifierInformation: options.acceptSecurityIdentifierInformation }),
     ...(options.sourceAddress === undefined ? {} : { sourceAddresses: options.sourceAddress.includes('none') ? [] : [...options.sourceAddress] }),
     ...(options.keyChangePolicy === undefined ? {} : { keyChangePolicy: options.keyChangePolicy }),
+    ...(options.acceptedDomain === undefined ? {} : { acceptedDomains: options.acceptedDomain.includes('none') ? [] : [...options.acceptedDomain] }),
     ...trustedIssuerSettingsFields(options, files),
   };
   return { fields, ignoredChains: pinned?.ignoredChains ?? [] };
@@ -187,7 +211,12 @@ export function buildPartnerCreateBody(options: PartnerNewOptions, files: Partne
   partnerParameterSet(options);
   const { fields, ignoredChains } = settingsFields(options, files);
   return {
-    body: { identity: options.identity, ...fields, trustLevel: options.trustLevel ?? DEFAULT_TRUST_LEVEL },
+    body: {
+      identity: options.identity,
+      ...fields,
+      ...(options.useOauthServer === undefined ? {} : { useOAuthServer: options.useOauthServer }),
+      trustLevel: options.trustLevel ?? DEFAULT_TRUST_LEVEL,
+    },
     ignoredChains,
   };
 }
@@ -201,7 +230,7 @@ export function checkPartnerSetOptions(options: PartnerSetOptions): void {
   // Only the keys of this command's options: the global ones (--server, -o) arrive in `options` too.
   if (SETTING_KEYS.every((key) => options[key] === undefined)) {
     throw new UsageError(
-      'nothing to change: give --metadata-url, --certificate, --host, --trust-level, --accept-security-identifier-information, --source-address, --key-change-policy, --enabled, ' +
+      'nothing to change: give --metadata-url, --certificate, --host, --trust-level, --accept-security-identifier-information, --source-address, --key-change-policy, --accepted-domain, --enabled, ' +
         '--metadata-ca-file, --metadata-host or --allow-http-metadata (see s2sctl partner-application set --help)',
     );
   }

@@ -26,6 +26,8 @@ const EXCHANGE: PartnerApplication = {
   acceptSecurityIdentifierInformation: false,
   sourceAddresses: [],
   keyChangePolicy: 'accept',
+  useOAuthServer: null,
+  acceptedDomains: [],
   pendingKeys: [],
   enabled: true,
   hasMetadataCaBundle: false,

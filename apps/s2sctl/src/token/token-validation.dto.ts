@@ -15,6 +15,8 @@ export interface TokenValidationBody {
 export interface TokenTrust {
   readonly kind: 'self' | 'partner' | 'oauth-server';
   readonly id: string;
+  /** For a partner that uses an OAuth server (ACS / Entra): the server that issued its actor token. */
+  readonly via?: string;
 }
 
 /** One validation step, in the order the server ran them. */

@@ -9,9 +9,13 @@ function oneLine(text: string): string {
   return toSingleLine(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
-/** `valid (trusted as partner microsoft.exchange)` or `invalid: <reason>: <message>`. */
+/** `valid (trusted as partner microsoft.exchange)`, `… via microsoft.sts` (through an OAuth server), or `invalid: <reason>: <message>`. */
 export function validityLine(result: Pick<TokenValidationResult, 'valid' | 'reason' | 'message' | 'trust'>): string {
-  if (result.valid) return result.trust === null ? 'valid' : `valid (trusted as ${oneLine(result.trust.kind)} ${oneLine(result.trust.id)})`;
+  if (result.valid) {
+    if (result.trust === null) return 'valid';
+    const via = result.trust.via === undefined ? '' : ` via ${oneLine(result.trust.via)}`;
+    return `valid (trusted as ${oneLine(result.trust.kind)} ${oneLine(result.trust.id)}${via})`;
+  }
   return ['invalid', result.reason, result.message].filter((part): part is string => part !== null && part !== '').map(oneLine).join(': ');
 }
 

@@ -21,4 +21,6 @@ export class PartnerApplicationEntity extends TrustedIssuerColumns<PartnerKeyRow
   @Column({ name: 'source_addresses', type: 'jsonb', default: () => "'[]'" }) sourceAddresses!: string[];
   @Column({ name: 'key_change_policy', type: 'text' }) keyChangePolicy!: string;
   @Column({ name: 'pending_keys', type: 'jsonb' }) pendingKeys!: PartnerKeyRow[];
+  @Column({ name: 'use_oauth_server', type: 'text', nullable: true }) useOAuthServer!: string | null;
+  @Column({ name: 'accepted_domains', type: 'jsonb', default: () => "'[]'" }) acceptedDomains!: string[];
 }

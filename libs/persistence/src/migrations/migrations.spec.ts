@@ -16,6 +16,7 @@ const SHIPPED: Readonly<Record<string, string>> = {
   Rollover1764374400000: 'fa52de7092d8d7debc0b824e1ef7b5305d1cc7b22471308550ff9ea33a95d727',
   LifecycleStatus1764288000000: 'ed2ad53809c7af12fc467ee3e5835992c49ec5f42aae37044c973411dbbe4794',
   Revocation1764201600000: '19822bf36c75258010838b00ee22129ff40d153eb26cd82ddf535d498b05a018',
+  HybridTrust1764460800000: 'a1a0c2c852a74f8b10187a65d86bc69500b1552a8593f164d886de065e221b43',
 };
 
 async function sqlHash(migration: { up(runner: QueryRunner): Promise<unknown>; down(runner: QueryRunner): Promise<unknown> }): Promise<string> {

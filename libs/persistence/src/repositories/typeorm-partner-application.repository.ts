@@ -10,7 +10,7 @@ export class TypeOrmPartnerApplicationRepository
   implements PartnerApplicationRepository
 {
   protected readonly entity = PartnerApplicationEntity;
-  protected readonly ownColumns = ['applicationIdentifier', 'realm', 'metadataUrl', 'hostAuthority', 'trustLevel', 'acceptSecurityIdentifierInformation', 'sourceAddresses', 'keyChangePolicy', 'pendingKeys'] as const;
+  protected readonly ownColumns = ['applicationIdentifier', 'realm', 'metadataUrl', 'hostAuthority', 'trustLevel', 'acceptSecurityIdentifierInformation', 'sourceAddresses', 'keyChangePolicy', 'pendingKeys', 'useOAuthServer', 'acceptedDomains'] as const;
   protected readonly keys = {
     keyToRow: (key: PartnerKey): PartnerKeyRow => ({ x5t: key.x5t, certificatePem: key.certificatePem, notBefore: key.notBefore.toISOString(), notAfter: key.notAfter.toISOString() }),
     keyFromRow: (row: PartnerKeyRow): PartnerKey => ({ x5t: row.x5t, certificatePem: row.certificatePem, notBefore: new Date(row.notBefore), notAfter: new Date(row.notAfter) }),

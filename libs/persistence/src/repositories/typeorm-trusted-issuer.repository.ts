@@ -65,7 +65,7 @@ export abstract class TypeOrmTrustedIssuerRepository<K, R extends TrustedIssuer<
     return value;
   }
 
-  private manager(): EntityManager {
+  protected manager(): EntityManager {
     return this.unitOfWork.manager();
   }
 
