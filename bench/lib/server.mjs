@@ -1,7 +1,7 @@
 // The real trust server as a child process, and small HTTP helpers to set it up. See bench/README.md.
 
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { Agent, request as httpsRequest } from 'node:https';
@@ -53,6 +53,8 @@ export async function startServer(mode, settings) {
     // Every load connection comes from 127.0.0.1: keep the per-address cap (default 256) above them.
     MAX_CONNECTIONS_PER_ADDRESS: String(Math.max(256, settings.connections + 64)),
     ...(settings.uvThreadpoolSizeEnv !== undefined ? { UV_THREADPOOL_SIZE: settings.uvThreadpoolSizeEnv } : {}),
+    // Extra variables of one benchmark (DATABASE_URL, WORKERS, TOKEN_CACHE_MAX_ENTRIES...).
+    ...(settings.serverEnv ?? {}),
   };
   const child = spawn(process.execPath, [...settings.serverNodeArgs, SERVER_LAUNCHER], { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
@@ -205,6 +207,25 @@ export function serverMemory(server) {
     const rss = kib('VmRSS');
     const peak = kib('VmHWM');
     return Number.isFinite(rss) && Number.isFinite(peak) ? { rssMiB: rss / 1024, peakMiB: peak / 1024 } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The memory of a server and its WORKERS=N children (Linux /proc): `{ rssMiB, processes }`, the
+ * sum of every process's VmRSS, or null elsewhere.
+ */
+export function serverTreeMemory(server) {
+  try {
+    const pids = [server.pid];
+    for (const task of readdirSync(`/proc/${server.pid}/task`)) {
+      const children = readFileSync(`/proc/${server.pid}/task/${task}/children`, 'utf8').trim();
+      if (children) pids.push(...children.split(/\s+/).map(Number));
+    }
+    let rss = 0;
+    for (const pid of pids) rss += serverMemory({ pid })?.rssMiB ?? 0;
+    return { rssMiB: rss, processes: pids.length };
   } catch {
     return null;
   }

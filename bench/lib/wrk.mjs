@@ -23,13 +23,24 @@ const luaString = (value) => `"${String(value).replace(/[\\"]/g, (c) => `\\${c}`
  * `expect`) and of status codes, and one `WRK_RESULT {json}` line at the end with the totals and
  * latency percentiles (µs).
  */
-function script({ method, headers, body, expect }) {
+function script({ method, headers, body, bodies, expect }) {
+  // `bodies`: one per request in turn (e.g. a pool of tokens to introspect), each connection's
+  // requests taking the next one of the shared sequence.
+  const rotation = bodies?.length
+    ? `local bodies = {${bodies.map(luaString).join(',')}}
+local next_body = 0
+function request()
+  next_body = next_body % #bodies + 1
+  return wrk.format(nil, nil, nil, bodies[next_body])
+end`
+    : '';
   return `
 wrk.method = ${luaString(method)}
 wrk.body = ${luaString(body)}
 ${Object.entries(headers)
   .map(([name, value]) => `wrk.headers[${luaString(name)}] = ${luaString(value)}`)
   .join('\n')}
+${rotation}
 
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
@@ -61,11 +72,11 @@ end
  * same figures as `summarizeCannon` (bench/lib/load.mjs). wrk does not verify TLS certificates:
  * the benchmarks verify the server's certificate on the same address before the load.
  */
-export async function runWrk({ url, method = 'POST', headers = {}, body = '', expect, connections, durationSeconds }) {
+export async function runWrk({ url, method = 'POST', headers = {}, body = '', bodies, expect, connections, durationSeconds }) {
   const dir = await makeTempDir('s2s-bench-wrk-');
   try {
     const file = join(dir, 'request.lua');
-    await writeFile(file, script({ method, headers, body, expect }));
+    await writeFile(file, script({ method, headers, body, bodies, expect }));
     const args = ['-t1', `-c${connections}`, `-d${durationSeconds}s`, '--timeout', '10s', '-s', file, url];
     const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);

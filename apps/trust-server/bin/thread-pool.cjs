@@ -9,10 +9,20 @@
 'use strict';
 const { availableParallelism } = require('node:os');
 
-/** UV_THREADPOOL_SIZE when set (non-empty), else one thread per core, at least 2. */
+/**
+ * UV_THREADPOOL_SIZE when set (non-empty), else one thread per core, at least 2; with WORKERS=N
+ * (N > 1, or `auto` = one per core) each worker gets cores / N threads, at least 1, so that N x pool
+ * is about the number of cores. A WORKERS value that is not valid leaves the single-process size
+ * (the server then refuses it with a message naming the variable).
+ */
 function threadPoolSize(env) {
   const configured = (env.UV_THREADPOOL_SIZE ?? '').trim();
-  return configured !== '' ? configured : String(Math.max(2, availableParallelism()));
+  if (configured !== '') return configured;
+  const cores = availableParallelism();
+  const raw = (env.WORKERS ?? '').trim().toLowerCase();
+  const workers = raw === 'auto' ? cores : /^[0-9]+$/.test(raw) ? Number(raw) : 1;
+  if (workers > 1) return String(Math.max(1, Math.round(cores / workers)));
+  return String(Math.max(2, cores));
 }
 
 module.exports = { threadPoolSize };

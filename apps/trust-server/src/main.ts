@@ -1,7 +1,9 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { ConfigurationError, loadAppConfig, loadMasterKey, MasterKey } from '@s2s/config';
 import { TlsConfigurationError } from '@s2s/tls';
-import { type RunningServer, startServer } from './server.factory.js';
+import type { RunningServer } from './server.factory.js';
+import { superviseWorkers } from './worker.supervisor.js';
 
 /**
  * Entry point of `npm start`: validate the configuration (a bad value stops the server with a
@@ -20,12 +22,20 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  if (config.workers > 1 && cluster.isPrimary) {
+    // WORKERS=N: this process only supervises; the master key file exists before any worker starts.
+    if (masterKey.generatedFile) process.stderr.write(`s2s-trust: master key generated at ${masterKey.generatedFile} (mode 0600): back it up\n`);
+    superviseWorkers(config.workers, config.shutdownTimeoutMs, config.logLevel);
+    return;
+  }
   try {
+    // Loaded here, not above: a WORKERS=N primary never loads the application (it stays small).
+    const { startServer } = await import('./server.factory.js');
     const server = await startServer(config, { masterKey: new MasterKey(masterKey.key) });
     if (masterKey.generatedFile) {
       server.logger.warn({ path: masterKey.generatedFile }, 'master key generated (mode 0600): back it up; the stored private keys cannot be read without it');
     }
-    server.logger.info({ url: server.url, publicUrl: config.publicUrl, database: config.databaseUrl ? 'postgresql' : 'pglite', signingThreads: config.signingThreads }, 's2s-trust listening');
+    server.logger.info({ url: server.url, publicUrl: config.publicUrl, database: config.databaseUrl ? 'postgresql' : 'pglite', signingThreads: config.signingThreads, ...(cluster.isWorker ? { workers: config.workers } : {}) }, 's2s-trust listening');
     stopGracefullyOnSignal(server, config.shutdownTimeoutMs);
   } catch (error) {
     const message = error instanceof TlsConfigurationError ? `invalid TLS configuration: ${error.message}` : `failed to start: ${(error as Error).message}`;

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
@@ -34,6 +35,7 @@ import { FormBody, UnsupportedBody } from '@s2s/oauth-wire';
 import { parseStrictJson } from '@s2s/jwt';
 import { createPinoLogger, MetricsRegistry, PinoNestLogger } from '@s2s/operations';
 import { TokenHttpRoute } from '@s2s/token-issuer';
+import { IntrospectionHttpRoute } from '@s2s/validation';
 import { resolveHttpsOptions } from '@s2s/tls';
 import { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
@@ -63,7 +65,8 @@ export async function startServer(
   config: AppConfig,
   options: Omit<AppModuleOptions, 'masterKey'> & { masterKey?: MasterKey; logger?: PinoLogger } = {},
 ): Promise<RunningServer> {
-  const logger = options.logger ?? createPinoLogger(config.logLevel);
+  // A WORKERS=N worker says which one it is on every line (the primary logs crashes by pid and slot).
+  const logger = options.logger ?? createPinoLogger(config.logLevel, cluster.isWorker ? { pid: process.pid, worker: Number(process.env.S2S_WORKER_SLOT) } : {});
   const masterKey = options.masterKey ?? new MasterKey((await loadMasterKey(config.masterKey)).key);
   // One clock for the whole server: TLS provisioning at start reads the one the application gets.
   const clock = options.clock ?? new SystemClock();
@@ -113,6 +116,7 @@ export async function startServer(
   const observer = new HttpExchangeObserver(app.get(MetricsRegistry), logger);
   addExchangeHooks(fastify, lifecycle, observer);
   serveOnFastify(fastify, app.get(TokenHttpRoute), lifecycle);
+  serveOnFastify(fastify, app.get(IntrospectionHttpRoute), lifecycle);
   fastify.addHook('preClose', (done) => {
     lifecycle.closing = true;
     done();

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { loadAppConfig } from './app-config.loader.js';
 import { ConfigurationError } from './configuration.error.js';
 
@@ -134,5 +135,19 @@ describe('loadAppConfig', () => {
   it('does not echo the master key in its error', () => {
     const secretish = 'zz'.repeat(32);
     expect(() => loadAppConfig({ MASTER_KEY: secretish }, CWD)).toThrow(expect.objectContaining({ message: expect.not.stringContaining(secretish) }));
+  });
+
+  it('WORKERS and the verified-token cache: defaults, values, auto, and WORKERS>1 only with DATABASE_URL', () => {
+    expect(loadAppConfig({}, CWD)).toMatchObject({ workers: 1, tokenCache: { maxEntries: 10_000, maxBytes: 16 * 1024 * 1024 } });
+    expect(loadAppConfig({ TOKEN_CACHE_MAX_ENTRIES: '0', TOKEN_CACHE_MAX_BYTES: '1024' }, CWD).tokenCache).toEqual({ maxEntries: 0, maxBytes: 1024 });
+    const pg = { DATABASE_URL: 'postgres://s2s@db/s2s' };
+    expect(loadAppConfig({ ...pg, WORKERS: '3' }, CWD).workers).toBe(3);
+    expect(loadAppConfig({ ...pg, WORKERS: 'auto' }, CWD).workers).toBe(availableParallelism());
+    expect(loadAppConfig({ WORKERS: '1' }, CWD).workers).toBe(1);
+    expect(() => loadAppConfig({ WORKERS: '2' }, CWD)).toThrow(
+      expect.objectContaining({ variable: 'WORKERS', message: expect.stringContaining('2 workers need a shared PostgreSQL database: set DATABASE_URL, or WORKERS=1 for the embedded PGlite database') }),
+    );
+    expect(() => loadAppConfig({ ...pg, WORKERS: '0' }, CWD)).toThrow(expect.objectContaining({ variable: 'WORKERS', message: 'WORKERS must be an integer between 1 and 256 (got "0")' }));
+    expect(() => loadAppConfig({ TOKEN_CACHE_MAX_ENTRIES: '-1' }, CWD)).toThrow(expect.objectContaining({ variable: 'TOKEN_CACHE_MAX_ENTRIES' }));
   });
 });

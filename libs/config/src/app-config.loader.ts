@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { AppConfig, type HttpLimits, type LogLevel, type MasterKeySource, type TlsSettings } from './app-config.js';
 import { ConfigurationError } from './configuration.error.js';
@@ -35,6 +36,9 @@ export const CONFIGURATION_VARIABLES = [
   'CHANGE_NOTIFY',
   'UV_THREADPOOL_SIZE',
   'CREDENTIAL_EXPIRY_WARNING_DAYS',
+  'TOKEN_CACHE_MAX_ENTRIES',
+  'TOKEN_CACHE_MAX_BYTES',
+  'WORKERS',
   'CONSOLE',
 ] as const;
 
@@ -92,9 +96,27 @@ export function loadAppConfig(env: Environment, cwd: string = process.cwd()): Ap
       clientFailures: integer(read('AUTH_BACKOFF_CLIENT_FAILURES'), 'AUTH_BACKOFF_CLIENT_FAILURES', 5, 1, 1_000_000),
       addressFailures: integer(read('AUTH_BACKOFF_ADDRESS_FAILURES'), 'AUTH_BACKOFF_ADDRESS_FAILURES', 20, 1, 1_000_000),
     },
+    tokenCache: {
+      maxEntries: integer(read('TOKEN_CACHE_MAX_ENTRIES'), 'TOKEN_CACHE_MAX_ENTRIES', 10_000, 0, 10_000_000),
+      maxBytes: integer(read('TOKEN_CACHE_MAX_BYTES'), 'TOKEN_CACHE_MAX_BYTES', 16 * 1024 * 1024, 0, 4 * 1024 * 1024 * 1024),
+    },
+    workers: workerCount(read('WORKERS'), databaseUrl),
     changeNotify: onOff(read('CHANGE_NOTIFY'), 'CHANGE_NOTIFY', true),
   } satisfies AppConfig);
   return config;
+}
+
+/**
+ * `WORKERS`: server processes sharing the port, a whole number (1-256) or `auto` (one per core).
+ * More than one needs PostgreSQL: the embedded database belongs to one process.
+ */
+function workerCount(raw: string | undefined, databaseUrl: string | null): number {
+  if (raw === undefined) return 1;
+  const count = raw.toLowerCase() === 'auto' ? availableParallelism() : integer(raw, 'WORKERS', 1, 1, 256);
+  if (count > 1 && databaseUrl === null) {
+    throw new ConfigurationError('WORKERS', `${count} workers need a shared PostgreSQL database: set DATABASE_URL, or WORKERS=1 for the embedded PGlite database (one process only)`);
+  }
+  return count;
 }
 
 /** `CREDENTIAL_EXPIRY_WARNING_DAYS`: comma-separated whole days (1-3650), e.g. `120,60,30,7`; kept in descending order. */

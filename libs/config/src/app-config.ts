@@ -61,6 +61,10 @@ export class AppConfig {
   console!: boolean;
   /** Failed client authentications tolerated (per client id, per remote address) before back-off starts. */
   authBackoff!: { clientFailures: number; addressFailures: number };
+  /** The verified-token cache of validation and introspection (`TOKEN_CACHE_MAX_ENTRIES`, `TOKEN_CACHE_MAX_BYTES`; 0 entries = off). */
+  tokenCache!: { maxEntries: number; maxBytes: number };
+  /** Server processes sharing the port (`WORKERS`: a number, or `auto` = one per core; default 1). */
+  workers!: number;
   /** PostgreSQL only: learn about other instances' changes through LISTEN/NOTIFY (CHANGE_NOTIFY, default on); the counter poll runs either way. */
   changeNotify!: boolean;
 }

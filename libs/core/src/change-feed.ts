@@ -14,4 +14,10 @@ export abstract class ChangeFeed {
   abstract publish(topic: string): Promise<void>;
   /** Calls `listener` after every committed change of `topic`, here or on another instance. */
   abstract subscribe(topic: string, listener: ChangeListener): void;
+  /**
+   * Calls `listener` after every committed change of any topic, once that topic's subscribers have
+   * finished (their in-memory state is current): what derives from several caches (the
+   * verified-token cache) drops itself here, never before the state it derives from has moved.
+   */
+  abstract afterAnyChange(listener: (topic: string) => void): void;
 }

@@ -24,11 +24,11 @@ export const REDACTED_PATHS = [
   '*.key',
 ];
 
-/** The one pino instance of the process: JSON lines on stdout. */
-export function createPinoLogger(level: string): PinoLogger {
+/** The one pino instance of the process: JSON lines on stdout; `base` adds fields to every line (a worker's `pid` and `worker`). */
+export function createPinoLogger(level: string, base: Record<string, unknown> = {}): PinoLogger {
   return pino({
     level,
-    base: { service: 's2s-trust' },
+    base: { service: 's2s-trust', ...base },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },

@@ -21,6 +21,7 @@ export const CHANGE_NOTIFY_URL = Symbol('CHANGE_NOTIFY_URL');
 export class TypeOrmChangeFeed extends ChangeFeed implements CacheFreshness, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ChangeFeed');
   private readonly listeners = new Map<string, ChangeListener[]>();
+  private readonly afterListeners: ((topic: string) => void)[] = [];
   private readonly seen = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
@@ -64,6 +65,10 @@ export class TypeOrmChangeFeed extends ChangeFeed implements CacheFreshness, OnA
 
   subscribe(topic: string, listener: ChangeListener): void {
     this.listeners.set(topic, [...(this.listeners.get(topic) ?? []), listener]);
+  }
+
+  afterAnyChange(listener: (topic: string) => void): void {
+    this.afterListeners.push(listener);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -121,5 +126,6 @@ export class TypeOrmChangeFeed extends ChangeFeed implements CacheFreshness, OnA
           .catch((error: unknown) => this.logger.error({ topic, err: (error as Error).message }, 'change listener failed')),
       ),
     );
+    for (const listener of this.afterListeners) listener(topic);
   }
 }

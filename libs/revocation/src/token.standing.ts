@@ -61,6 +61,18 @@ export class TokenStanding {
     return this.notBeforeRefusal('client', client.client.clientId, claims);
   }
 
+  /**
+   * Until when a token that stands now keeps standing by the clock alone: the expiry of the
+   * credential that obtained one of this service's tokens, or null (nothing ends it but a change,
+   * which the change feed announces). The verified-token cache holds the verdict no longer.
+   */
+  standsUntil(kind: TokenSubjectKind, claims: Record<string, unknown>): Date | null {
+    if (kind !== 'self') return null;
+    const { client_id: clientId, cred } = claims;
+    if (typeof clientId !== 'string' || typeof cred !== 'string') return null;
+    return this.clients.client(clientId)?.credentials.get(cred)?.expiresAt ?? null;
+  }
+
   private notBeforeRefusal(subjectType: NotBeforeSubjectType | 'partner' | 'oauth-server', subjectId: string, claims: Record<string, unknown>): StandingRefusal | null {
     const mark = this.revocations.notBefore(subjectType, subjectId);
     if (mark === undefined) return null;

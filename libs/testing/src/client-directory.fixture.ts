@@ -55,6 +55,7 @@ class ListingResourceRepository extends ResourceRepository {
 class SilentChangeFeed extends ChangeFeed {
   publish = notUsed;
   subscribe(): void {}
+  afterAnyChange(): void {}
 }
 
 /**

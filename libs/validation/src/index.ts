@@ -7,3 +7,6 @@ export { BearerTokenError } from './bearer-token.error.js';
 export { BearerChallenge } from './bearer-challenge.js';
 export { BearerTokenFilter } from './bearer-token.filter.js';
 export { S2sBearerGuard, S2sProtected, RequireRoles, RequireScopes, S2sToken } from './s2s-bearer.guard.js';
+export { VerifiedTokenCache, TOKEN_CACHE_DEFAULTS, type VerifiedTokenCacheStats } from './verified-token.cache.js';
+export { IntrospectionHttpRoute } from './introspection.http-route.js';
+export { INTROSPECTION_ENDPOINT_OPENAPI } from './introspection-endpoint.openapi.js';

@@ -6,7 +6,7 @@ import { type JwtClaimError, jwtClaimsPolicy, type JwtClaimsPolicy, jwtTypeAccep
 import { type OAuthConfiguration, OAuthConfigurationService } from '@s2s/oauth-configuration';
 import { AD_IDENTITY_PROVIDER, allowsAppOnly, allowsUsers, type CachedPartner, domainAccepted, type PartnerApplication, PartnerDirectory, USER_IDENTITY_PROVIDERS } from '@s2s/partners';
 import type { TokenUser, ValidatedToken } from './token-validation.js';
-import { applyClaimsPolicy, type Attempt, commonClaimMessage, KeyRefreshNeeded, pickUser, preParse } from './validation.attempt.js';
+import { applyClaimsPolicy, type Attempt, commonClaimMessage, holdUntil, KeyRefreshNeeded, pickUser, preParse } from './validation.attempt.js';
 import { claimChecks } from './validation.checklist.js';
 
 /** Longest lifetime accepted for an S2S actor token (SPEC 4.1: never above 24 h): the same cap as our own access tokens. */
@@ -219,6 +219,7 @@ export class PartnerTokenVerifier {
     const skew = policies.configuration.clockSkewSeconds * 1000;
     const keyValid = key.notBefore.getTime() - skew <= now.getTime() && now.getTime() < key.notAfter.getTime() + skew;
     if (!keyValid) checklist.fail('key-validity', 'key_expired', `the partner certificate ${x5t} is outside its validity period`);
+    holdUntil(attempt, key.notAfter.getTime() + skew);
     checklist.pass('key-validity');
     checklist.passDescribed('key', describeX5t, x5t);
     checklist.require(verifyJws('RS256', jwt.signingInput, jwt.signature, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify with the partner\'s key');

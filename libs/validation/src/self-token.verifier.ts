@@ -6,7 +6,7 @@ import { verifyJws } from '@s2s/crypto';
 import { accessTokenPolicy, type JwtClaimError, type JwtClaimsPolicy, jwtTypeAccepted, type ParsedJwt } from '@s2s/jwt';
 import { type OAuthConfiguration, OAuthConfigurationService } from '@s2s/oauth-configuration';
 import type { TokenUser, ValidatedToken } from './token-validation.js';
-import { applyClaimsPolicy, type Attempt, commonClaimMessage, pickUser } from './validation.attempt.js';
+import { applyClaimsPolicy, type Attempt, commonClaimMessage, holdUntil, pickUser } from './validation.attempt.js';
 import { ACCESS_TOKEN_CLAIMS } from './validation.checklist.js';
 
 const describeKey = (key: IssuerKey): string => `certificate ${key.thumbprint}`;
@@ -59,6 +59,9 @@ export class SelfTokenVerifier {
       return checklist.fail('key', 'key_unknown', `no published certificate has x5t ${keyId}`);
     }
     checklist.passDescribed('key', describeKey, key);
+    // A staged roll switches by the clock alone (the previous certificate then leaves the published set).
+    const switchAt = this.keyRing.nextScheduledChange();
+    if (switchAt !== null && switchAt > now) holdUntil(attempt, switchAt.getTime());
     checklist.require(verifyJws('RS256', jwt.signingInput, jwt.signature, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify');
     const configuration = this.oauthConfiguration.cached();
     const policy = audience === undefined ? this.registeredPolicy(configuration) : accessTokenPolicy({ audience, clockTolerance: configuration.clockSkewSeconds });

@@ -3,7 +3,7 @@ import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:cryp
 import type { IssuerKey, TokenIssuerKeyRing, TokenIssuerWithdrawals } from '@s2s/certificates';
 import type { ClientDirectory } from '@s2s/clients';
 import type { AppConfig } from '@s2s/config';
-import { type CacheFreshness, FrozenClock } from '@s2s/core';
+import { type CacheFreshness, type ChangeFeed, FrozenClock } from '@s2s/core';
 import type { OAuthConfiguration, OAuthConfigurationService } from '@s2s/oauth-configuration';
 import type { CachedOAuthServer, OAuthServerDirectory } from '@s2s/oauth-servers';
 import type { CachedPartner, PartnerDirectory } from '@s2s/partners';
@@ -14,6 +14,7 @@ import { PartnerTokenVerifier } from './partner-token.verifier.js';
 import { SelfTokenVerifier } from './self-token.verifier.js';
 import type { ValidationOutcome } from './token-validation.js';
 import { TokenValidator } from './token.validator.js';
+import { VerifiedTokenCache } from './verified-token.cache.js';
 import type { ValidationMetrics } from './validation.metrics.js';
 
 /**
@@ -64,7 +65,7 @@ describe('TokenValidator: the claims policy of each issuer kind', () => {
     configuration = { serviceName: SERVICE, realm: 'contoso.com', publicHost: 'mail.contoso.com', clockSkewSeconds: 300 } as OAuthConfiguration;
     const oauthConfiguration = { cached: () => configuration } as unknown as OAuthConfigurationService;
     const key = { x5t: SELF_X5T, thumbprint: 'AB12', publicKey: selfKey.publicKey } as IssuerKey;
-    const keyRing = { publishedKey: (keyId: string) => (keyId === SELF_X5T ? key : undefined) } as unknown as TokenIssuerKeyRing;
+    const keyRing = { publishedKey: (keyId: string) => (keyId === SELF_X5T ? key : undefined), nextScheduledChange: () => null } as unknown as TokenIssuerKeyRing;
     const clients = { resourceByAppIdUri: (aud: string) => (aud === 'api://webapi' || aud === 'api://other' ? {} : undefined) } as unknown as ClientDirectory;
     const server = {
       server: { identity: 'entra', type: 'oidc', issuer: SERVER_ISS, allowedTenants: [], allowAnyTenant: false, audiences: ['api://s2s'], tenantId: null, allowedApplicationIds: [], allowedObjectIds: [], requiredRole: null, enabled: true, metadataStatus: { lastSuccessAt: null } },
@@ -89,8 +90,10 @@ describe('TokenValidator: the claims policy of each issuer kind', () => {
       new PartnerTokenVerifier(config, partners, oauthConfiguration),
       new OAuthServerTokenVerifier(oauthServers, oauthConfiguration),
       // The standing rule (revocation, credentials, not-before) has its own tests: here every token stands.
-      { refusal: () => null } as unknown as TokenStanding,
+      { refusal: () => null, standsUntil: () => null } as unknown as TokenStanding,
       new AcsTokenVerifier(config, oauthServers, partners, oauthConfiguration),
+      // Off: these tests change the stubs' state in place, without the change feed.
+      new VerifiedTokenCache({ tokenCache: { maxEntries: 0, maxBytes: 0 } } as AppConfig, { afterAnyChange: () => undefined } as unknown as ChangeFeed),
     );
   });
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@s2s/config';
+import { MAX_TOKEN_BYTES } from '@s2s/jwt';
 import { CacheFreshness, cachesTooStale, Clock } from '@s2s/core';
 import { type CachedOAuthServer, OAuthServerDirectory } from '@s2s/oauth-servers';
 import { TokenStanding } from '@s2s/revocation';
@@ -8,9 +9,10 @@ import { OAuthServerTokenVerifier } from './oauth-server-token.verifier.js';
 import { PartnerTokenVerifier } from './partner-token.verifier.js';
 import { selfIssuer, SelfTokenVerifier } from './self-token.verifier.js';
 import { TokenRejectedError, type ValidatedToken, type ValidationOutcome, type ValidationTrace } from './token-validation.js';
-import { type Attempt, KeyRefreshNeeded, preParse } from './validation.attempt.js';
+import { type Attempt, holdUntil, KeyRefreshNeeded, preParse } from './validation.attempt.js';
 import { ValidationChecklist } from './validation.checklist.js';
 import { ValidationMetrics } from './validation.metrics.js';
+import { VerifiedTokenCache } from './verified-token.cache.js';
 
 export { MAX_ACTOR_LIFETIME_SECONDS } from './partner-token.verifier.js';
 
@@ -50,6 +52,7 @@ export class TokenValidator {
     private readonly oauthServerTokens: OAuthServerTokenVerifier,
     private readonly standing: TokenStanding,
     private readonly acsTokens: AcsTokenVerifier,
+    private readonly cache: VerifiedTokenCache,
   ) {
     this.outageToleranceSeconds = config.databaseOutageToleranceSeconds;
     this.issuer = selfIssuer(config);
@@ -58,25 +61,44 @@ export class TokenValidator {
   /**
    * Validates synchronously from memory; only a token whose key its issuer does not (yet) publish
    * waits, once, for an on-demand metadata refresh, and is then validated again from the start.
+   * A valid verdict is held in the {@link VerifiedTokenCache} (not in explain mode, nor for an
+   * expected audience) and served from there while it holds and the caches are fresh enough.
    */
   validate(token: unknown, options: ValidateOptions = DEFAULT_OPTIONS): Promise<ValidationOutcome> {
+    let key: string | undefined;
+    // A token longer than the parser accepts is refused unhashed (it could never be valid).
+    if (typeof token === 'string' && token.length <= MAX_TOKEN_BYTES && options.explain !== true && options.audience === undefined && this.cache.enabled) {
+      key = this.cache.keyOf(token);
+      const now = this.clock.now();
+      const held = this.cache.get(key, now.getTime());
+      // Past the tolerated database outage the full path fails closed (database_unavailable).
+      if (held !== undefined && !cachesTooStale(this.freshness, now, this.outageToleranceSeconds)) {
+        this.metrics.countValid(held.token.trust.kind);
+        return Promise.resolve(held);
+      }
+    }
     try {
-      return Promise.resolve(this.attempt(token, options, true));
+      return Promise.resolve(this.attempt(token, options, true, key));
     } catch (signal) {
       if (!(signal instanceof KeyRefreshNeeded)) return Promise.reject(signal);
-      return signal.refresh().then(() => this.attempt(token, options, false));
+      return signal.refresh().then(() => this.attempt(token, options, false, key));
     }
   }
 
-  private attempt(token: unknown, options: ValidateOptions, mayRefresh: boolean): ValidationOutcome {
+  /** One synchronous pass (nothing can change the in-memory state between its verdict and its caching). */
+  private attempt(token: unknown, options: ValidateOptions, mayRefresh: boolean, cacheKey: string | undefined): ValidationOutcome {
     const checklist = new ValidationChecklist(options.explain === true);
     const trace: ValidationTrace = { checks: checklist.checks, key: null, issuerMetadataFetchedAt: null, clockDifferenceSeconds: null, header: null, claims: null };
+    const attempt: Attempt = { checklist, trace, now: this.clock.now(), mayRefresh, holdUntilMs: Number.POSITIVE_INFINITY };
     try {
-      const attempt: Attempt = { checklist, trace, now: this.clock.now(), mayRefresh };
       const validated = this.run(token, options, attempt);
       this.checkStanding(validated, attempt);
       this.metrics.countValid(validated.trust.kind);
-      return { valid: true, token: validated, trace };
+      const outcome = { valid: true as const, token: validated, trace };
+      if (cacheKey !== undefined) {
+        this.cache.set(cacheKey, outcome, attempt.now.getTime(), Math.min(validated.expiresAt.getTime(), attempt.holdUntilMs), (token as string).length);
+      }
+      return outcome;
     } catch (error) {
       if (!(error instanceof TokenRejectedError)) throw error;
       this.metrics.validated.inc({ result: 'invalid', trust: 'none', reason: error.reason });
@@ -92,6 +114,9 @@ export class TokenValidator {
     const refusal = this.standing.refusal(validated.trust.kind, validated.trust.id, validated.claims, attempt.now);
     if (refusal) attempt.checklist.fail('standing', refusal.reason, refusal.message);
     attempt.checklist.pass('standing');
+    // Revocations, client and credential changes reach the cache through the change feed; a credential's expiry does not.
+    const credentialExpiry = this.standing.standsUntil(validated.trust.kind, validated.claims);
+    if (credentialExpiry !== null) holdUntil(attempt, credentialExpiry.getTime());
   }
 
   /** Freshness, the strict parse, then routing by issuer kind. */

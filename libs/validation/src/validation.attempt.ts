@@ -10,6 +10,17 @@ export interface Attempt {
   readonly now: Date;
   /** Whether an unknown key may still trigger an on-demand metadata refresh (the first attempt only). */
   readonly mayRefresh: boolean;
+  /**
+   * Until when (epoch ms) a verdict reached now stays true by the clock alone, besides the token's
+   * own `exp`: each verifier lowers it to what it read that time ends (a partner key's validity,
+   * our next scheduled key switch). The verified-token cache holds a verdict no longer.
+   */
+  holdUntilMs: number;
+}
+
+/** Lowers the time until which this attempt's verdict holds (see {@link Attempt.holdUntilMs}). */
+export function holdUntil(attempt: Attempt, epochMs: number): void {
+  if (epochMs < attempt.holdUntilMs) attempt.holdUntilMs = epochMs;
 }
 
 /**

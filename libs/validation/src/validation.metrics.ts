@@ -4,6 +4,7 @@ import { OAuthServerDirectory } from '@s2s/oauth-servers';
 import { PartnerDirectory } from '@s2s/partners';
 import { Clock } from '@s2s/core';
 import { Counter, Gauge } from 'prom-client';
+import { VerifiedTokenCache } from './verified-token.cache.js';
 
 /**
  * Validation metrics (SPEC 5.8): tokens validated by result, trust kind and reason (latency: the
@@ -17,7 +18,7 @@ export class ValidationMetrics {
   /** Valid tokens by trust kind not yet added to the counter: the hot path only bumps a number. */
   private readonly pendingValid = new Map<string, number>();
 
-  constructor(metrics: MetricsRegistry, readiness: ReadinessRegistry, partners: PartnerDirectory, oauthServers: OAuthServerDirectory, clock: Clock) {
+  constructor(metrics: MetricsRegistry, readiness: ReadinessRegistry, partners: PartnerDirectory, oauthServers: OAuthServerDirectory, clock: Clock, cache: VerifiedTokenCache) {
     this.validated = new Counter({
       name: 's2s_tokens_validated_total',
       help: 'Tokens validated (introspection, guard, explain), by result, trust kind and reason',
@@ -49,6 +50,41 @@ export class ValidationMetrics {
         failing.reset();
         for (const source of sources()) failing.set({ kind: source.kind, identity: source.identity }, source.lastError || source.reviewReason ? 1 : 0);
       },
+    });
+    // The verified-token cache: the hot path bumps plain numbers, read here when scraped.
+    const cacheLookups: Counter<'result'> = new Counter({
+      name: 's2s_token_cache_lookups_total',
+      help: 'Verified-token cache lookups by validation and introspection (explain never looks), by result: hit or miss',
+      labelNames: ['result'] as const,
+      registers: [metrics.registry],
+      collect: () => {
+        cacheLookups.reset();
+        cacheLookups.inc({ result: 'hit' }, cache.stats.hits);
+        cacheLookups.inc({ result: 'miss' }, cache.stats.misses);
+      },
+    });
+    const cacheDrops: Counter<'cause'> = new Counter({
+      name: 's2s_token_cache_drops_total',
+      help: 'Verified-token cache drops: evicted (one entry, to stay within the bounds) or invalidated (the whole cache, after a trust configuration change)',
+      labelNames: ['cause'] as const,
+      registers: [metrics.registry],
+      collect: () => {
+        cacheDrops.reset();
+        cacheDrops.inc({ cause: 'evicted' }, cache.stats.evictions);
+        cacheDrops.inc({ cause: 'invalidated' }, cache.stats.invalidations);
+      },
+    });
+    const cacheEntries: Gauge = new Gauge({
+      name: 's2s_token_cache_entries',
+      help: 'Verdicts held in the verified-token cache',
+      registers: [metrics.registry],
+      collect: () => cacheEntries.set(cache.size),
+    });
+    const cacheBytes: Gauge = new Gauge({
+      name: 's2s_token_cache_bytes',
+      help: 'Memory the verified-token cache reckons it holds (bounded by TOKEN_CACHE_MAX_BYTES)',
+      registers: [metrics.registry],
+      collect: () => cacheBytes.set(cache.reckonedBytes),
     });
     // Informational: a partner's metadata outage does not make this instance unready.
     readiness.register('trustedIssuerMetadata', async () => ({

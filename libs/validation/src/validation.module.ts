@@ -6,7 +6,7 @@ import { OAuthServersModule } from '@s2s/oauth-servers';
 import { OAuthWireModule } from '@s2s/oauth-wire';
 import { PartnersModule } from '@s2s/partners';
 import { RevocationModule } from '@s2s/revocation';
-import { IntrospectionController } from './introspection.controller.js';
+import { IntrospectionHttpRoute } from './introspection.http-route.js';
 import { TokenValidationController } from './token-validation.controller.js';
 import { AcsTokenVerifier } from './acs-token.verifier.js';
 import { OAuthServerTokenVerifier } from './oauth-server-token.verifier.js';
@@ -20,12 +20,13 @@ import { WhoAmIController } from './whoami.controller.js';
 import { RevocableTokenReader } from './revocable-token.reader.js';
 import { AdminTokenRevocationController, RevocationController } from './token-revocation.controller.js';
 import { ValidationMetrics } from './validation.metrics.js';
+import { VerifiedTokenCache } from './verified-token.cache.js';
 
-/** Validation (SPEC 5.6): the validator, introspection, explain, and the guard resource servers import. */
+/** Validation (SPEC 5.6): the validator, introspection (a route the server mounts on Fastify, no controller), explain, and the guard resource servers import. */
 @Module({
   imports: [CertificatesModule, ClientsModule, PartnersModule, OAuthServersModule, OAuthConfigurationModule, OAuthWireModule, RevocationModule],
-  controllers: [IntrospectionController, RevocationController, TokenValidationController, AdminTokenRevocationController, WhoAmIController],
-  providers: [RevocableTokenReader, TokenValidator, SelfTokenVerifier, PartnerTokenVerifier, OAuthServerTokenVerifier, AcsTokenVerifier, ValidationMetrics, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
-  exports: [TokenValidator, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
+  controllers: [RevocationController, TokenValidationController, AdminTokenRevocationController, WhoAmIController],
+  providers: [RevocableTokenReader, TokenValidator, VerifiedTokenCache, IntrospectionHttpRoute, SelfTokenVerifier, PartnerTokenVerifier, OAuthServerTokenVerifier, AcsTokenVerifier, ValidationMetrics, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
+  exports: [TokenValidator, VerifiedTokenCache, IntrospectionHttpRoute, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
 })
 export class ValidationModule {}

@@ -1139,12 +1139,6 @@ export interface ApiOperations {
       };
     };
   };
-  IntrospectionController_introspect: {
-    readonly method: 'POST';
-    readonly path: '/oauth2/introspect';
-    readonly requestBody: never;
-    readonly response: unknown;
-  };
   LifecycleController_status: {
     readonly method: 'GET';
     readonly path: '/admin/v1/status';
@@ -1252,6 +1246,12 @@ export interface ApiOperations {
     readonly path: '/admin/v1/oauth-servers/{identity}';
     readonly requestBody: UpdateOAuthServerDto;
     readonly response: OAuthServerDto;
+  };
+  'POST /oauth2/introspect': {
+    readonly method: 'POST';
+    readonly path: '/oauth2/introspect';
+    readonly requestBody: never;
+    readonly response: unknown;
   };
   'POST /oauth2/token': {
     readonly method: 'POST';

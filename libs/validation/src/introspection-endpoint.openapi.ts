@@ -1,0 +1,40 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+
+type PathItemObject = OpenAPIObject['paths'][string];
+
+const oauthError = {
+  description: 'RFC 6749 5.2 error (`Cache-Control: no-store`)',
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        required: ['error', 'error_description'],
+        properties: { error: { type: 'string', example: 'invalid_request' }, error_description: { type: 'string' } },
+      },
+    },
+  },
+};
+
+/**
+ * The OpenAPI description of `POST /oauth2/introspect`. The endpoint is a Fastify route (no Nest
+ * controller for Swagger to read), so the document gets this path item added by hand.
+ */
+export const INTROSPECTION_ENDPOINT_OPENAPI: PathItemObject = {
+  post: {
+    tags: ['oauth'],
+    summary: 'Token introspection (RFC 7662): active, claims, and how the token was trusted',
+    description:
+      'The caller authenticates as a registered client, as at the token endpoint (client_secret_basic, client_secret_post or ' +
+      'private_key_jwt, exactly one), under the same back-off. Any other method than POST, a body that is not a UTF-8 form, ' +
+      'or a missing token answers invalid_request.',
+    security: [],
+    responses: {
+      '200': { description: 'RFC 7662 2.2: `{"active": false}`, or `active: true` with the claims and `trust`' },
+      '400': { ...oauthError, description: 'RFC 6749 5.2 invalid_request (not a form, no token, more than one client authentication method)' },
+      '401': { ...oauthError, description: 'RFC 6749 5.2 invalid_client, with `WWW-Authenticate`' },
+      '413': { ...oauthError, description: 'invalid_request: the body is larger than BODY_LIMIT_BYTES' },
+      '429': { ...oauthError, description: 'temporarily_unavailable after repeated failed client authentications (here or at the token endpoint), with `Retry-After`' },
+      '503': { ...oauthError, description: 'temporarily_unavailable (shutting down)' },
+    },
+  },
+};

@@ -1,0 +1,110 @@
+import type { IncomingMessage } from 'node:http';
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '@s2s/config';
+import { FormRefusedError, type JsonAnswer, type JsonRoute, readFormText, type RouteContext, SHUTTING_DOWN_MESSAGE } from '@s2s/http';
+import { PUBLISHED_PATHS, publishedUrl } from '@s2s/metadata';
+import {
+  ClientAuthenticationService,
+  InvalidRequestError,
+  noStoreHeaders,
+  OAuthError,
+  oauthErrorResponse,
+  parseTokenRequestForm,
+  PresentedAuthorization,
+  RequestTooLargeError,
+  ServerError,
+  TemporarilyUnavailableError,
+} from '@s2s/oauth-wire';
+import { introspectionResponse } from './introspection.response.js';
+import { TokenValidator } from './token.validator.js';
+
+const INACTIVE = JSON.stringify({ active: false });
+
+/**
+ * `POST /oauth2/introspect` (RFC 7662; SPEC 5.6), on the token endpoint's lean path: a Fastify
+ * route (`serveOnFastify`, {@link JsonRoute}) without Nest's per-request machinery (no controller,
+ * guards, pipes or filters), reading its own body under the shared form rules (POST only, UTF-8
+ * form, `BODY_LIMIT_BYTES`), `Cache-Control: no-store` on every answer, errors in the RFC 6749 5.2
+ * shape. The caller authenticates as a registered client exactly as at the token endpoint, with
+ * the same service and back-off record ({@link ClientAuthenticationService}): secrets guessed
+ * here count there and the other way round, and a caller backed off at one is answered 429
+ * `temporarily_unavailable` with `Retry-After` at both (security catalogue G01). An invalid token
+ * is simply `{"active": false}`, the reason going to the log only; so does the reason of a refused
+ * request. Valid verdicts come from the verified-token cache when it holds them.
+ */
+@Injectable()
+export class IntrospectionHttpRoute implements JsonRoute {
+  readonly path = PUBLISHED_PATHS.introspection;
+  private readonly logger = new Logger('Introspection');
+  private readonly audience: { issuer: string; tokenEndpoint: string };
+  private readonly bodyLimitBytes: number;
+
+  constructor(
+    private readonly validator: TokenValidator,
+    private readonly authentication: ClientAuthenticationService,
+    config: AppConfig,
+  ) {
+    const issuer = config.publicUrl.replace(/\/+$/, '');
+    this.audience = { issuer, tokenEndpoint: publishedUrl(issuer, PUBLISHED_PATHS.token) };
+    this.bodyLimitBytes = config.bodyLimitBytes;
+  }
+
+  answer(request: IncomingMessage, context: RouteContext): Promise<JsonAnswer | null> {
+    return this.introspect(request, context).then(
+      (json): JsonAnswer => ({ status: 200, headers: noStoreHeaders(context.requestId), json }),
+      (error: unknown) => this.errorAnswer(request, error, context.requestId),
+    );
+  }
+
+  private async introspect(request: IncomingMessage, context: RouteContext): Promise<string> {
+    if (context.closing) throw new TemporarilyUnavailableError(SHUTTING_DOWN_MESSAGE, 'shutting_down');
+    if (request.method !== 'POST') throw new InvalidRequestError('use POST with an application/x-www-form-urlencoded body', 'method_not_allowed');
+    const parameters = parseTokenRequestForm(await this.readForm(request));
+    const authorization = new PresentedAuthorization(request.headers.authorization);
+    // The socket's address, as the token endpoint keys its back-off (never a forwarded header).
+    const remoteAddress = request.socket.remoteAddress ?? '';
+    try {
+      await this.authentication.authenticate(parameters, authorization, this.audience, remoteAddress, 'introspect');
+    } catch (error) {
+      if (error instanceof OAuthError) {
+        this.logger.warn({ requestId: context.requestId, error: error.error, reason: error.reason, clientId: authorization.claimedClientId, remoteAddress }, 'introspection request refused');
+      }
+      throw error;
+    }
+    const token = parameters.get('token');
+    if (token === undefined) throw new InvalidRequestError('token is required', 'token_missing');
+    const outcome = await this.validator.validate(token);
+    if (!outcome.valid) {
+      this.logger.log({ requestId: context.requestId, reason: outcome.reason }, 'introspected token is not active');
+      return INACTIVE;
+    }
+    return JSON.stringify(introspectionResponse(outcome.token));
+  }
+
+  /** The form text, once the request is known to carry a UTF-8 form body of an acceptable size. */
+  private async readForm(request: IncomingMessage): Promise<string> {
+    try {
+      return await readFormText(request, this.bodyLimitBytes);
+    } catch (error) {
+      if (!(error instanceof FormRefusedError)) throw error;
+      const { status, description, reason } = error.refusal;
+      throw status === 413 ? new RequestTooLargeError() : new InvalidRequestError(description, reason);
+    }
+  }
+
+  private errorAnswer(request: IncomingMessage, error: unknown, requestId: string): JsonAnswer | null {
+    let oauth: OAuthError;
+    if (error instanceof OAuthError) {
+      oauth = error;
+    } else if (request.socket.destroyed) {
+      return null; // the client went away (e.g. mid-body): nobody to answer
+    } else {
+      this.logger.error({ requestId, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, 'unhandled error at an OAuth endpoint');
+      oauth = new ServerError('internal error', 'unhandled');
+    }
+    const { status, headers, body } = oauthErrorResponse(oauth, requestId);
+    // An unread or partly read body cannot be skipped safely on a kept-alive connection.
+    if (status === 413 || status === 503) headers.connection = 'close';
+    return { status, headers, json: JSON.stringify(body) };
+  }
+}
