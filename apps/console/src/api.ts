@@ -1,4 +1,4 @@
-import type { AdminErrorDto, ApiOperations, FieldProblemDto } from './generated/admin-api.types';
+import type { AdminErrorDto, ApiOperations, FieldProblemDto } from './admin-api.types';
 
 /**
  * The console's one way to the server: the admin API (`/admin/v1`) on this origin, typed by the

@@ -6,9 +6,8 @@ import { GENERATED_TYPES_PATHS, generateApiTypes, type OpenApiDocument } from '.
 /**
  * `npm run generate:api-types`: starts the built trust server as `npm start` does (embedded PGlite
  * in a temporary data directory, TLS off, an ephemeral port on 127.0.0.1), reads the OpenAPI
- * document it serves at `/docs/openapi.json`, and writes the API types of s2sctl and of the browser
- * console from it. Run from the
- * repository root, after `npm run build` (the server and this script run from dist/).
+ * document it serves at `/docs/openapi.json`, and writes the API types from it (s2sctl's, which the
+ * browser console re-exports). Run from the repository root, after `npm run build` (the server and this script run from dist/).
  */
 async function main(): Promise<void> {
   const server = await startServerProcess({ env: { TLS_MODE: 'off' } });

@@ -46,14 +46,14 @@ export interface SchemaObject {
   readonly [keyword: string]: unknown;
 }
 
-/** Where s2sctl's generated API types are committed, relative to the repository root. */
+/**
+ * Where the generated API types are committed, relative to the repository root: s2sctl's, which the
+ * browser console re-exports type-only (apps/console/src/admin-api.types.ts).
+ */
 export const GENERATED_TYPES_PATH = 'apps/s2sctl/src/generated/admin-api.types.ts';
 
-/** The browser console's copy of the same types (apps/console is built by Vite and cannot import s2sctl's sources). */
-export const CONSOLE_TYPES_PATH = 'apps/console/src/generated/admin-api.types.ts';
-
-/** Every file `npm run generate:api-types` writes, all with the same content. */
-export const GENERATED_TYPES_PATHS = [GENERATED_TYPES_PATH, CONSOLE_TYPES_PATH] as const;
+/** Every file `npm run generate:api-types` writes. */
+export const GENERATED_TYPES_PATHS = [GENERATED_TYPES_PATH] as const;
 
 /** How to regenerate, printed in the header and by the drift test. */
 export const REGENERATE_COMMAND = 'npm run generate:api-types';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { AuditEventPageDto } from '../generated/admin-api.types';
+import type { AuditEventPageDto } from '../admin-api.types';
 import { localInputToIso } from '../time';
 import { Busy, ErrorBox, Field, useAction, useSession, When } from '../ui';
 

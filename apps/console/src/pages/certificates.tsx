@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { CertificateDto, CertificateRequestDto } from '../generated/admin-api.types';
+import type { CertificateDto, CertificateRequestDto } from '../admin-api.types';
 import { durationText, isoToLocalInput, localInputToIso } from '../time';
 import { Busy, DaysLeft, download, ErrorBox, Field, listOf, readFile, Section, StateBadge, useAction, useLoad, useSession, When } from '../ui';
 

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { ClientDto, ResourceDto } from '../generated/admin-api.types';
+import type { ClientDto, ResourceDto } from '../admin-api.types';
 import { localInputToIso } from '../time';
 import { Busy, ErrorBox, Field, listOf, readFile, Section, useAction, useLoad, useSession, When } from '../ui';
 

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { TokenValidationDto } from '../generated/admin-api.types';
+import type { TokenValidationDto } from '../admin-api.types';
 import { Busy, ErrorBox, Field, Section, StateBadge, useAction, useSession } from '../ui';
 
 /** The JSON of a compact JWT's segment, decoded here only for display (the verdict is the server's). */

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { AdminApiKeyDto, OAuthConfigurationDto, ClientDto, PartnerApplicationDto, TrustStatusDto } from '../generated/admin-api.types';
+import type { AdminApiKeyDto, OAuthConfigurationDto, ClientDto, PartnerApplicationDto, TrustStatusDto } from '../admin-api.types';
 import { daysUntil, localText, utcText } from '../time';
 import { Busy, DaysLeft, ErrorBox, Field, Section, StateBadge, tierOf, useAction, useLoad, useSession, When } from '../ui';
 

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { ConnectivityReportDto, MetadataStatusDto, OAuthServerDto, PartnerApplicationDto } from '../generated/admin-api.types';
+import type { ConnectivityReportDto, MetadataStatusDto, OAuthServerDto, PartnerApplicationDto } from '../admin-api.types';
 import { Busy, ErrorBox, Field, listOf, readFile, Section, StateBadge, useAction, useLoad, useSession, When } from '../ui';
 
 type Kind = 'partner' | 'oauth-server';
