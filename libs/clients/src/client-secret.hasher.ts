@@ -1,7 +1,6 @@
-import type { KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MasterKey } from '@s2s/config';
-import { deriveKey, generateSecret, hmacKey, hmacSha256, timingSafeEqualDigests } from '@s2s/crypto';
+import { deriveKey, generateSecret, PreparedHmacSha256, timingSafeEqualDigests } from '@s2s/crypto';
 
 /**
  * Client secrets (SPEC 5.4): 256 random bits made here, shown once, stored as HMAC-SHA-256 under
@@ -11,10 +10,10 @@ import { deriveKey, generateSecret, hmacKey, hmacSha256, timingSafeEqualDigests 
  */
 @Injectable()
 export class ClientSecretHasher {
-  private readonly key: KeyObject;
+  private readonly key: PreparedHmacSha256;
 
   constructor(masterKey: MasterKey) {
-    this.key = hmacKey(deriveKey(masterKey.key, 'client-secret-hash'));
+    this.key = new PreparedHmacSha256(deriveKey(masterKey.key, 'client-secret-hash'));
   }
 
   /** A new secret: 43 base64url characters (256 bits). */
@@ -23,7 +22,7 @@ export class ClientSecretHasher {
   }
 
   hash(secret: string): string {
-    return hmacSha256(this.key, secret).toString('base64url');
+    return this.key.macBase64Url(secret);
   }
 
   /** Constant-time comparison of a presented secret with a stored hash. */

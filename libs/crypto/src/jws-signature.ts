@@ -55,9 +55,29 @@ export function signJws(algorithm: JwsAlgorithm, signingInput: string, privateKe
 export function verifyJws(algorithm: JwsAlgorithm, signingInput: string, signature: Buffer, publicKey: KeyObject): boolean {
   if (!keyFitsAlgorithm(algorithm, publicKey)) return false;
   try {
-    // RS256 is PKCS#1 v1.5, OpenSSL's default for an RSA KeyObject: no options object to parse.
-    return verify('sha256', Buffer.from(signingInput, 'latin1'), algorithm === 'RS256' ? publicKey : keyOptions(algorithm, publicKey), signature);
+    return verify('sha256', Buffer.from(signingInput, 'latin1'), verifyKey(algorithm, publicKey), signature);
   } catch {
     return false;
   }
+}
+
+/**
+ * {@link verifyJws} on the libuv thread pool (the callback form of `crypto.verify`): the same
+ * OpenSSL call and the same answer, without the event loop waiting for the RSA operation. Never
+ * rejects.
+ */
+export function verifyJwsOffLoop(algorithm: JwsAlgorithm, signingInput: string, signature: Buffer, publicKey: KeyObject): Promise<boolean> {
+  if (!keyFitsAlgorithm(algorithm, publicKey)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      verify('sha256', Buffer.from(signingInput, 'latin1'), verifyKey(algorithm, publicKey), signature, (error, valid) => resolve(!error && valid));
+    } catch {
+      resolve(false);
+    }
+  });
+}
+
+/** RS256 is PKCS#1 v1.5, OpenSSL's default for an RSA KeyObject: no options object to parse. */
+function verifyKey(algorithm: JwsAlgorithm, publicKey: KeyObject): Parameters<typeof verify>[2] {
+  return algorithm === 'RS256' ? publicKey : keyOptions(algorithm, publicKey);
 }

@@ -7,7 +7,7 @@ import { JwtFormatError, parseCompactJwt } from '@s2s/jwt';
 import { certificateRegistration, clientDirectoryOf, OpenSslToolkit, REPO_ROOT } from '@s2s/testing';
 // The client-assertion verifier through its library's public alias (it may move to another library).
 import { ClientAssertionVerifier, InvalidClientError, JWT_BEARER_ASSERTION_TYPE, type OAuthError } from '@s2s/oauth-wire';
-import { type JwsAlgorithm, verifyJws } from './jws-signature.js';
+import { type JwsAlgorithm, verifyJws, verifyJwsOffLoop } from './jws-signature.js';
 
 /**
  * Project Wycheproof (C2SP/wycheproof `testvectors_v1/`, copied unchanged into
@@ -107,6 +107,21 @@ describe('Wycheproof vectors through verifyJws (every validator and the client-a
     );
     expect(total).toBe(vectors.numberOfTests);
     expect(wrong).toEqual([]);
+  });
+
+  it.each(FILES)('%s as %s: verifyJwsOffLoop (the thread-pool form the validators use) gives verifyJws\'s verdict on every vector', async (file, algorithm) => {
+    const differing: string[] = [];
+    let total = 0;
+    for (const group of readVectors(file).testGroups) {
+      const key = createPublicKey(group.publicKeyPem);
+      const verdicts = await Promise.all(group.tests.map((test) => verifyJwsOffLoop(algorithm, asSigningInput(test.msg), Buffer.from(test.sig, 'hex'), key)));
+      group.tests.forEach((test, i) => {
+        total += 1;
+        if (verdicts[i] !== verifyJws(algorithm, asSigningInput(test.msg), Buffer.from(test.sig, 'hex'), key)) differing.push(`tcId ${test.tcId}`);
+      });
+    }
+    expect(total).toBe(readVectors(file).numberOfTests);
+    expect(differing).toEqual([]);
   });
 
   it('the acceptable vectors are exactly the RSA "MissingNull" ones, and they are refused', () => {

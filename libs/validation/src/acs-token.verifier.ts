@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@s2s/config';
-import { verifyJws } from '@s2s/crypto';
 import { jwtClaimsPolicy, type JwtClaimsPolicy, jwtTypeAccepted, type ParsedJwt } from '@s2s/jwt';
 import { type OAuthConfiguration, OAuthConfigurationService } from '@s2s/oauth-configuration';
 import { type CachedOAuthServer, OAuthServerDirectory } from '@s2s/oauth-servers';
@@ -17,7 +16,7 @@ import {
   serviceAudienceMatches,
 } from './partner-token.verifier.js';
 import type { ValidatedToken } from './token-validation.js';
-import { applyClaimsPolicy, type Attempt } from './validation.attempt.js';
+import { applyClaimsPolicy, type Attempt, signatureVerifies } from './validation.attempt.js';
 
 /** The claims policy of one ACS server's actor tokens under one configuration. */
 interface AcsClaims {
@@ -91,7 +90,7 @@ export class AcsTokenVerifier implements BrokeredActorVerifier {
     trace.key = { id: x5t ?? kid ?? '(none)', found: key !== undefined, source: `OAuth server ${server.identity} metadata` };
     if (!key) return checklist.fail('key', 'key_unknown', `OAuth server ${server.identity} publishes no key with x5t ${x5t ?? kid ?? '(none)'}`);
     checklist.pass('key', x5t ?? kid);
-    checklist.require(verifyJws('RS256', jwt.signingInput, jwt.signature, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify with the OAuth server\'s key');
+    checklist.require(signatureVerifies(attempt, 'RS256', jwt, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify with the OAuth server\'s key');
 
     const claimsPolicy = this.claimsOf(registered);
     const exp = applyClaimsPolicy(attempt, jwt, claimsPolicy.policy, ACTOR_CLAIMS, actorClaimMessage, claimsPolicy.policy, true);

@@ -16,6 +16,7 @@ import {
   TemporarilyUnavailableError,
 } from '@s2s/oauth-wire';
 import { introspectionResponse } from './introspection.response.js';
+import type { ValidatedToken } from './token-validation.js';
 import { TokenValidator } from './token.validator.js';
 
 const INACTIVE = JSON.stringify({ active: false });
@@ -38,6 +39,8 @@ export class IntrospectionHttpRoute implements JsonRoute {
   private readonly logger = new Logger('Introspection');
   private readonly audience: { issuer: string; tokenEndpoint: string };
   private readonly bodyLimitBytes: number;
+  /** The answer text of each verdict, made once: a verdict from the verified-token cache is answered again as it was. */
+  private readonly answers = new WeakMap<ValidatedToken, string>();
 
   constructor(
     private readonly validator: TokenValidator,
@@ -78,7 +81,12 @@ export class IntrospectionHttpRoute implements JsonRoute {
       this.logger.log({ requestId: context.requestId, reason: outcome.reason }, 'introspected token is not active');
       return INACTIVE;
     }
-    return JSON.stringify(introspectionResponse(outcome.token));
+    let answer = this.answers.get(outcome.token);
+    if (answer === undefined) {
+      answer = JSON.stringify(introspectionResponse(outcome.token));
+      this.answers.set(outcome.token, answer);
+    }
+    return answer;
   }
 
   /** The form text, once the request is known to carry a UTF-8 form body of an acceptable size. */

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { JWS_ALGORITHMS, type JwsAlgorithm, keyFitsAlgorithm, verifyJws } from '@s2s/crypto';
+import { JWS_ALGORITHMS, type JwsAlgorithm, keyFitsAlgorithm } from '@s2s/crypto';
 import { type JwtClaimError, jwtClaimsPolicy, type JwtClaimsPolicy, type ParsedJwt } from '@s2s/jwt';
 import { type OAuthConfiguration, OAuthConfigurationService } from '@s2s/oauth-configuration';
 import { type CachedOAuthServer, isIssuerTemplate, OAuthServerDirectory, TENANT_PLACEHOLDER } from '@s2s/oauth-servers';
 import { MAX_ACTOR_LIFETIME_SECONDS } from './partner-token.verifier.js';
 import type { ValidatedToken } from './token-validation.js';
-import { applyClaimsPolicy, type Attempt, commonClaimMessage, KeyRefreshNeeded, pickUser } from './validation.attempt.js';
+import { applyClaimsPolicy, type Attempt, commonClaimMessage, KeyRefreshNeeded, pickUser, signatureVerifies } from './validation.attempt.js';
 import { ACCESS_TOKEN_CLAIMS } from './validation.checklist.js';
 
 /** What the claims step of one server's tokens needs: its policy, and the server for the wording. */
@@ -82,7 +82,7 @@ export class OAuthServerTokenVerifier {
     const keyFits = (key.alg === null || key.alg === algorithm) && keyFitsAlgorithm(algorithm, key.publicKey);
     if (!keyFits) checklist.fail('key', 'alg_key_mismatch', `the key cannot be used with ${algorithm}`);
     checklist.pass('key');
-    checklist.require(verifyJws(algorithm, jwt.signingInput, jwt.signature, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify');
+    checklist.require(signatureVerifies(attempt, algorithm, jwt, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify');
     const serverClaims = this.claimsOf(registered);
     const exp = applyClaimsPolicy(attempt, jwt, serverClaims.policy, ACCESS_TOKEN_CLAIMS, serverClaimMessage, serverClaims, true);
     const claims = jwt.payload;

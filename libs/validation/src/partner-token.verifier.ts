@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@s2s/config';
 import { isLowercaseGuid } from '@s2s/core';
-import { verifyJws } from '@s2s/crypto';
 import { type JwtClaimError, jwtClaimsPolicy, type JwtClaimsPolicy, jwtTypeAccepted, MAX_TOKEN_LIFETIME_SECONDS, type ParsedJwt } from '@s2s/jwt';
 import { type OAuthConfiguration, OAuthConfigurationService } from '@s2s/oauth-configuration';
 import { AD_IDENTITY_PROVIDER, allowsAppOnly, allowsUsers, type CachedPartner, domainAccepted, type PartnerApplication, PartnerDirectory, USER_IDENTITY_PROVIDERS } from '@s2s/partners';
 import type { TokenUser, ValidatedToken } from './token-validation.js';
-import { applyClaimsPolicy, type Attempt, commonClaimMessage, holdUntil, KeyRefreshNeeded, pickUser, preParse } from './validation.attempt.js';
+import { applyClaimsPolicy, type Attempt, commonClaimMessage, holdUntil, KeyRefreshNeeded, pickUser, preParse, signatureVerifies } from './validation.attempt.js';
 import { claimChecks } from './validation.checklist.js';
 
 /** Longest lifetime accepted for an S2S actor token (SPEC 4.1: never above 24 h): the same cap as our own access tokens. */
@@ -222,7 +221,7 @@ export class PartnerTokenVerifier {
     holdUntil(attempt, key.notAfter.getTime() + skew);
     checklist.pass('key-validity');
     checklist.passDescribed('key', describeX5t, x5t);
-    checklist.require(verifyJws('RS256', jwt.signingInput, jwt.signature, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify with the partner\'s key');
+    checklist.require(signatureVerifies(attempt, 'RS256', jwt, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify with the partner\'s key');
 
     const exp = applyClaimsPolicy(attempt, jwt, policies.actor, ACTOR_CLAIMS, actorClaimMessage, policies.actor, true);
     const nameid = claims.nameid;

@@ -2,11 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { type IssuerKey, issuerKeyIdOf, TokenIssuerKeyRing, TokenIssuerWithdrawals } from '@s2s/certificates';
 import { ClientDirectory } from '@s2s/clients';
 import { AppConfig } from '@s2s/config';
-import { verifyJws } from '@s2s/crypto';
 import { accessTokenPolicy, type JwtClaimError, type JwtClaimsPolicy, jwtTypeAccepted, type ParsedJwt } from '@s2s/jwt';
 import { type OAuthConfiguration, OAuthConfigurationService } from '@s2s/oauth-configuration';
 import type { TokenUser, ValidatedToken } from './token-validation.js';
-import { applyClaimsPolicy, type Attempt, commonClaimMessage, holdUntil, pickUser } from './validation.attempt.js';
+import { applyClaimsPolicy, type Attempt, commonClaimMessage, holdUntil, pickUser, signatureVerifies } from './validation.attempt.js';
 import { ACCESS_TOKEN_CLAIMS } from './validation.checklist.js';
 
 const describeKey = (key: IssuerKey): string => `certificate ${key.thumbprint}`;
@@ -62,7 +61,7 @@ export class SelfTokenVerifier {
     // A staged roll switches by the clock alone (the previous certificate then leaves the published set).
     const switchAt = this.keyRing.nextScheduledChange();
     if (switchAt !== null && switchAt > now) holdUntil(attempt, switchAt.getTime());
-    checklist.require(verifyJws('RS256', jwt.signingInput, jwt.signature, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify');
+    checklist.require(signatureVerifies(attempt, 'RS256', jwt, key.publicKey), 'signature', 'signature_invalid', 'the signature does not verify');
     const configuration = this.oauthConfiguration.cached();
     const policy = audience === undefined ? this.registeredPolicy(configuration) : accessTokenPolicy({ audience, clockTolerance: configuration.clockSkewSeconds });
     const context = audience === undefined ? this.policies.context : { policy, audience };

@@ -9,7 +9,7 @@ import { OAuthServerTokenVerifier } from './oauth-server-token.verifier.js';
 import { PartnerTokenVerifier } from './partner-token.verifier.js';
 import { selfIssuer, SelfTokenVerifier } from './self-token.verifier.js';
 import { TokenRejectedError, type ValidatedToken, type ValidationOutcome, type ValidationTrace } from './token-validation.js';
-import { type Attempt, holdUntil, KeyRefreshNeeded, preParse } from './validation.attempt.js';
+import { type Attempt, AttemptCarry, holdUntil, KeyRefreshNeeded, preParse, SignatureCheckNeeded } from './validation.attempt.js';
 import { ValidationChecklist } from './validation.checklist.js';
 import { ValidationMetrics } from './validation.metrics.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
@@ -59,8 +59,9 @@ export class TokenValidator {
   }
 
   /**
-   * Validates synchronously from memory; only a token whose key its issuer does not (yet) publish
-   * waits, once, for an on-demand metadata refresh, and is then validated again from the start.
+   * Validates from memory in synchronous passes; a pass waits only for a signature verified on the
+   * thread pool, or (once) for an on-demand metadata refresh when the token's issuer does not (yet)
+   * publish its key, and the token is then validated again from the start ({@link settle}).
    * A valid verdict is held in the {@link VerifiedTokenCache} (not in explain mode, nor for an
    * expected audience) and served from there while it holds and the caches are fresh enough.
    */
@@ -77,19 +78,30 @@ export class TokenValidator {
         return Promise.resolve(held);
       }
     }
+    return this.settle(token, options, key, true, new AttemptCarry(true));
+  }
+
+  /**
+   * Attempts until a verdict: an attempt is synchronous, and it stops with a signal when it needs
+   * something only a wait can give. A signature not yet verified ({@link SignatureCheckNeeded}) is
+   * verified on the thread pool and the token attempted again with the verdict; an unknown key
+   * ({@link KeyRefreshNeeded}) is fetched once, and the token attempted again without refreshing.
+   */
+  private settle(token: unknown, options: ValidateOptions, cacheKey: string | undefined, mayRefresh: boolean, carry: AttemptCarry): Promise<ValidationOutcome> {
     try {
-      return Promise.resolve(this.attempt(token, options, true, key));
+      return Promise.resolve(this.attempt(token, options, mayRefresh, cacheKey, carry));
     } catch (signal) {
-      if (!(signal instanceof KeyRefreshNeeded)) return Promise.reject(signal);
-      return signal.refresh().then(() => this.attempt(token, options, false, key));
+      if (signal instanceof SignatureCheckNeeded) return signal.verify().then(() => this.settle(token, options, cacheKey, mayRefresh, carry));
+      if (signal instanceof KeyRefreshNeeded) return signal.refresh().then(() => this.settle(token, options, cacheKey, false, carry));
+      return Promise.reject(signal);
     }
   }
 
   /** One synchronous pass (nothing can change the in-memory state between its verdict and its caching). */
-  private attempt(token: unknown, options: ValidateOptions, mayRefresh: boolean, cacheKey: string | undefined): ValidationOutcome {
+  private attempt(token: unknown, options: ValidateOptions, mayRefresh: boolean, cacheKey: string | undefined, carry: AttemptCarry): ValidationOutcome {
     const checklist = new ValidationChecklist(options.explain === true);
     const trace: ValidationTrace = { checks: checklist.checks, key: null, issuerMetadataFetchedAt: null, clockDifferenceSeconds: null, header: null, claims: null };
-    const attempt: Attempt = { checklist, trace, now: this.clock.now(), mayRefresh, holdUntilMs: Number.POSITIVE_INFINITY };
+    const attempt: Attempt = { checklist, trace, now: this.clock.now(), mayRefresh, carry, holdUntilMs: Number.POSITIVE_INFINITY };
     try {
       const validated = this.run(token, options, attempt);
       this.checkStanding(validated, attempt);
@@ -126,7 +138,8 @@ export class TokenValidator {
     if (cachesTooStale(this.freshness, attempt.now, this.outageToleranceSeconds)) {
       checklist.fail('cache-freshness', 'database_unavailable', 'the database has been unreachable for too long to trust the cached trust configuration');
     }
-    const jwt = preParse(token, checklist);
+    const jwt = preParse(token, checklist, attempt.carry.parsed);
+    attempt.carry.parsed = jwt;
     trace.header = jwt.header;
     trace.claims = jwt.payload;
     if (jwt.header.alg === 'none') return this.partnerTokens.outerPair(jwt, attempt, this.acsTokens);

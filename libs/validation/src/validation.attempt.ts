@@ -1,3 +1,5 @@
+import type { KeyObject } from 'node:crypto';
+import { type JwsAlgorithm, verifyJws, verifyJwsOffLoop } from '@s2s/crypto';
 import { checkJwtClaims, JwtClaimError, type JwtClaimsPolicy, JwtFormatError, parseCompactJwt, type ParsedJwt, readNumericDate } from '@s2s/jwt';
 import type { TokenUser, ValidationTrace } from './token-validation.js';
 import type { ClaimChecks, ValidationChecklist } from './validation.checklist.js';
@@ -10,6 +12,8 @@ export interface Attempt {
   readonly now: Date;
   /** Whether an unknown key may still trigger an on-demand metadata refresh (the first attempt only). */
   readonly mayRefresh: boolean;
+  /** What earlier passes of the same validation found out off the event loop (see {@link signatureVerifies}). */
+  readonly carry: AttemptCarry;
   /**
    * Until when (epoch ms) a verdict reached now stays true by the clock alone, besides the token's
    * own `exp`: each verifier lowers it to what it read that time ends (a partner key's validity,
@@ -31,10 +35,84 @@ export class KeyRefreshNeeded {
   constructor(readonly refresh: () => Promise<boolean>) {}
 }
 
+/**
+ * Thrown out of a synchronous attempt when a signature has to be verified and no earlier pass of
+ * this validation has verified it: validate() runs `verify` (OpenSSL on the libuv thread pool) and
+ * validates again from the start, synchronously, with the verdict in the {@link AttemptCarry}. So
+ * the RSA operation does not hold the event loop, and every verdict is still reached in one
+ * synchronous pass over the in-memory trust state (which cannot change in the middle of it).
+ */
+export class SignatureCheckNeeded {
+  constructor(readonly verify: () => Promise<void>) {}
+}
+
+/** At most this many off-loop signature checks per validation; a further one is verified in the pass. */
+const MAX_OFF_LOOP_CHECKS = 4;
+
+interface SignatureVerdict {
+  readonly algorithm: JwsAlgorithm;
+  readonly signingInput: string;
+  readonly signature: Buffer;
+  readonly key: KeyObject;
+  readonly valid: boolean;
+}
+
+/**
+ * What the passes of one validate() call hand on to the next: the token's parse (a pure function of
+ * the token string) and the signatures verified off the event loop, each for its exact signing
+ * input, signature bytes and key object (a pass that picks another key verifies again).
+ */
+export class AttemptCarry {
+  parsed: ParsedJwt | null = null;
+  private readonly verdicts: SignatureVerdict[] = [];
+
+  /** `offLoop`: whether signatures may be verified off the event loop (false: always in the pass). */
+  constructor(private readonly offLoop: boolean) {}
+
+  verdictOf(algorithm: JwsAlgorithm, jwt: ParsedJwt, key: KeyObject): boolean | undefined {
+    for (const v of this.verdicts) {
+      if (v.key === key && v.algorithm === algorithm && v.signingInput === jwt.signingInput && v.signature.equals(jwt.signature)) return v.valid;
+    }
+    return undefined;
+  }
+
+  /** The off-loop check of a signature no pass has verified yet, or null when it is to be verified in the pass. */
+  offLoopCheck(algorithm: JwsAlgorithm, jwt: ParsedJwt, key: KeyObject): SignatureCheckNeeded | null {
+    if (!this.offLoop || this.verdicts.length >= MAX_OFF_LOOP_CHECKS) return null;
+    const { signingInput, signature } = jwt;
+    return new SignatureCheckNeeded(() =>
+      verifyJwsOffLoop(algorithm, signingInput, signature, key).then((valid) => {
+        this.verdicts.push({ algorithm, signingInput, signature, key, valid });
+      }),
+    );
+  }
+}
+
+/**
+ * Whether `jwt`'s signature verifies with `key` under `algorithm`: the one signature check of every
+ * issuer kind (self, partner, ACS, OAuth server). OpenSSL decides either way ({@link verifyJws});
+ * the first time in a validation it is asked off the event loop ({@link SignatureCheckNeeded}).
+ */
+export function signatureVerifies(attempt: Attempt, algorithm: JwsAlgorithm, jwt: ParsedJwt, key: KeyObject): boolean {
+  const known = attempt.carry.verdictOf(algorithm, jwt, key);
+  if (known !== undefined) return known;
+  const check = attempt.carry.offLoopCheck(algorithm, jwt, key);
+  if (check !== null) throw check;
+  return verifyJws(algorithm, jwt.signingInput, jwt.signature, key);
+}
+
 const UNSIGNED_ALLOWED = Object.freeze({ allowUnsigned: true });
 
-/** The strict pre-parser as the `format` check. Every token may be unsigned here: only as the outer token of a signed actor token, checked by the caller. */
-export function preParse(token: unknown, checklist: ValidationChecklist): ParsedJwt {
+/**
+ * The strict pre-parser as the `format` check. Every token may be unsigned here: only as the outer
+ * token of a signed actor token, checked by the caller. `parsed`: this token's parse from an
+ * earlier pass of the same validation (recorded as passed again, not parsed again).
+ */
+export function preParse(token: unknown, checklist: ValidationChecklist, parsed: ParsedJwt | null = null): ParsedJwt {
+  if (parsed !== null) {
+    checklist.pass('format', 'compact JWS, canonical base64url, strict JSON');
+    return parsed;
+  }
   try {
     const jwt = parseCompactJwt(token, UNSIGNED_ALLOWED);
     checklist.pass('format', 'compact JWS, canonical base64url, strict JSON');

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@s2s/config';
 import { ChangeFeed } from '@s2s/core';
+import { sha256Base64Url } from '@s2s/crypto';
 import type { ValidationOutcome } from './token-validation.js';
 
 /** A verdict that a token is valid (refusals are never cached). */
@@ -78,7 +78,7 @@ export class VerifiedTokenCache {
 
   /** The cache key of a token: its SHA-256 (the token itself is not kept). */
   keyOf(token: string): string {
-    return createHash('sha256').update(token).digest('base64url');
+    return sha256Base64Url(token);
   }
 
   /** The held verdict of the token with this key at `nowMs`, or undefined (counted as a miss). */
