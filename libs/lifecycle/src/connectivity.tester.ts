@@ -117,7 +117,7 @@ export class ConnectivityTester {
       steps.push(step('parse', 'skip', 'nothing downloaded', 'previous_step_failed'), step('issuer', 'skip', 'nothing downloaded', 'previous_step_failed'));
     } else {
       try {
-        const description = describeOAuthServer(downloaded.document, server.metadataUrl);
+        const description = describeOAuthServer(downloaded.document, server.metadataUrl, server.issuer);
         if (description.type === 'acs') {
           keys = description.keys;
           steps.push(step('parse', 'pass', `ACS metadata with ${keys.length} usable signing key(s)`));

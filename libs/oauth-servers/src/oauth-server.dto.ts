@@ -27,6 +27,12 @@ export class CreateOAuthServerDto extends CreateTrustedIssuerDto {
   @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(128, { each: true })
   allowedTenants?: string[];
   @ApiPropertyOptional({ description: ALLOW_ANY_TENANT_DESCRIPTION }) @IsOptional() @IsBoolean() allowAnyTenant?: boolean;
+  @ApiPropertyOptional({
+    description:
+      'The issuer its tokens carry, when the discovery document names one other than the URL it is fetched from (Entra v1: https://sts.windows.net/{tenantid}/ from https://login.microsoftonline.com/common/.well-known/openid-configuration). The document must name exactly this issuer. Cannot be changed later.',
+  })
+  @IsOptional() @IsString() @MaxLength(512)
+  issuer?: string;
 }
 
 /** Body of `PATCH /admin/v1/oauth-servers/{identity}` (Set-CsOAuthServer); the download policy fields are {@link UpdateTrustedIssuerDto}'s. */

@@ -31,9 +31,15 @@ export interface OAuthServerInput extends TrustedIssuerSettingsInput {
   allowedTenants?: string[];
   /** For a multi-tenant issuer: any tenant (audited, flagged in status). */
   allowAnyTenant?: boolean;
+  /**
+   * The issuer its tokens carry, when the discovery document names one other than its own URL
+   * (Entra v1: `https://sts.windows.net/{tenantid}/`); the document must name exactly this one.
+   * Create only: it cannot change (remove and re-create).
+   */
+  issuer?: string;
 }
 
-export type OAuthServerChanges = Partial<Omit<OAuthServerInput, 'identity'>>;
+export type OAuthServerChanges = Partial<Omit<OAuthServerInput, 'identity' | 'issuer'>>;
 
 /** What the metadata URL gave: the issuer, how its keys are published, and the keys. */
 interface Downloaded {
@@ -66,7 +72,11 @@ export class OAuthServerService extends TrustedIssuerRegistry<OAuthServerKey, OA
   async create(input: OAuthServerInput, actor: AdminActor): Promise<OAuthServer> {
     if (!TRUSTED_ISSUER_IDENTITY.test(input.identity)) throw InvalidInputError.forField('identity', 'must be 1-128 lowercase letters, digits, ".", "_" or "-", e.g. microsoft.sts');
     const settings = settingsOf(input, null);
-    const downloaded = await download(settings);
+    const configuredIssuer = issuerOf(input.issuer);
+    const downloaded = await download(settings, configuredIssuer);
+    if (configuredIssuer !== null && downloaded.issuer !== configuredIssuer) {
+      throw InvalidInputError.forField('issuer', `the metadata names issuer ${downloaded.issuer}, not ${configuredIssuer}`);
+    }
     checkTenancy(downloaded.issuer, settings);
     const now = this.clock.now();
     const server: OAuthServer = {
@@ -89,7 +99,7 @@ export class OAuthServerService extends TrustedIssuerRegistry<OAuthServerKey, OA
     let downloaded: Downloaded = { type: current.type, issuer: current.issuer, jwksUri: current.jwksUri, issuanceEndpoint: current.issuanceEndpoint, keys: current.keys };
     let metadataStatus = current.metadataStatus;
     if (settings.metadataUrl !== current.metadataUrl) {
-      downloaded = await download(settings);
+      downloaded = await download(settings, current.issuer);
       if (downloaded.issuer !== current.issuer) throw InvalidInputError.forField('metadataUrl', `the new metadata names issuer ${downloaded.issuer}, not ${current.issuer}`);
       metadataStatus = downloadedMetadataStatus(this.clock.now());
     }
@@ -100,7 +110,7 @@ export class OAuthServerService extends TrustedIssuerRegistry<OAuthServerKey, OA
   /** Downloads metadata and keys again; failures keep the last known good keys; a changed issuer is flagged, not applied. */
   async refresh(identity: string, actor: AdminActor = SYSTEM_ACTOR): Promise<OAuthServer> {
     return this.refetch(await this.get(identity), actor, {
-      download,
+      download: (server) => download(server, server.issuer),
       reviewReason: (server, downloaded) =>
         downloaded.issuer === server.issuer ? null : `the metadata now names issuer ${downloaded.issuer} instead of ${server.issuer}; re-create the OAuth server to accept it`,
       apply: (server, downloaded, metadataStatus) => ({ ...server, ...downloaded, metadataStatus }),
@@ -108,11 +118,15 @@ export class OAuthServerService extends TrustedIssuerRegistry<OAuthServerKey, OA
   }
 }
 
-/** Downloads the metadata (and, for OIDC, the JWKS); any failure is a 422 `metadata_unavailable`. */
-function download(settings: Pick<OAuthServer, 'metadataUrl' | 'allowHttpMetadata' | 'metadataCaBundle' | 'metadataHostAllowList'>): Promise<Downloaded> {
+/**
+ * Downloads the metadata (and, for OIDC, the JWKS); any failure is a 422 `metadata_unavailable`.
+ * `configuredIssuer`: the issuer registered (or being registered) for the server, which a discovery
+ * document may name instead of its own URL.
+ */
+function download(settings: Pick<OAuthServer, 'metadataUrl' | 'allowHttpMetadata' | 'metadataCaBundle' | 'metadataHostAllowList'>, configuredIssuer: string | null): Promise<Downloaded> {
   const policy = fetchPolicyOf(settings);
   return downloadingMetadata(async () => {
-    const description = describeOAuthServer(await fetchMetadataJson(settings.metadataUrl, policy), settings.metadataUrl);
+    const description = describeOAuthServer(await fetchMetadataJson(settings.metadataUrl, policy), settings.metadataUrl, configuredIssuer);
     if (description.type === 'acs') return { type: 'acs', issuer: description.issuer, jwksUri: null, issuanceEndpoint: description.issuanceEndpoint, keys: description.keys };
     const keys = parseJwks(await fetchMetadataJson(description.jwksUri, policy));
     return { type: 'oidc', issuer: description.issuer, jwksUri: description.jwksUri, issuanceEndpoint: null, keys };
@@ -136,6 +150,15 @@ function settingsOf(input: OAuthServerInput, current: OAuthServer | null): OAuth
 }
 
 const TENANT = /^[A-Za-z0-9._-]{1,128}$/;
+/** An issuer as the operator gives it: printable, no spaces, at most 512 characters. */
+const ISSUER = /^[\x21-\x7e]{1,512}$/;
+
+/** The issuer the operator gave for a new server, or null. */
+function issuerOf(issuer: string | undefined): string | null {
+  if (issuer === undefined) return null;
+  if (!ISSUER.test(issuer)) throw InvalidInputError.forField('issuer', 'must be 1-512 printable characters without spaces, e.g. https://sts.windows.net/{tenantid}/');
+  return issuer;
+}
 
 /** Allowed tenants: tenant ids (GUIDs in lowercase) or names, without duplicates. */
 function tenantsOf(tenants: string[]): string[] {

@@ -5,4 +5,4 @@ export { TokenHttpRoute } from './token.http-route.js';
 export { TOKEN_ENDPOINT_OPENAPI } from './token-endpoint.openapi.js';
 export { TokenIssuerModule } from './token-issuer.module.js';
 export { buildActorTokenClaims, buildOuterTokenClaims, s2sAudience, MAX_ACTOR_TOKEN_SECONDS, type S2sAudience, type ActorTokenInput, type OuterTokenUser } from './s2s-token.claims.js';
-export { PartnerTokenMinter, type MintedPartnerTokens } from './partner-token.minter.js';
+export { PartnerTokenMinter, type MintedPartnerTokens, type OuterToken } from './partner-token.minter.js';

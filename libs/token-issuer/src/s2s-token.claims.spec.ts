@@ -45,6 +45,15 @@ describe('S2S actor and outer token claims (SPEC 4.1)', () => {
     });
   });
 
+  it('never lets the outer token outlive its actor token, whose exp may be a decimal string (a broker\'s token)', () => {
+    const user = { nameid: 'alice@contoso.com', nii: 'urn:federation:microsoftonline', upn: 'alice@contoso.com' };
+    const wrap = (actorClaims: Record<string, unknown>) => buildOuterTokenClaims({ actorToken: 'h.p.s', actorClaims, user, now: NOW, lifetimeSeconds: 300 }).exp;
+    expect(wrap({ aud: 'a', nameid: 'n', exp: NBF + 120 })).toBe(NBF + 120);
+    expect(wrap({ aud: 'a', nameid: 'n', exp: String(NBF + 90) })).toBe(NBF + 90);
+    expect(wrap({ aud: 'a', nameid: 'n', exp: NBF + 3600 })).toBe(NBF + 300);
+    expect(wrap({ aud: 'a', nameid: 'n', exp: 'soon' })).toBe(NBF + 300);
+  });
+
   it('formats the audience as <principal>/<host>@<realm>', () => {
     expect(s2sAudience({ principalId: 'P', hostAuthority: 'H:443', realm: 'R' })).toBe('p/h:443@r');
   });

@@ -1,3 +1,4 @@
+import { readNumericDate } from '@s2s/jwt';
 import type { UserIdentity } from './access-token.claims.js';
 
 /** Longest actor token lifetime ever issued (SPEC 4.1: 12 h default, never above 24 h). */
@@ -54,16 +55,18 @@ export interface OuterTokenUser extends UserIdentity {
 
 /**
  * Claims of the unsigned outer token (SPEC 4.1, ms-s2s research 1.3): `aud` (= the actor's),
- * `iss` (= the actor's `nameid`, exactly), `nbf`, `exp` (minutes), `actortoken` (the compact actor
- * token) and the user.
+ * `iss` (= the actor's `nameid`, exactly), `nbf`, `exp` (minutes, never after the actor's `exp`:
+ * receivers refuse an outer token that outlives its actor token), `actortoken` (the compact actor
+ * token) and the user. The actor's `exp` may be a number or a decimal string (a broker's token).
  */
 export function buildOuterTokenClaims(input: { actorToken: string; actorClaims: Record<string, unknown>; user: OuterTokenUser; now: Date; lifetimeSeconds: number }): Record<string, unknown> {
   const nbf = Math.floor(input.now.getTime() / 1000);
+  const actorExp = readNumericDate(input.actorClaims.exp, 'ms-s2s');
   const claims: Record<string, unknown> = {
     aud: input.actorClaims.aud,
     iss: input.actorClaims.nameid,
     nbf,
-    exp: nbf + input.lifetimeSeconds,
+    exp: typeof actorExp === 'number' ? Math.min(nbf + input.lifetimeSeconds, actorExp) : nbf + input.lifetimeSeconds,
     actortoken: input.actorToken,
     nameid: input.user.nameid,
     nii: input.user.nii,

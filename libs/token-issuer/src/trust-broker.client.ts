@@ -2,12 +2,11 @@ import { request } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@s2s/core';
-import type { CompactJws } from '@s2s/jwt';
+import { type CompactJws, JwtFormatError, parseCompactJwt } from '@s2s/jwt';
 import { OAuthConfigurationService } from '@s2s/oauth-configuration';
 import { type CachedOAuthServer, OAuthServerDirectory } from '@s2s/oauth-servers';
 import { OAuthError, ServerError, TemporarilyUnavailableError } from '@s2s/oauth-wire';
 import type { PartnerApplication } from '@s2s/partners';
-import type { GrantResult } from './token-response.js';
 import { TokenSigner } from './token.signer.js';
 
 /** The grant type of the trust-broker request ([MS-XOAUTH] 3.2.5.2, TokenHelper `OAuth2S2SClient`). */
@@ -33,21 +32,37 @@ export class BrokerRefusedError extends OAuthError {
   }
 }
 
+/** The actor token a broker issued for us, and how long it is valid. */
+export interface BrokerActorToken {
+  readonly accessToken: CompactJws;
+  /** Seconds from now. */
+  readonly expiresIn: number;
+  /**
+   * Its claims (read, not verified: the partner verifies the broker's signature), for wrapping a
+   * user around it; null for an app-only token, which is relayed as it came.
+   */
+  readonly claims: Record<string, unknown> | null;
+}
+
 interface CachedBrokerToken {
   readonly accessToken: CompactJws;
   readonly expiresAtMs: number;
+  readonly claims: Record<string, unknown> | null;
 }
 
 /**
  * Obtains the token for a partner that uses an ACS OAuth server from that server's issuance
  * endpoint (issue 21; [MS-XOAUTH] 3.2.5.2, as TokenHelper's ACS path does): a self-issued
  * assertion signed with our token-issuer certificate (`iss` = `nameid` = `<our service
- * name>@<tenant>`, `aud` = `<broker principal>/<issuance host>@<tenant>`), posted with
+ * name>@<tenant>`, `aud` = `<broker principal>/<issuance host>@<tenant>`, and
+ * `trustedfordelegation: "true"` when a user will be wrapped around the answer), posted with
  * `grant_type=http://oauth.net/grant_type/jwt/1.0/bearer` and `resource` = `<partner
- * principal>/<partner host>@<tenant>`. Answers are cached per server and resource until
- * {@link BROKER_TOKEN_RENEW_BEFORE_SECONDS} before they expire; the broker's errors are passed
- * through with its description. The request goes over verified TLS (the system store plus the
- * server's metadata CA bundle) to a host on the server's metadata host allow-list only.
+ * principal>/<partner host>@<tenant>`. Answers are cached per server, resource and kind (app-only
+ * or delegation: never one for the other) until {@link BROKER_TOKEN_RENEW_BEFORE_SECONDS} before
+ * they expire; the broker's errors are passed through with its description. A delegation answer
+ * must be an actor token that says `trustedfordelegation: "true"`. The request goes over verified
+ * TLS (the system store plus the server's metadata CA bundle) to a host on the server's metadata
+ * host allow-list only.
  */
 @Injectable()
 export class TrustBrokerClient {
@@ -61,7 +76,8 @@ export class TrustBrokerClient {
     private readonly clock: Clock,
   ) {}
 
-  async obtain(partner: PartnerApplication): Promise<GrantResult> {
+  /** @param delegation true when a user will be wrapped around the token (the broker must issue it trusted for delegation). */
+  async obtain(partner: PartnerApplication, delegation: boolean): Promise<BrokerActorToken> {
     const registered = partner.useOAuthServer === null ? undefined : this.oauthServers.byIdentity(partner.useOAuthServer);
     if (registered === undefined) throw new ServerError(`the OAuth server of partner ${partner.identity} is not registered`, 'broker_missing');
     const { server } = registered;
@@ -70,19 +86,20 @@ export class TrustBrokerClient {
     if (endpoint === null) throw new ServerError(`OAuth server ${server.identity} publishes no issuance endpoint in its metadata`, 'broker_no_issuance_endpoint');
     const tenant = server.issuer.slice(server.issuer.lastIndexOf('@') + 1);
     const resource = `${partner.applicationIdentifier}/${partner.hostAuthority!}@${tenant}`;
-    const cacheKey = `${server.identity}\n${resource}`;
+    const cacheKey = `${server.identity}\n${resource}\n${delegation ? 'delegation' : 'app'}`;
     const nowMs = this.clock.now().getTime();
     const cached = this.cache.get(cacheKey);
     if (cached !== undefined && cached.expiresAtMs - BROKER_TOKEN_RENEW_BEFORE_SECONDS * 1000 > nowMs) {
-      return { kind: 'app', response: { access_token: cached.accessToken, token_type: 'Bearer', expires_in: Math.floor((cached.expiresAtMs - nowMs) / 1000) } };
+      return { accessToken: cached.accessToken, expiresIn: Math.floor((cached.expiresAtMs - nowMs) / 1000), claims: cached.claims };
     }
-    const answer = await this.request(registered, endpoint, tenant, resource);
+    const answer = await this.request(registered, endpoint, tenant, resource, delegation);
+    const claims = delegation ? delegationClaims(server.identity, answer.accessToken) : null;
     const expiresAtMs = this.clock.now().getTime() + answer.expiresIn * 1000;
-    this.cache.set(cacheKey, { accessToken: answer.accessToken, expiresAtMs });
-    return { kind: 'app', response: { access_token: answer.accessToken, token_type: 'Bearer', expires_in: answer.expiresIn } };
+    this.cache.set(cacheKey, { accessToken: answer.accessToken, expiresAtMs, claims });
+    return { accessToken: answer.accessToken, expiresIn: answer.expiresIn, claims };
   }
 
-  private async request(registered: CachedOAuthServer, endpoint: string, tenant: string, resource: string): Promise<{ accessToken: CompactJws; expiresIn: number }> {
+  private async request(registered: CachedOAuthServer, endpoint: string, tenant: string, resource: string, delegation: boolean): Promise<{ accessToken: CompactJws; expiresIn: number }> {
     const { server } = registered;
     const url = new URL(endpoint);
     const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
@@ -100,6 +117,7 @@ export class TrustBrokerClient {
       nbf: now,
       exp: now + ASSERTION_LIFETIME_SECONDS,
       nameid: principal,
+      ...(delegation ? { trustedfordelegation: 'true' } : {}),
     });
     const body = new URLSearchParams({ grant_type: JWT_BEARER_1_0, client_id: principal, assertion, resource }).toString();
     let status: number;
@@ -131,6 +149,28 @@ export class TrustBrokerClient {
     }
     throw new ServerError(`OAuth server ${server.identity} answered ${status} without a token or an OAuth error`, 'broker_answer_invalid');
   }
+}
+
+/**
+ * The claims of the actor token a broker answered a delegation request with: a well-formed signed
+ * JWT (the strict pre-parser) with the `aud` and `nameid` the outer token copies, and
+ * `trustedfordelegation: "true"`; the partner would refuse a user wrapped around anything else.
+ *
+ * @throws ServerError (`broker_answer_invalid`), BrokerRefusedError (`broker_delegation_not_granted`).
+ */
+function delegationClaims(server: string, token: CompactJws): Record<string, unknown> {
+  let claims: Record<string, unknown>;
+  try {
+    claims = parseCompactJwt(token).payload;
+  } catch (error) {
+    if (error instanceof JwtFormatError) throw new ServerError(`OAuth server ${server} answered a token that is not a signed JWT (${error.reason})`, 'broker_answer_invalid');
+    throw error;
+  }
+  if (typeof claims.aud !== 'string' || typeof claims.nameid !== 'string') throw new ServerError(`OAuth server ${server} answered an actor token without aud or nameid`, 'broker_answer_invalid');
+  if (claims.trustedfordelegation !== 'true') {
+    throw new BrokerRefusedError('invalid_grant', `OAuth server ${server} issued an actor token that is not trusted for delegation: the tenant does not let this service act for users`, 'broker_delegation_not_granted');
+  }
+  return claims;
 }
 
 /** One form POST over verified TLS; the answer's status and text (at most 64 KiB). */

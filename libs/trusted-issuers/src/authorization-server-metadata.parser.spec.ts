@@ -221,5 +221,23 @@ describe('multi-tenant issuers ({tenantid} templates)', () => {
     });
     expect(() => describeOAuthServer({ issuer: 'https://evil.example/{tenantid}/v2.0', jwks_uri: 'https://evil.example/keys' }, url)).toThrow(MetadataDocumentError);
   });
+
+  it('Entra v1: a discovery document naming an issuer on another host is accepted only when that issuer is the configured one, exactly', () => {
+    const v1 = { issuer: 'https://sts.windows.net/{tenantid}/', jwks_uri: 'https://login.microsoftonline.com/common/discovery/keys' };
+    const url = 'https://login.microsoftonline.com/common/.well-known/openid-configuration';
+    expect(refusal(() => describeOAuthServer(v1, url)).message).toBe(
+      "the discovery document's issuer https://sts.windows.net/{tenantid}/ does not match the URL it came from (give the issuer explicitly if this server's tokens really carry it)",
+    );
+    expect(describeOAuthServer(v1, url, 'https://sts.windows.net/{tenantid}/')).toEqual({ type: 'oidc', issuer: 'https://sts.windows.net/{tenantid}/', jwksUri: v1.jwks_uri });
+    for (const configured of ['https://sts.windows.net/{tenantid}', 'https://STS.windows.net/{tenantid}/', 'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/']) {
+      expect([configured, refusal(() => describeOAuthServer(v1, url, configured)).message]).toEqual([
+        configured,
+        `the discovery document's issuer https://sts.windows.net/{tenantid}/ is neither the configured issuer ${configured} nor the URL it came from`,
+      ]);
+    }
+    // The URL rule still holds beside a configured issuer (a refresh passes the registered one).
+    const v2 = 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration';
+    expect(describeOAuthServer({ issuer: TEMPLATE, jwks_uri: 'https://login.microsoftonline.com/common/discovery/v2.0/keys' }, v2, 'https://sts.windows.net/{tenantid}/').issuer).toBe(TEMPLATE);
+  });
 });
 

@@ -25,13 +25,16 @@ export type AuthorizationServerDescription =
   | { type: 'acs'; issuer: string; keys: PublicSigningKey[]; issuanceEndpoint: string | null };
 
 /**
- * Reads an authorization server's metadata: OIDC discovery / RFC 8414 (has `jwks_uri`; its `issuer`
- * must equal the URL the document was fetched from minus the well-known suffix, OIDC Discovery 4.3
- * and RFC 8414 3.3, security catalogue E10), or a Microsoft ACS-style JSON metadata document.
+ * Reads an authorization server's metadata: OIDC discovery / RFC 8414 (has `jwks_uri`), or a
+ * Microsoft ACS-style JSON metadata document. A discovery document's `issuer` must equal the URL it
+ * was fetched from minus the well-known suffix (OIDC Discovery 4.3, RFC 8414 3.3), or be the
+ * issuer the operator configured for this server (security catalogue E10: `configuredIssuer`,
+ * exactly; Entra's v1 document at `https://login.microsoftonline.com/<tenant>/.well-known/openid-configuration`
+ * names `https://sts.windows.net/<tenant>/`, another host).
  *
  * @throws MetadataDocumentError naming what is wrong.
  */
-export function describeOAuthServer(document: unknown, metadataUrl: string): AuthorizationServerDescription {
+export function describeOAuthServer(document: unknown, metadataUrl: string, configuredIssuer: string | null = null): AuthorizationServerDescription {
   const root = typeof document === 'object' && document !== null && !Array.isArray(document) ? (document as Record<string, unknown>) : null;
   if (!root) throw new MetadataDocumentError('the metadata document is not a JSON object');
   if (typeof root.jwks_uri === 'string') {
@@ -39,8 +42,13 @@ export function describeOAuthServer(document: unknown, metadataUrl: string): Aut
     const suffix = DISCOVERY_SUFFIXES.find((candidate) => metadataUrl.endsWith(candidate));
     // A multi-tenant issuer (`…/{tenantid}/v2.0`) names the URL it came from with any tenant segment (`…/common/v2.0`).
     const base = suffix ? metadataUrl.slice(0, -suffix.length) : '';
-    if (suffix && root.issuer !== base && tenantOfIssuer(root.issuer, base) === null) {
-      throw new MetadataDocumentError(`the discovery document's issuer ${root.issuer} does not match the URL it came from`);
+    const matchesUrl = suffix !== undefined && (root.issuer === base || tenantOfIssuer(root.issuer, base) !== null);
+    if (suffix && !matchesUrl && root.issuer !== configuredIssuer) {
+      throw new MetadataDocumentError(
+        configuredIssuer === null
+          ? `the discovery document's issuer ${root.issuer} does not match the URL it came from (give the issuer explicitly if this server's tokens really carry it)`
+          : `the discovery document's issuer ${root.issuer} is neither the configured issuer ${configuredIssuer} nor the URL it came from`,
+      );
     }
     return { type: 'oidc', issuer: root.issuer, jwksUri: root.jwks_uri };
   }

@@ -274,6 +274,8 @@ export interface CreateOAuthServerDto {
   readonly allowedTenants?: readonly string[];
   /** For a multi-tenant issuer: accept tokens of any tenant. Only when you mean it: audited and flagged in status. */
   readonly allowAnyTenant?: boolean;
+  /** The issuer its tokens carry, when the discovery document names one other than the URL it is fetched from (Entra v1: https://sts.windows.net/{tenantid}/ from https://login.microsoftonline.com/common/.well-known/openid-configuration). The document must name exactly this issuer. Cannot be changed later. */
+  readonly issuer?: string;
   readonly enabled?: boolean;
   /** CA certificates (PEM) trusted for the metadata URL, in addition to the system store. Multi-line text: tab, line feed and carriage return are allowed here; other control characters are not. `null` clears it. */
   readonly metadataCaBundle?: string | null;

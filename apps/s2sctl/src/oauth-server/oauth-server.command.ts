@@ -11,6 +11,8 @@ const ALLOWED_TENANT_DESCRIPTION = 'for a multi-tenant issuer (https://login.mic
 const ALLOW_ANY_TENANT_DESCRIPTION = 'for a multi-tenant issuer: accept tokens of any tenant (audited, flagged in status; only when you mean it)';
 import {
   ACS_METADATA_URL_EXAMPLE,
+  ENTRA_V1_ISSUER_EXAMPLE,
+  ENTRA_V1_METADATA_URL_EXAMPLE,
   OIDC_METADATA_URL_EXAMPLE,
   buildOAuthServerChangeBody,
   buildOAuthServerCreateBody,
@@ -71,6 +73,8 @@ export class OAuthServerNewCommand extends OAUTH_SERVER.New {
       '      --audience 00000004-0000-0ff1-ce00-000000000000 --tenant-id 72f988bf-86f1-41af-91ab-2d7cd011db47',
       `  s2sctl oauth-server new --identity entra --metadata-url ${OIDC_METADATA_URL_EXAMPLE} \\`,
       '      --audience api://webapi --allowed-application-id 2e8fe2ca-8b21-4d1a-9c7e-7f2b3c4d5e6f --required-role Read.All',
+      `  s2sctl oauth-server new --identity entra.v1 --metadata-url ${ENTRA_V1_METADATA_URL_EXAMPLE} \\`,
+      `      --issuer '${ENTRA_V1_ISSUER_EXAMPLE}' --allowed-tenant 72f988bf-86f1-41af-91ab-2d7cd011db47 --audience api://webapi`,
       '  s2sctl oauth-server new --identity lab.idp --metadata-url https://idp.lab.local/.well-known/openid-configuration \\',
       '      --audience api://webapi --metadata-ca-file lab-root.pem',
     ].join('\n');
@@ -118,6 +122,14 @@ export class OAuthServerNewCommand extends OAUTH_SERVER.New {
   @Option({ flags: '--allow-any-tenant', description: ALLOW_ANY_TENANT_DESCRIPTION })
   parseAllowAnyTenant(): boolean {
     return true;
+  }
+
+  @Option({
+    flags: '--issuer <issuer>',
+    description: `the issuer its tokens carry, when the discovery document names one that is not its own URL (${ENTRA_V1_ISSUER_EXAMPLE}); the document must name exactly this one`,
+  })
+  parseIssuer(value: string): string {
+    return nonEmptyArgument(value).trim();
   }
 }
 

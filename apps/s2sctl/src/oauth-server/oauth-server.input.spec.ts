@@ -93,6 +93,17 @@ describe('buildOAuthServerCreateBody', () => {
     });
   });
 
+  it('--issuer for a discovery document on another host than its issuer (Entra v1), with the allowed tenants', () => {
+    const v1 = 'https://login.microsoftonline.com/common/.well-known/openid-configuration';
+    expect(buildOAuthServerCreateBody({ identity: 'entra.v1', metadataUrl: v1, audience: ['api://webapi'], issuer: 'https://sts.windows.net/{tenantid}/', allowedTenant: [TENANT] }, {})).toEqual({
+      identity: 'entra.v1',
+      metadataUrl: v1,
+      audiences: ['api://webapi'],
+      issuer: 'https://sts.windows.net/{tenantid}/',
+      allowedTenants: [TENANT],
+    });
+  });
+
   it('refuses an http:// metadata URL without --allow-http-metadata, and no audience', () => {
     expect(usageMessage(() => checkOAuthServerNewOptions({ identity: 'x', metadataUrl: 'http://idp.lab.local/m', audience: ['a'] }))).toBe(
       'the metadata URL is http://: use https, or add --allow-http-metadata (labs only: the keys could be tampered with in transit)',

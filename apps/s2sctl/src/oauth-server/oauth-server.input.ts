@@ -12,6 +12,9 @@ import type { OAuthServerChangeBody, OAuthServerCreateBody } from './oauth-serve
 
 export const OIDC_METADATA_URL_EXAMPLE = 'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration';
 export const ACS_METADATA_URL_EXAMPLE = 'https://accounts.accesscontrol.windows.net/contoso.onmicrosoft.com/metadata/json/1';
+/** Entra's v1 (multi-tenant) discovery document, and the issuer template it names (on another host). */
+export const ENTRA_V1_METADATA_URL_EXAMPLE = 'https://login.microsoftonline.com/common/.well-known/openid-configuration';
+export const ENTRA_V1_ISSUER_EXAMPLE = 'https://sts.windows.net/{tenantid}/';
 
 /** `--metadata-url`: an absolute http(s) URL of OIDC discovery or ACS metadata (http only for labs, with --allow-http-metadata). */
 export function oauthMetadataUrlArgument(value: string): string {
@@ -49,6 +52,8 @@ export interface OAuthServerNewOptions extends OAuthServerSettingsOptions {
   readonly identity: string;
   readonly metadataUrl: string;
   readonly audience: readonly string[];
+  /** `--issuer`: the issuer its tokens carry when the discovery document is not at that issuer's URL (Entra v1). */
+  readonly issuer?: string;
 }
 
 /** Options of `oauth-server set`: the switches of `new` take `true|false` here, and settings can be cleared. */
@@ -141,7 +146,8 @@ function settingsFields(options: OAuthServerSettingsOptions, files: OAuthServerF
 export function buildOAuthServerCreateBody(options: OAuthServerNewOptions, files: OAuthServerFiles): OAuthServerCreateBody {
   checkOAuthServerNewOptions(options);
   if (options.audience.length === 0) throw new UsageError('give at least one --audience (the aud values its tokens may carry)');
-  return { identity: options.identity, ...settingsFields(options, files), metadataUrl: options.metadataUrl, audiences: options.audience };
+  const issuer = options.issuer === undefined ? {} : { issuer: options.issuer };
+  return { identity: options.identity, ...settingsFields(options, files), ...issuer, metadataUrl: options.metadataUrl, audiences: options.audience };
 }
 
 /**
