@@ -54,4 +54,65 @@ describe('parseTokenRequestForm', () => {
     expect((error as InvalidRequestError).error).toBe('invalid_request');
     expect((error as InvalidRequestError).status).toBe(400);
   });
+
+  /**
+   * The WHATWG URL standard's application/x-www-form-urlencoded parser, written from its text over
+   * bytes (percent-decode, then UTF-8 decode without BOM, with replacement): the oracle. Node's own
+   * URLSearchParams is not used as one: it decodes a lone "%" before an escape followed by raw
+   * non-ASCII wrongly (`a=%2%e2%82%ac€` gives "%2€�", the standard "%2€€").
+   */
+  function standardForm(body: string): [string, string][] {
+    const isHex = (byte: number | undefined): boolean => byte !== undefined && /^[0-9a-fA-F]$/.test(String.fromCharCode(byte));
+    const percentDecode = (text: string): string => {
+      const input = Buffer.from(text, 'utf8');
+      const output: number[] = [];
+      for (let i = 0; i < input.length; i++) {
+        if (input[i] === 0x25 && isHex(input[i + 1]) && isHex(input[i + 2])) {
+          output.push(parseInt(String.fromCharCode(input[i + 1]!, input[i + 2]!), 16));
+          i += 2;
+        } else {
+          output.push(input[i]!);
+        }
+      }
+      return new TextDecoder('utf-8', { ignoreBOM: true }).decode(Buffer.from(output));
+    };
+    return body
+      .split('&')
+      .filter((sequence) => sequence !== '')
+      .map((sequence) => {
+        const at = sequence.indexOf('=');
+        const [name, value] = at < 0 ? [sequence, ''] : [sequence.slice(0, at), sequence.slice(at + 1)];
+        return [percentDecode(name.replace(/\+/g, ' ')), percentDecode(value.replace(/\+/g, ' '))];
+      });
+  }
+
+  it('reads every generated body as the WHATWG URL standard\'s form parser does', () => {
+    // Bodies from the characters that matter: separators, escapes (valid, lone, non-UTF-8), '+', non-ASCII.
+    const pieces = ['a', 'b', 'Z', '0', '=', '=', '&', '&', '+', '%', '%2', '%41', '%2B', '%26', '%3D', '%C3%B6', '%FF', '%C3', '%e2%82%ac', 'ö', '€', ' ', '?', '#', '%%', '%zz'];
+    let seed = 1;
+    const next = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    let compared = 0;
+    for (let i = 0; i < 5_000; i++) {
+      const body = Array.from({ length: 1 + next(12) }, () => pieces[next(pieces.length)]).join('');
+      const expected = standardForm(body);
+      const names = expected.map(([name]) => name);
+      if (names.includes('') || new Set(names).size !== names.length) continue; // refused, tested above
+      expect([body, [...parseTokenRequestForm(body)]]).toEqual([body, expected.filter(([, value]) => value !== '')]);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(1_000);
+  });
+
+  it('agrees with URLSearchParams on the bodies OAuth clients send', () => {
+    for (const body of ['grant_type=client_credentials&resource=api%3A%2F%2Fbench', `token=${'eyJhbGciOiJSUzI1NiJ9'.repeat(40)}.abc_-`, 'scope=a+b%20c&upn=j%C3%B6ran%40contoso.com&x=%FF%zz%']) {
+      expect([...parseTokenRequestForm(body)]).toEqual([...new URLSearchParams(body)]);
+    }
+  });
+
+  it('keeps a leading "?" as part of the first name (a form body is not a query string)', () => {
+    expect([...parseTokenRequestForm('?token=x')]).toEqual([['?token', 'x']]);
+  });
 });
