@@ -80,6 +80,15 @@ export class ValidationMetrics {
       registers: [metrics.registry],
       collect: () => cacheEntries.set(cache.size),
     });
+    const cacheFirstSightings: Counter = new Counter({
+      name: 's2s_token_cache_first_sightings_total',
+      help: 'Valid verdicts not held by the verified-token cache because their token had not been validated before (held from the second validation on)',
+      registers: [metrics.registry],
+      collect: () => {
+        cacheFirstSightings.reset();
+        cacheFirstSightings.inc(cache.stats.firstSightings);
+      },
+    });
     const cacheBytes: Gauge = new Gauge({
       name: 's2s_token_cache_bytes',
       help: 'Memory the verified-token cache reckons it holds (bounded by TOKEN_CACHE_MAX_BYTES)',

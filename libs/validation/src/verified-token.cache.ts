@@ -34,6 +34,8 @@ export interface VerifiedTokenCacheStats {
   evictions: number;
   /** Whole-cache drops after a change of the trust configuration (any change-feed topic). */
   invalidations: number;
+  /** Valid verdicts not held because their token had not been validated before (admission). */
+  firstSightings: number;
 }
 
 /**
@@ -47,19 +49,31 @@ export interface VerifiedTokenCacheStats {
  * last change it could depend on (the directories the validator reads are themselves only as fresh
  * as the change feed). Refusals are not cached: an attacker cannot fill it with junk, and a token
  * can only enter it by being valid. Explain mode never reads it.
+ *
+ * Admission: a verdict is held from the token's second valid validation on (TinyLFU's
+ * "doorkeeper"). A token validated once and never again, the common case for a load of distinct
+ * tokens, neither displaces the tokens in use nor churns the heap: each held verdict keeps its
+ * parsed claims for as long as it is held, which moves it into V8's old generation, and thousands a
+ * second of such verdicts evicted again were what held 110–230 MB of old space (RSS 275–387 MiB
+ * against 229–231 MiB with the cache off) under a load of fresh tokens. The first sighting is only
+ * a 32-bit fingerprint in a fixed table (no allocation); a collision can at worst admit a token one
+ * validation early, never serve a wrong verdict (entries are keyed by the whole hash).
  */
 @Injectable()
 export class VerifiedTokenCache {
-  readonly stats: VerifiedTokenCacheStats = { hits: 0, misses: 0, evictions: 0, invalidations: 0 };
+  readonly stats: VerifiedTokenCacheStats = { hits: 0, misses: 0, evictions: 0, invalidations: 0, firstSightings: 0 };
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
   private readonly maxEntries: number;
   private readonly maxBytes: number;
+  /** Fingerprints of tokens validated once, direct-mapped (a power of two ≥ twice the entries). */
+  private readonly sightings: Uint32Array;
 
   constructor(config: AppConfig, changeFeed: ChangeFeed) {
     const limits = config.tokenCache ?? TOKEN_CACHE_DEFAULTS;
     this.maxEntries = limits.maxEntries;
     this.maxBytes = limits.maxBytes;
+    this.sightings = new Uint32Array(this.enabled ? 2 ** Math.ceil(Math.log2(Math.max(1024, 2 * this.maxEntries))) : 0);
     changeFeed.afterAnyChange(() => this.invalidate());
   }
 
@@ -107,6 +121,9 @@ export class VerifiedTokenCache {
     if (previous !== undefined) {
       this.entries.delete(key);
       this.bytes -= previous.bytes;
+    } else if (!this.seenBefore(key)) {
+      this.stats.firstSightings++;
+      return;
     }
     const bytes = ENTRY_OVERHEAD_BYTES + 2 * tokenLength;
     if (bytes > this.maxBytes) return;
@@ -120,10 +137,33 @@ export class VerifiedTokenCache {
     }
   }
 
-  /** Drops every held verdict (after a change of the trust configuration). */
+  /** Drops every held verdict and sighting (after a change of the trust configuration). */
   invalidate(): void {
     this.stats.invalidations++;
     this.entries.clear();
     this.bytes = 0;
+    this.sightings.fill(0);
+  }
+
+  /**
+   * Whether the token with this key was validated before (its sighting is then used up); records
+   * this sighting otherwise. Slot and fingerprint come from the key's characters (a SHA-256 in
+   * base64url: 6 random bits each).
+   */
+  private seenBefore(key: string): boolean {
+    let slot = 0;
+    let fingerprint = 1;
+    for (let i = 0; i < 5; i++) {
+      slot = (slot << 6) ^ key.charCodeAt(i);
+      fingerprint = (fingerprint << 6) ^ key.charCodeAt(i + 5);
+    }
+    slot &= this.sightings.length - 1;
+    fingerprint = (fingerprint | 1) >>> 0;
+    if (this.sightings[slot] === fingerprint) {
+      this.sightings[slot] = 0;
+      return true;
+    }
+    this.sightings[slot] = fingerprint;
+    return false;
   }
 }
