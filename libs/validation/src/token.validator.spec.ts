@@ -60,6 +60,7 @@ const actorToken = (claims: Claims = {}, header: Claims = {}): string =>
 describe('TokenValidator: the claims policy of each issuer kind', () => {
   let configuration: OAuthConfiguration;
   let validator: TokenValidator;
+  let partner: CachedPartner;
 
   beforeEach(() => {
     configuration = { serviceName: SERVICE, realm: 'contoso.com', publicHost: 'mail.contoso.com', clockSkewSeconds: 300 } as OAuthConfiguration;
@@ -72,7 +73,7 @@ describe('TokenValidator: the claims policy of each issuer kind', () => {
       keys: [{ kid: 'k1', x5t: null, alg: null, publicKey: serverKey.publicKey }],
     } as unknown as CachedOAuthServer;
     const oauthServers = { byIssuerName: (iss: string) => (iss === SERVER_ISS ? server : undefined), refreshForUnknownKey: async () => false } as unknown as OAuthServerDirectory;
-    const partner = {
+    partner = {
       partner: { identity: 'conf', enabled: true, realm: 'contoso.com', trustLevel: 'Full', metadataUrl: null, metadataStatus: { lastSuccessAt: null }, acceptSecurityIdentifierInformation: false, useOAuthServer: null, acceptedDomains: [] },
       keys: new Map([[PARTNER_X5T, { x5t: PARTNER_X5T, publicKey: partnerKey.publicKey, notBefore: new Date(NOW_MS - DAY * 1000), notAfter: new Date(NOW_MS + DAY * 1000) }]]),
     } as unknown as CachedPartner;
@@ -217,6 +218,31 @@ describe('TokenValidator: the claims policy of each issuer kind', () => {
       const refused = await explained(serverToken({ aud: 'api://webapi' }));
       expect(refused).toMatchObject({ valid: false, reason: 'audience_invalid', message: 'the audience is not one of api://s2s' });
       expect(refused.trace.clockDifferenceSeconds).toBeNull();
+    });
+  });
+
+  describe('signatures checked on the thread pool: the verdict is reached after the wait, in one synchronous pass', () => {
+    it('a partner disabled while its token\'s signature is being checked: refused (partner_disabled)', async () => {
+      const pending = validator.validate(actorToken());
+      // validate() has stopped at the signature and handed it to the thread pool: change the trust now.
+      (partner.partner as { enabled: boolean }).enabled = false;
+      const outcome = await pending;
+      expect(outcome.valid ? 'valid' : outcome.reason).toBe('partner_disabled');
+    });
+
+    it('a key replaced while the signature is being checked: the new key decides (signature_invalid)', async () => {
+      const pending = validator.validate(actorToken());
+      const keys = partner.keys as unknown as Map<string, { publicKey: KeyObject }>;
+      keys.set(PARTNER_X5T, { ...keys.get(PARTNER_X5T)!, publicKey: serverKey.publicKey });
+      const outcome = await pending;
+      expect(outcome.valid ? 'valid' : outcome.reason).toBe('signature_invalid');
+    });
+
+    it('nothing changed during the wait: valid, and explain lists the signature check once, passed', async () => {
+      const outcome = await explained(actorToken());
+      expect(outcome.valid).toBe(true);
+      expect(outcome.trace.checks.filter((entry) => entry.check === 'signature')).toEqual([expect.objectContaining({ check: 'signature', passed: true })]);
+      expect(outcome.trace.checks.filter((entry) => entry.check === 'format')).toHaveLength(1);
     });
   });
 });

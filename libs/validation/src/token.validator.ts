@@ -78,7 +78,7 @@ export class TokenValidator {
         return Promise.resolve(held);
       }
     }
-    return this.settle(token, options, key, true, new AttemptCarry(true));
+    return this.settle(token, options, key, true, new AttemptCarry());
   }
 
   /**

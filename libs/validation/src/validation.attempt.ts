@@ -66,9 +66,6 @@ export class AttemptCarry {
   parsed: ParsedJwt | null = null;
   private readonly verdicts: SignatureVerdict[] = [];
 
-  /** `offLoop`: whether signatures may be verified off the event loop (false: always in the pass). */
-  constructor(private readonly offLoop: boolean) {}
-
   verdictOf(algorithm: JwsAlgorithm, jwt: ParsedJwt, key: KeyObject): boolean | undefined {
     for (const v of this.verdicts) {
       if (v.key === key && v.algorithm === algorithm && v.signingInput === jwt.signingInput && v.signature.equals(jwt.signature)) return v.valid;
@@ -78,7 +75,7 @@ export class AttemptCarry {
 
   /** The off-loop check of a signature no pass has verified yet, or null when it is to be verified in the pass. */
   offLoopCheck(algorithm: JwsAlgorithm, jwt: ParsedJwt, key: KeyObject): SignatureCheckNeeded | null {
-    if (!this.offLoop || this.verdicts.length >= MAX_OFF_LOOP_CHECKS) return null;
+    if (this.verdicts.length >= MAX_OFF_LOOP_CHECKS) return null;
     const { signingInput, signature } = jwt;
     return new SignatureCheckNeeded(() =>
       verifyJwsOffLoop(algorithm, signingInput, signature, key).then((valid) => {
