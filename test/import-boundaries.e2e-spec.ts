@@ -30,7 +30,7 @@ const CASES: Array<[string, string, string | null]> = [
   ['libs/validation/src/probe.ts', "export { imported } from '@s2s/oauth-wire/oauth.errors.js';\nconst imported = 1;", DEEP],
   ['libs/validation/src/probe.ts', "import { imported } from '../../token-issuer/src/token.signer.js';", LEAVES],
   ['libs/validation/src/probe.ts', "import { imported } from './../../token-issuer/src/token.signer.js';", LEAVES],
-  ['libs/validation/src/probe.ts', "import { imported } from 'libs/oauth-wire/src/form-body.js';", BY_PATH],
+  ['libs/validation/src/probe.ts', "import { imported } from 'libs/oauth-wire/src/oauth.errors.js';", BY_PATH],
   ['libs/validation/src/probe.ts', "import { imported } from 'typeorm';", TYPEORM],
   ['libs/validation/src/probe.spec.ts', "import { imported } from '../../oauth-wire/src/client.authenticator.js';", LEAVES],
   ['libs/persistence/src/repositories/probe.ts', "import { imported } from '../typeorm-unit-of-work.js';", null],

@@ -69,6 +69,7 @@ describe.each(testDatabaseKinds())('an internal error on %s', (kind) => {
   it.each([
     ['/oauth2/token', 'grant_type=client_credentials&client_id=00000000-0000-4000-8000-000000000000&client_secret=x&scope=api%3A%2F%2Fx%2F.default'],
     ['/oauth2/introspect', 'token=a.b.c&client_id=00000000-0000-4000-8000-000000000000&client_secret=x'],
+    ['/oauth2/revoke', 'token=a.b.c&client_id=00000000-0000-4000-8000-000000000000&client_secret=x'],
   ])('answers 500 server_error at %s in the RFC 6749 shape, logs the cause once, and leaks nothing', async (path, form) => {
     const requestId = `trace-500-${path.split('/')[2]}`;
     const response = await httpRequest(`${server.url}${path}`, {

@@ -315,7 +315,7 @@ describe.each(testDatabaseKinds())('token endpoint on %s', (kind) => {
     expect(metrics).toMatch(/s2s_http_request_duration_seconds_count\{method="POST",route="\/oauth2\/token"\} [1-9]\d*/);
   });
 
-  it('refuses a form that is not UTF-8 at the token and introspection endpoints with invalid_request, and counts the reason', async () => {
+  it('refuses a form that is not UTF-8 at the token, introspection and revocation endpoints with invalid_request, and counts the reason', async () => {
     const auth = basic(daemon.clientId, daemon.clientSecret);
     const target = 'grant_type=client_credentials&resource=api%3A%2F%2Fwebapi';
     const cases: [string, string, string | Buffer, string][] = [
@@ -325,6 +325,9 @@ describe.each(testDatabaseKinds())('token endpoint on %s', (kind) => {
       ['/oauth2/introspect', 'application/x-www-form-urlencoded; charset=windows-1252', 'token=abc', 'the form must be UTF-8: send charset=utf-8 or no charset'],
       ['/oauth2/introspect', 'application/x-www-form-urlencoded', Buffer.concat([Buffer.from('token='), Buffer.from([0xc0, 0xaf])]), 'the form is not valid UTF-8'],
       ['/oauth2/introspect', 'application/x-www-form-urlencoded', 'token=%FF', 'the form is not valid UTF-8'],
+      ['/oauth2/revoke', 'application/x-www-form-urlencoded; charset=iso-8859-1', 'token=abc', 'the form must be UTF-8: send charset=utf-8 or no charset'],
+      ['/oauth2/revoke', 'application/x-www-form-urlencoded', 'token=%FF', 'the form is not valid UTF-8'],
+      ['/oauth2/revoke', 'application/json', '{"token":"abc"}', 'the body must be application/x-www-form-urlencoded'],
     ];
     for (const [path, contentType, body, description] of cases) {
       const response = await httpRequest(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': contentType, ...auth }, body, ca });
@@ -341,6 +344,16 @@ describe.each(testDatabaseKinds())('token endpoint on %s', (kind) => {
     expect(metrics).toMatch(/s2s_token_requests_failed_total\{error="invalid_request",reason="body_not_utf8"\} 2\b/);
     const utf8 = await httpRequest(`${server.url}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; Charset="UTF-8"', ...auth }, body: target, ca });
     expect(utf8.status).toBe(200);
+  });
+
+  it('revocation (RFC 7009): 200 with an empty text/plain body and no-store for a token it does not know; POST only', async () => {
+    const auth = basic(daemon.clientId, daemon.clientSecret);
+    const unknown = await httpRequest(`${server.url}/oauth2/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth }, body: 'token=abc', ca });
+    expect([unknown.status, unknown.text, unknown.headers['content-type'], unknown.headers['cache-control'], unknown.headers.pragma]).toEqual([200, '', 'text/plain; charset=utf-8', 'no-store', 'no-cache']);
+    const missing = await httpRequest(`${server.url}/oauth2/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth }, body: 'x=1', ca });
+    expect([missing.status, missing.json()]).toEqual([400, { error: 'invalid_request', error_description: 'token is required' }]);
+    const put = await httpRequest(`${server.url}/oauth2/revoke`, { method: 'PUT', headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth }, body: 'token=abc', ca });
+    expect([put.status, put.json(), put.headers['cache-control']]).toEqual([400, { error: 'invalid_request', error_description: 'use POST with an application/x-www-form-urlencoded body' }, 'no-store']);
   });
 
   it('counts issued and refused tokens by reason in /metrics', async () => {

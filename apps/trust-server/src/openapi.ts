@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AdminErrorDto, FieldProblemDto } from '@s2s/http';
 import { TOKEN_ENDPOINT_OPENAPI, TokenHttpRoute } from '@s2s/token-issuer';
-import { INTROSPECTION_ENDPOINT_OPENAPI, IntrospectionHttpRoute } from '@s2s/validation';
+import { INTROSPECTION_ENDPOINT_OPENAPI, IntrospectionHttpRoute, REVOCATION_ENDPOINT_OPENAPI, TokenRevocationHttpRoute } from '@s2s/validation';
 
 /**
  * The OpenAPI document, generated from the controllers and DTOs, at `/docs/openapi.json`, with the
@@ -27,8 +27,9 @@ export function setUpOpenApi(app: INestApplication, publicUrl: string): void {
       .build(),
     { extraModels: [AdminErrorDto, FieldProblemDto] },
   );
-  // The token endpoint is a Fastify route (server.factory.ts), not a controller Swagger can read.
+  // The OAuth endpoints are Fastify routes (server.factory.ts), not controllers Swagger can read.
   document.paths[app.get(TokenHttpRoute).path] = TOKEN_ENDPOINT_OPENAPI;
   document.paths[app.get(IntrospectionHttpRoute).path] = INTROSPECTION_ENDPOINT_OPENAPI;
+  document.paths[app.get(TokenRevocationHttpRoute).path] = REVOCATION_ENDPOINT_OPENAPI;
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json', yamlDocumentUrl: 'docs/openapi.yaml' });
 }

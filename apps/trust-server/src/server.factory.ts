@@ -19,11 +19,9 @@ import {
   type ConnectionLimits,
   contentTypeVerdict,
   FORM_ENDPOINT_PREFIX,
-  FormRefusedError,
   HttpExchangeObserver,
   lazyRequestLogger,
   readBodyText,
-  readFormText,
   requestIdOf,
   serveOnFastify,
   ServerLifecycle,
@@ -31,11 +29,10 @@ import {
   StrictValidationPipe,
   UnsupportedCharsetError,
 } from '@s2s/http';
-import { FormBody, UnsupportedBody } from '@s2s/oauth-wire';
 import { parseStrictJson } from '@s2s/jwt';
 import { createPinoLogger, MetricsRegistry, PinoNestLogger } from '@s2s/operations';
 import { TokenHttpRoute } from '@s2s/token-issuer';
-import { IntrospectionHttpRoute } from '@s2s/validation';
+import { IntrospectionHttpRoute, TokenRevocationHttpRoute } from '@s2s/validation';
 import { resolveHttpsOptions } from '@s2s/tls';
 import { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
@@ -56,9 +53,10 @@ export interface RunningServer {
 
 /**
  * Builds and starts the trust server: TLS, time limits and the per-address connection cap, the
- * token endpoint (a Fastify route that reads its own body), Fastify with a strict JSON parser and
- * body cap, request ids, metrics, validation, error rendering, OpenAPI, graceful shutdown. The
- * rules the token endpoint and the body parsers share are in `@s2s/http`'s http-exchange.ts.
+ * OAuth endpoints (token, introspection, revocation: Fastify routes that read their own bodies),
+ * Fastify with a strict JSON parser and body cap, request ids, metrics, validation, error
+ * rendering, OpenAPI, graceful shutdown. The rules the OAuth endpoints and the body parsers share
+ * are in `@s2s/http`'s http-exchange.ts.
  * Used by `main.ts` and by tests that need a server in-process.
  */
 export async function startServer(
@@ -117,6 +115,7 @@ export async function startServer(
   addExchangeHooks(fastify, lifecycle, observer);
   serveOnFastify(fastify, app.get(TokenHttpRoute), lifecycle);
   serveOnFastify(fastify, app.get(IntrospectionHttpRoute), lifecycle);
+  serveOnFastify(fastify, app.get(TokenRevocationHttpRoute), lifecycle);
   fastify.addHook('preClose', (done) => {
     lifecycle.closing = true;
     done();
@@ -148,22 +147,29 @@ class SharedRequestLogController extends LogController {
 }
 
 /**
- * The body parsers: JSON for the admin API, forms for the OAuth endpoints (`/oauth2/*`), which
- * answer other types themselves with an OAuth error; anything else is a 415 (Fastify's default
- * text/plain parser removed). Every body is read by the shared reader (`BODY_LIMIT_BYTES`, fatal
- * UTF-8) under the shared content-type and charset rule. The token endpoint reads its own body
- * (with the same rules) in its own plugin scope (`serveOnFastify`).
+ * The body parsers of the Nest routes (the admin API and the rest): JSON; anything else is a 415
+ * (Fastify's default text/plain parser removed), its body read first (and so bounded: 413 first,
+ * as for any body). Every body is read by the shared reader (`BODY_LIMIT_BYTES`, fatal UTF-8)
+ * under the shared content-type and charset rule. The OAuth endpoints (token, introspection,
+ * revocation) read their own form bodies, with the same rules, in their own plugin scopes
+ * (`serveOnFastify`), where these parsers do not apply.
  */
 function addBodyParsers(fastify: FastifyInstance, limitBytes: number): void {
   const unsupportedMediaType = (): Error => Object.assign(new Error('unsupported media type'), { statusCode: 415 });
-  const unsupportedBody = (request: FastifyRequest): UnsupportedBody => new UnsupportedBody(String(request.headers['content-type']));
-  /** Reads (and so bounds: 413 first, as for any body) a body that is refused whatever it holds, then `refuse`. */
-  const readThen = (request: FastifyRequest, refuse: () => void, done: (error: Error | null, body?: unknown) => void): void => {
-    readBodyText(request.raw, limitBytes).then(refuse, (error: unknown) => (error instanceof BodyTooLargeError ? done(error, undefined) : refuse()));
+  /**
+   * No Nest route is under `/oauth2/`: a body sent to another path there is read (and so bounded:
+   * 413) and dropped, whatever its type, so that the answer is the router's 404 in the RFC 6749
+   * 5.2 shape (AdminErrorFilter), not a 415 that names the admin API's JSON.
+   */
+  const dropOAuthPathBody = (request: FastifyRequest, done: (error: Error | null, body?: unknown) => void): void => {
+    readBodyText(request.raw, limitBytes).then(
+      () => done(null, undefined),
+      (error: unknown) => (error instanceof BodyTooLargeError ? done(error, undefined) : done(null, undefined)),
+    );
   };
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', (request, _payload, done) => {
-    if (request.url.startsWith(FORM_ENDPOINT_PREFIX)) return readThen(request, () => done(null, unsupportedBody(request)), done);
+    if (request.url.startsWith(FORM_ENDPOINT_PREFIX)) return dropOAuthPathBody(request, done);
     if (contentTypeVerdict(request.headers['content-type'], 'application/json') === 'charset_not_utf8') return done(new UnsupportedCharsetError(), undefined);
     readBodyText(request.raw, limitBytes).then(
       (text) => {
@@ -178,21 +184,12 @@ function addBodyParsers(fastify: FastifyInstance, limitBytes: number): void {
       (error: Error) => done(error, undefined),
     );
   });
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', (request, _payload, done) => {
-    if (!request.url.startsWith(FORM_ENDPOINT_PREFIX)) return readThen(request, () => done(unsupportedMediaType(), undefined), done);
-    readFormText(request.raw, limitBytes).then(
-      (text) => done(null, new FormBody(text)),
-      (error: Error) => {
-        // Too large: refused here, and the connection closed (the rest is unread). Charset or UTF-8:
-        // handed to the endpoint, which answers in the RFC 6749 5.2 shape with the reason.
-        if (error instanceof FormRefusedError && error.refusal.status !== 413) return done(null, error);
-        done(error, undefined);
-      },
-    );
-  });
   fastify.addContentTypeParser('*', (request, _payload, done) => {
-    const oauth = request.url.startsWith(FORM_ENDPOINT_PREFIX);
-    readThen(request, () => (oauth ? done(null, unsupportedBody(request)) : done(unsupportedMediaType(), undefined)), done);
+    if (request.url.startsWith(FORM_ENDPOINT_PREFIX)) return dropOAuthPathBody(request, done);
+    readBodyText(request.raw, limitBytes).then(
+      () => done(unsupportedMediaType(), undefined),
+      (error: unknown) => done(error instanceof BodyTooLargeError ? error : unsupportedMediaType(), undefined),
+    );
   });
 }
 

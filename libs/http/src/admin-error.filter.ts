@@ -103,8 +103,8 @@ function publicMessage(error: unknown, status: number): string {
  * `{error, error_description}` on the OAuth endpoints (`/oauth2/`), else the admin body.
  */
 export function errorBodyFor(url: string, status: number, body: AdminErrorDto): AdminErrorDto | { error: string; error_description: string } {
-  // Errors raised before an OAuth endpoint's own filter (body too large, unparsable body, a URL
-  // the router refuses) still answer in the RFC 6749 5.2 shape there.
+  // Errors no OAuth endpoint answered itself (an unknown path under /oauth2/, a URL the router
+  // refuses) still answer in the RFC 6749 5.2 shape there.
   if (url.startsWith(FORM_ENDPOINT_PREFIX)) return { error: status >= 500 ? 'server_error' : 'invalid_request', error_description: body.message };
   return body;
 }

@@ -16,11 +16,16 @@ export interface JsonAnswer {
   status: number;
   headers: Record<string, string>;
   json: string;
+  /**
+   * Another content type than JSON's, for an answer whose text is not JSON: the revocation
+   * endpoint's empty 200 (RFC 7009 2.2) is `text/plain; charset=utf-8`.
+   */
+  contentType?: string;
 }
 
 /**
  * An endpoint that owns its whole HTTP contract (methods, content type, body, errors, headers) and
- * answers JSON (the token endpoint), served by {@link serveOnFastify}, which sends the answer. It
+ * answers JSON (the token, introspection and revocation endpoints), served by {@link serveOnFastify}, which sends the answer. It
  * reads its body itself, with the shared rules of http-exchange.ts.
  */
 export interface JsonRoute {
@@ -87,7 +92,7 @@ function send(reply: FastifyReply, answer: JsonAnswer | null): void {
     reply.raw.destroy();
     return;
   }
-  void reply.code(answer.status).headers(answer.headers).type(JSON_CONTENT_TYPE).send(answer.json);
+  void reply.code(answer.status).headers(answer.headers).type(answer.contentType ?? JSON_CONTENT_TYPE).send(answer.json);
 }
 
 /**

@@ -1,8 +1,7 @@
 export * from './oauth.errors.js';
 export { noStoreHeaders, oauthErrorResponse } from './oauth-error.response.js';
-export { OAuthErrorFilter } from './oauth-error.filter.js';
+export { answerOAuthEndpointError, oauthErrorAnswer, readOAuthForm, type UnhandledErrorLog } from './oauth-endpoint.http.js';
 export { parseTokenRequestForm, type TokenRequestParameters } from './oauth-form.parser.js';
-export { FormBody, UnsupportedBody } from './form-body.js';
 export { AuthenticationBackoff, AUTHENTICATION_BACKOFF_TOPIC, MAX_BACKOFF_SECONDS, type BackoffSubject } from './authentication.backoff.js';
 export { AuthenticationFailureStore, type SharedFailureRecord } from './authentication-failure.store.js';
 export { AuthenticationMetrics } from './authentication.metrics.js';

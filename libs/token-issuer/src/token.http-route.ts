@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@s2s/config';
-import { FormRefusedError, type JsonAnswer, type JsonRoute, readFormText, type RouteContext, SHUTTING_DOWN_MESSAGE } from '@s2s/http';
+import { type JsonAnswer, type JsonRoute, type RouteContext, SHUTTING_DOWN_MESSAGE } from '@s2s/http';
 import { PUBLISHED_PATHS } from '@s2s/metadata';
-import { InvalidRequestError, noStoreHeaders, OAuthError, oauthErrorResponse, parseTokenRequestForm, RequestTooLargeError, ServerError, TemporarilyUnavailableError } from '@s2s/oauth-wire';
+import { InvalidRequestError, noStoreHeaders, OAuthError, oauthErrorAnswer, parseTokenRequestForm, readOAuthForm, ServerError, TemporarilyUnavailableError } from '@s2s/oauth-wire';
 import { TokenEndpointService } from './token-endpoint.service.js';
 import { tokenResponseJson } from './token-response.js';
 
@@ -51,13 +51,7 @@ export class TokenHttpRoute implements JsonRoute {
   private async readForm(request: IncomingMessage, context: RouteContext): Promise<string> {
     if (context.closing) throw new TemporarilyUnavailableError(SHUTTING_DOWN_MESSAGE, 'shutting_down');
     if (request.method !== 'POST') throw new InvalidRequestError('the token endpoint accepts POST only', 'method_not_allowed');
-    try {
-      return await readFormText(request, this.bodyLimitBytes);
-    } catch (error) {
-      if (!(error instanceof FormRefusedError)) throw error;
-      const { status, description, reason } = error.refusal;
-      throw status === 413 ? new RequestTooLargeError() : new InvalidRequestError(description, reason);
-    }
+    return readOAuthForm(request, this.bodyLimitBytes);
   }
 
   private errorAnswer(request: IncomingMessage, error: unknown, requestId: string): JsonAnswer | null {
@@ -71,9 +65,6 @@ export class TokenHttpRoute implements JsonRoute {
       oauth = new ServerError('internal error', 'unhandled');
       this.endpoint.recordRefusal(oauth, { requestId, remoteAddress: request.socket.remoteAddress ?? '' });
     }
-    const { status, headers, body } = oauthErrorResponse(oauth, requestId);
-    // An unread or partly read body cannot be skipped safely on a kept-alive connection.
-    if (status === 413 || status === 503) headers.connection = 'close';
-    return { status, headers, json: JSON.stringify(body) };
+    return oauthErrorAnswer(oauth, requestId);
   }
 }

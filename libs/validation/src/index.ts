@@ -9,4 +9,5 @@ export { BearerTokenFilter } from './bearer-token.filter.js';
 export { S2sBearerGuard, S2sProtected, RequireRoles, RequireScopes, S2sToken } from './s2s-bearer.guard.js';
 export { VerifiedTokenCache, TOKEN_CACHE_DEFAULTS, type VerifiedTokenCacheStats } from './verified-token.cache.js';
 export { IntrospectionHttpRoute } from './introspection.http-route.js';
-export { INTROSPECTION_ENDPOINT_OPENAPI } from './introspection-endpoint.openapi.js';
+export { TokenRevocationHttpRoute } from './token-revocation.http-route.js';
+export { INTROSPECTION_ENDPOINT_OPENAPI, REVOCATION_ENDPOINT_OPENAPI } from './oauth-endpoints.openapi.js';

@@ -1,18 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@s2s/config';
-import { FormRefusedError, type JsonAnswer, type JsonRoute, readFormText, type RouteContext, SHUTTING_DOWN_MESSAGE } from '@s2s/http';
+import { type JsonAnswer, type JsonRoute, type RouteContext, SHUTTING_DOWN_MESSAGE } from '@s2s/http';
 import { PUBLISHED_PATHS, publishedUrl } from '@s2s/metadata';
 import {
+  answerOAuthEndpointError,
   ClientAuthenticationService,
   InvalidRequestError,
   noStoreHeaders,
   OAuthError,
-  oauthErrorResponse,
   parseTokenRequestForm,
   PresentedAuthorization,
-  RequestTooLargeError,
-  ServerError,
+  readOAuthForm,
   TemporarilyUnavailableError,
 } from '@s2s/oauth-wire';
 import { introspectionResponse } from './introspection.response.js';
@@ -55,14 +54,14 @@ export class IntrospectionHttpRoute implements JsonRoute {
   answer(request: IncomingMessage, context: RouteContext): Promise<JsonAnswer | null> {
     return this.introspect(request, context).then(
       (json): JsonAnswer => ({ status: 200, headers: noStoreHeaders(context.requestId), json }),
-      (error: unknown) => this.errorAnswer(request, error, context.requestId),
+      (error: unknown) => answerOAuthEndpointError(request, error, context.requestId, this.logger),
     );
   }
 
   private async introspect(request: IncomingMessage, context: RouteContext): Promise<string> {
     if (context.closing) throw new TemporarilyUnavailableError(SHUTTING_DOWN_MESSAGE, 'shutting_down');
     if (request.method !== 'POST') throw new InvalidRequestError('use POST with an application/x-www-form-urlencoded body', 'method_not_allowed');
-    const parameters = parseTokenRequestForm(await this.readForm(request));
+    const parameters = parseTokenRequestForm(await readOAuthForm(request, this.bodyLimitBytes));
     const authorization = new PresentedAuthorization(request.headers.authorization);
     // The socket's address, as the token endpoint keys its back-off (never a forwarded header).
     const remoteAddress = request.socket.remoteAddress ?? '';
@@ -87,32 +86,5 @@ export class IntrospectionHttpRoute implements JsonRoute {
       this.answers.set(outcome.token, answer);
     }
     return answer;
-  }
-
-  /** The form text, once the request is known to carry a UTF-8 form body of an acceptable size. */
-  private async readForm(request: IncomingMessage): Promise<string> {
-    try {
-      return await readFormText(request, this.bodyLimitBytes);
-    } catch (error) {
-      if (!(error instanceof FormRefusedError)) throw error;
-      const { status, description, reason } = error.refusal;
-      throw status === 413 ? new RequestTooLargeError() : new InvalidRequestError(description, reason);
-    }
-  }
-
-  private errorAnswer(request: IncomingMessage, error: unknown, requestId: string): JsonAnswer | null {
-    let oauth: OAuthError;
-    if (error instanceof OAuthError) {
-      oauth = error;
-    } else if (request.socket.destroyed) {
-      return null; // the client went away (e.g. mid-body): nobody to answer
-    } else {
-      this.logger.error({ requestId, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, 'unhandled error at an OAuth endpoint');
-      oauth = new ServerError('internal error', 'unhandled');
-    }
-    const { status, headers, body } = oauthErrorResponse(oauth, requestId);
-    // An unread or partly read body cannot be skipped safely on a kept-alive connection.
-    if (status === 413 || status === 503) headers.connection = 'close';
-    return { status, headers, json: JSON.stringify(body) };
   }
 }

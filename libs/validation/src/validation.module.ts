@@ -18,15 +18,16 @@ import { BearerTokenFilter } from './bearer-token.filter.js';
 import { S2sBearerGuard } from './s2s-bearer.guard.js';
 import { WhoAmIController } from './whoami.controller.js';
 import { RevocableTokenReader } from './revocable-token.reader.js';
-import { AdminTokenRevocationController, RevocationController } from './token-revocation.controller.js';
+import { AdminTokenRevocationController } from './admin-token-revocation.controller.js';
+import { TokenRevocationHttpRoute } from './token-revocation.http-route.js';
 import { ValidationMetrics } from './validation.metrics.js';
 import { VerifiedTokenCache } from './verified-token.cache.js';
 
-/** Validation (SPEC 5.6): the validator, introspection (a route the server mounts on Fastify, no controller), explain, and the guard resource servers import. */
+/** Validation (SPEC 5.6): the validator, introspection and RFC 7009 revocation (routes the server mounts on Fastify, no controllers), explain, admin revocation, and the guard resource servers import. */
 @Module({
   imports: [CertificatesModule, ClientsModule, PartnersModule, OAuthServersModule, OAuthConfigurationModule, OAuthWireModule, RevocationModule],
-  controllers: [RevocationController, TokenValidationController, AdminTokenRevocationController, WhoAmIController],
-  providers: [RevocableTokenReader, TokenValidator, VerifiedTokenCache, IntrospectionHttpRoute, SelfTokenVerifier, PartnerTokenVerifier, OAuthServerTokenVerifier, AcsTokenVerifier, ValidationMetrics, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
-  exports: [TokenValidator, VerifiedTokenCache, IntrospectionHttpRoute, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
+  controllers: [TokenValidationController, AdminTokenRevocationController, WhoAmIController],
+  providers: [RevocableTokenReader, TokenValidator, VerifiedTokenCache, IntrospectionHttpRoute, TokenRevocationHttpRoute, SelfTokenVerifier, PartnerTokenVerifier, OAuthServerTokenVerifier, AcsTokenVerifier, ValidationMetrics, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
+  exports: [TokenValidator, VerifiedTokenCache, IntrospectionHttpRoute, TokenRevocationHttpRoute, S2sBearerGuard, BearerChallenge, BearerTokenFilter],
 })
 export class ValidationModule {}

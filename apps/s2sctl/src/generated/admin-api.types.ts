@@ -1255,6 +1255,12 @@ export interface ApiOperations {
     readonly requestBody: never;
     readonly response: unknown;
   };
+  'POST /oauth2/revoke': {
+    readonly method: 'POST';
+    readonly path: '/oauth2/revoke';
+    readonly requestBody: never;
+    readonly response: unknown;
+  };
   'POST /oauth2/token': {
     readonly method: 'POST';
     readonly path: '/oauth2/token';
@@ -1363,12 +1369,6 @@ export interface ApiOperations {
     readonly path: '/admin/v1/resources/{resource}';
     readonly requestBody: UpdateResourceDto;
     readonly response: ResourceDto;
-  };
-  RevocationController_revoke: {
-    readonly method: 'POST';
-    readonly path: '/oauth2/revoke';
-    readonly requestBody: never;
-    readonly response: unknown;
   };
   TokenIssuerAssignmentController_assign: {
     readonly method: 'PUT';

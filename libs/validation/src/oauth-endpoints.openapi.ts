@@ -38,3 +38,27 @@ export const INTROSPECTION_ENDPOINT_OPENAPI: PathItemObject = {
     },
   },
 };
+
+/**
+ * The OpenAPI description of `POST /oauth2/revoke` (RFC 7009). A Fastify route too, so this path
+ * item is added by hand.
+ */
+export const REVOCATION_ENDPOINT_OPENAPI: PathItemObject = {
+  post: {
+    tags: ['oauth'],
+    summary: 'Token revocation (RFC 7009): the client revokes one of its own access tokens',
+    description:
+      'The client authenticates as at the token endpoint (client_secret_basic, client_secret_post or private_key_jwt, exactly one), ' +
+      'under the same back-off, and may revoke only its own tokens. `token_type_hint` is accepted and ignored. Any other method than ' +
+      'POST, a body that is not a UTF-8 form, or a missing token answers invalid_request.',
+    security: [],
+    responses: {
+      '200': { description: 'Empty body: revoked, or already invalid, unknown or not this client\'s (nothing changed)' },
+      '400': { ...oauthError, description: 'RFC 6749 5.2 invalid_request (not a form, no token, more than one client authentication method)' },
+      '401': { ...oauthError, description: 'RFC 6749 5.2 invalid_client, with `WWW-Authenticate`' },
+      '413': { ...oauthError, description: 'invalid_request: the body is larger than BODY_LIMIT_BYTES' },
+      '429': { ...oauthError, description: 'temporarily_unavailable after repeated failed client authentications, with `Retry-After`' },
+      '503': { ...oauthError, description: 'temporarily_unavailable (shutting down)' },
+    },
+  },
+};
