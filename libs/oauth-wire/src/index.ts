@@ -1,6 +1,14 @@
 export * from './oauth.errors.js';
 export { noStoreHeaders, oauthErrorResponse } from './oauth-error.response.js';
-export { answerOAuthEndpointError, oauthErrorAnswer, readOAuthForm, type UnhandledErrorLog } from './oauth-endpoint.http.js';
+export {
+  answerOAuthEndpointError,
+  type ClientCredentialsEndpoint,
+  type OAuthEndpointLog,
+  oauthErrorAnswer,
+  readAuthenticatedForm,
+  readOAuthForm,
+  type UnhandledErrorLog,
+} from './oauth-endpoint.http.js';
 export { parseTokenRequestForm, type TokenRequestParameters } from './oauth-form.parser.js';
 export { AuthenticationBackoff, AUTHENTICATION_BACKOFF_TOPIC, MAX_BACKOFF_SECONDS, type BackoffSubject } from './authentication.backoff.js';
 export { AuthenticationFailureStore, type SharedFailureRecord } from './authentication-failure.store.js';

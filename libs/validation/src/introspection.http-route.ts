@@ -1,19 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@s2s/config';
-import { type JsonAnswer, type JsonRoute, type RouteContext, SHUTTING_DOWN_MESSAGE } from '@s2s/http';
-import { PUBLISHED_PATHS, publishedUrl } from '@s2s/metadata';
-import {
-  answerOAuthEndpointError,
-  ClientAuthenticationService,
-  InvalidRequestError,
-  noStoreHeaders,
-  OAuthError,
-  parseTokenRequestForm,
-  PresentedAuthorization,
-  readOAuthForm,
-  TemporarilyUnavailableError,
-} from '@s2s/oauth-wire';
+import type { JsonAnswer, JsonRoute, RouteContext } from '@s2s/http';
+import { PUBLISHED_PATHS } from '@s2s/metadata';
+import { answerOAuthEndpointError, ClientAuthenticationService, type ClientCredentialsEndpoint, InvalidRequestError, noStoreHeaders, readAuthenticatedForm } from '@s2s/oauth-wire';
+import { clientCredentialsEndpoint } from './client-credentials.endpoint.js';
 import { introspectionResponse } from './introspection.response.js';
 import type { ValidatedToken } from './token-validation.js';
 import { TokenValidator } from './token.validator.js';
@@ -36,8 +27,7 @@ const INACTIVE = JSON.stringify({ active: false });
 export class IntrospectionHttpRoute implements JsonRoute {
   readonly path = PUBLISHED_PATHS.introspection;
   private readonly logger = new Logger('Introspection');
-  private readonly audience: { issuer: string; tokenEndpoint: string };
-  private readonly bodyLimitBytes: number;
+  private readonly endpoint: ClientCredentialsEndpoint;
   /** The answer text of each verdict, made once: a verdict from the verified-token cache is answered again as it was. */
   private readonly answers = new WeakMap<ValidatedToken, string>();
 
@@ -46,9 +36,7 @@ export class IntrospectionHttpRoute implements JsonRoute {
     private readonly authentication: ClientAuthenticationService,
     config: AppConfig,
   ) {
-    const issuer = config.publicUrl.replace(/\/+$/, '');
-    this.audience = { issuer, tokenEndpoint: publishedUrl(issuer, PUBLISHED_PATHS.token) };
-    this.bodyLimitBytes = config.bodyLimitBytes;
+    this.endpoint = clientCredentialsEndpoint(config, 'introspect', this.logger, 'introspection request refused');
   }
 
   answer(request: IncomingMessage, context: RouteContext): Promise<JsonAnswer | null> {
@@ -59,20 +47,7 @@ export class IntrospectionHttpRoute implements JsonRoute {
   }
 
   private async introspect(request: IncomingMessage, context: RouteContext): Promise<string> {
-    if (context.closing) throw new TemporarilyUnavailableError(SHUTTING_DOWN_MESSAGE, 'shutting_down');
-    if (request.method !== 'POST') throw new InvalidRequestError('use POST with an application/x-www-form-urlencoded body', 'method_not_allowed');
-    const parameters = parseTokenRequestForm(await readOAuthForm(request, this.bodyLimitBytes));
-    const authorization = new PresentedAuthorization(request.headers.authorization);
-    // The socket's address, as the token endpoint keys its back-off (never a forwarded header).
-    const remoteAddress = request.socket.remoteAddress ?? '';
-    try {
-      await this.authentication.authenticate(parameters, authorization, this.audience, remoteAddress, 'introspect');
-    } catch (error) {
-      if (error instanceof OAuthError) {
-        this.logger.warn({ requestId: context.requestId, error: error.error, reason: error.reason, clientId: authorization.claimedClientId, remoteAddress }, 'introspection request refused');
-      }
-      throw error;
-    }
+    const { parameters } = await readAuthenticatedForm(request, context, this.endpoint, this.authentication);
     const token = parameters.get('token');
     if (token === undefined) throw new InvalidRequestError('token is required', 'token_missing');
     const outcome = await this.validator.validate(token);

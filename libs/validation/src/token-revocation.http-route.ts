@@ -2,20 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@s2s/config';
 import type { AdminActor } from '@s2s/core';
-import { type JsonAnswer, type JsonRoute, type RouteContext, SHUTTING_DOWN_MESSAGE } from '@s2s/http';
-import { PUBLISHED_PATHS, publishedUrl } from '@s2s/metadata';
-import {
-  answerOAuthEndpointError,
-  ClientAuthenticationService,
-  InvalidRequestError,
-  noStoreHeaders,
-  OAuthError,
-  parseTokenRequestForm,
-  PresentedAuthorization,
-  readOAuthForm,
-  TemporarilyUnavailableError,
-} from '@s2s/oauth-wire';
+import type { JsonAnswer, JsonRoute, RouteContext } from '@s2s/http';
+import { PUBLISHED_PATHS } from '@s2s/metadata';
+import { answerOAuthEndpointError, ClientAuthenticationService, type ClientCredentialsEndpoint, InvalidRequestError, noStoreHeaders, readAuthenticatedForm } from '@s2s/oauth-wire';
 import { TokenRevocationService } from '@s2s/revocation';
+import { clientCredentialsEndpoint } from './client-credentials.endpoint.js';
 import { RevocableTokenReader } from './revocable-token.reader.js';
 
 /** The content type of the empty 200 answer. */
@@ -35,8 +26,7 @@ const EMPTY_TEXT = 'text/plain; charset=utf-8';
 export class TokenRevocationHttpRoute implements JsonRoute {
   readonly path = PUBLISHED_PATHS.revocation;
   private readonly logger = new Logger('TokenRevocation');
-  private readonly audience: { issuer: string; tokenEndpoint: string };
-  private readonly bodyLimitBytes: number;
+  private readonly endpoint: ClientCredentialsEndpoint;
 
   constructor(
     private readonly tokens: RevocableTokenReader,
@@ -44,9 +34,7 @@ export class TokenRevocationHttpRoute implements JsonRoute {
     private readonly authentication: ClientAuthenticationService,
     config: AppConfig,
   ) {
-    const issuer = config.publicUrl.replace(/\/+$/, '');
-    this.audience = { issuer, tokenEndpoint: publishedUrl(issuer, PUBLISHED_PATHS.token) };
-    this.bodyLimitBytes = config.bodyLimitBytes;
+    this.endpoint = clientCredentialsEndpoint(config, 'revoke', this.logger, 'revocation request refused');
   }
 
   answer(request: IncomingMessage, context: RouteContext): Promise<JsonAnswer | null> {
@@ -57,31 +45,18 @@ export class TokenRevocationHttpRoute implements JsonRoute {
   }
 
   private async revoke(request: IncomingMessage, context: RouteContext): Promise<void> {
-    if (context.closing) throw new TemporarilyUnavailableError(SHUTTING_DOWN_MESSAGE, 'shutting_down');
-    if (request.method !== 'POST') throw new InvalidRequestError('use POST with an application/x-www-form-urlencoded body', 'method_not_allowed');
-    const parameters = parseTokenRequestForm(await readOAuthForm(request, this.bodyLimitBytes));
-    const authorization = new PresentedAuthorization(request.headers.authorization);
-    // The socket's address, as the token endpoint keys its back-off (never a forwarded header).
-    const remoteAddress = request.socket.remoteAddress ?? '';
-    const reqId = context.requestId;
-    let clientId: string;
-    try {
-      clientId = (await this.authentication.authenticate(parameters, authorization, this.audience, remoteAddress, 'revoke')).cached.client.clientId;
-    } catch (error) {
-      if (error instanceof OAuthError) {
-        this.logger.warn({ reqId, error: error.error, reason: error.reason, clientId: authorization.claimedClientId, remoteAddress }, 'revocation request refused');
-      }
-      throw error;
-    }
+    const { parameters, client } = await readAuthenticatedForm(request, context, this.endpoint, this.authentication);
+    const clientId = client.cached.client.clientId;
+    const requestId = context.requestId;
     const token = parameters.get('token');
     if (token === undefined) throw new InvalidRequestError('token is required', 'token_missing');
     const revocable = await this.tokens.read(token);
     if (!revocable) {
-      this.logger.log({ reqId, clientId }, 'revocation: not a live token of this service; nothing to do');
+      this.logger.log({ requestId, clientId }, 'revocation: not a live token of this service; nothing to do');
     } else if (revocable.clientId !== clientId) {
-      this.logger.warn({ reqId, clientId, owner: revocable.clientId, jti: revocable.jti }, 'revocation: the token belongs to another client; nothing done');
+      this.logger.warn({ requestId, clientId, owner: revocable.clientId, jti: revocable.jti }, 'revocation: the token belongs to another client; nothing done');
     } else {
-      const actor: AdminActor = { keyId: null, name: `client ${clientId}`, requestId: reqId };
+      const actor: AdminActor = { keyId: null, name: `client ${clientId}`, requestId };
       await this.revocations.revokeToken(revocable.jti, revocable.expiresAt, actor, { by: 'rfc7009', clientId });
     }
   }
