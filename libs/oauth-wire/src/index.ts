@@ -17,3 +17,4 @@ export { ClientAuthenticator, decodeBasic, PresentedAuthorization, type Authenti
 export { ClientAuthenticationService } from './client-authentication.service.js';
 export { ClientAssertionVerifier, type AssertedClient, JWT_BEARER_ASSERTION_TYPE, MAX_ASSERTION_LIFETIME_SECONDS, type AssertionAudience } from './client-assertion.verifier.js';
 export { OAuthWireModule } from './oauth-wire.module.js';
+export { OAUTH_ERROR_OPENAPI_RESPONSE } from './oauth-error.openapi.js';

@@ -1,19 +1,8 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { OAUTH_ERROR_OPENAPI_RESPONSE } from '@s2s/oauth-wire';
 
 type PathItemObject = OpenAPIObject['paths'][string];
 
-const oauthError = {
-  description: 'RFC 6749 5.2 error (`Cache-Control: no-store`)',
-  content: {
-    'application/json': {
-      schema: {
-        type: 'object',
-        required: ['error', 'error_description'],
-        properties: { error: { type: 'string', example: 'invalid_request' }, error_description: { type: 'string' } },
-      },
-    },
-  },
-};
 
 const parameter = (description: string) => ({ type: 'string', description });
 
@@ -70,12 +59,12 @@ export const TOKEN_ENDPOINT_OPENAPI: PathItemObject = {
           },
         },
       },
-      '400': oauthError,
-      '401': { ...oauthError, description: 'invalid_client, with `WWW-Authenticate: Basic`' },
-      '413': { ...oauthError, description: 'invalid_request: the body is larger than BODY_LIMIT_BYTES' },
-      '429': { ...oauthError, description: 'temporarily_unavailable after repeated failed authentications, with `Retry-After`' },
-      '500': { ...oauthError, description: 'server_error (e.g. the certificate does not name the client realm)' },
-      '503': { ...oauthError, description: 'temporarily_unavailable (no signing certificate, database unreachable for too long, shutting down)' },
+      '400': OAUTH_ERROR_OPENAPI_RESPONSE,
+      '401': { ...OAUTH_ERROR_OPENAPI_RESPONSE, description: 'invalid_client, with `WWW-Authenticate: Basic`' },
+      '413': { ...OAUTH_ERROR_OPENAPI_RESPONSE, description: 'invalid_request: the body is larger than BODY_LIMIT_BYTES' },
+      '429': { ...OAUTH_ERROR_OPENAPI_RESPONSE, description: 'temporarily_unavailable after repeated failed authentications, with `Retry-After`' },
+      '500': { ...OAUTH_ERROR_OPENAPI_RESPONSE, description: 'server_error (e.g. the certificate does not name the client realm)' },
+      '503': { ...OAUTH_ERROR_OPENAPI_RESPONSE, description: 'temporarily_unavailable (no signing certificate, database unreachable for too long, shutting down)' },
     },
   },
 };

@@ -1,19 +1,8 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { OAUTH_ERROR_OPENAPI_RESPONSE } from '@s2s/oauth-wire';
 
 type PathItemObject = OpenAPIObject['paths'][string];
 
-const oauthError = {
-  description: 'RFC 6749 5.2 error (`Cache-Control: no-store`)',
-  content: {
-    'application/json': {
-      schema: {
-        type: 'object',
-        required: ['error', 'error_description'],
-        properties: { error: { type: 'string', example: 'invalid_request' }, error_description: { type: 'string' } },
-      },
-    },
-  },
-};
 
 /**
  * The OpenAPI description of `POST /oauth2/introspect`. The endpoint is a Fastify route (no Nest
@@ -30,11 +19,11 @@ export const INTROSPECTION_ENDPOINT_OPENAPI: PathItemObject = {
     security: [],
     responses: {
       '200': { description: 'RFC 7662 2.2: `{"active": false}`, or `active: true` with the claims and `trust`' },
-      '400': { ...oauthError, description: 'RFC 6749 5.2 invalid_request (not a form, no token, more than one client authentication method)' },
-      '401': { ...oauthError, description: 'RFC 6749 5.2 invalid_client, with `WWW-Authenticate`' },
-      '413': { ...oauthError, description: 'invalid_request: the body is larger than BODY_LIMIT_BYTES' },
-      '429': { ...oauthError, description: 'temporarily_unavailable after repeated failed client authentications (here or at the token endpoint), with `Retry-After`' },
-      '503': { ...oauthError, description: 'temporarily_unavailable (shutting down)' },
+      '400': { ...OAUTH_ERROR_OPENAPI_RESPONSE, description: 'RFC 6749 5.2 invalid_request (not a form, no token, more than one client authentication method)' },
+      '401': { ...OAUTH_ERROR_OPENAPI_RESPONSE, description: 'RFC 6749 5.2 invalid_client, with `WWW-Authenticate`' },
+      '413': { ...OAUTH_ERROR_OPENAPI_RESPONSE, description: 'invalid_request: the body is larger than BODY_LIMIT_BYTES' },
+      '429': { ...OAUTH_ERROR_OPENAPI_RESPONSE, description: 'temporarily_unavailable after repeated failed client authentications (here or at the token endpoint), with `Retry-After`' },
+      '503': { ...OAUTH_ERROR_OPENAPI_RESPONSE, description: 'temporarily_unavailable (shutting down)' },
     },
   },
 };
@@ -54,11 +43,11 @@ export const REVOCATION_ENDPOINT_OPENAPI: PathItemObject = {
     security: [],
     responses: {
       '200': { description: 'Empty body: revoked, or already invalid, unknown or not this client\'s (nothing changed)' },
-      '400': { ...oauthError, description: 'RFC 6749 5.2 invalid_request (not a form, no token, more than one client authentication method)' },
-      '401': { ...oauthError, description: 'RFC 6749 5.2 invalid_client, with `WWW-Authenticate`' },
-      '413': { ...oauthError, description: 'invalid_request: the body is larger than BODY_LIMIT_BYTES' },
-      '429': { ...oauthError, description: 'temporarily_unavailable after repeated failed client authentications, with `Retry-After`' },
-      '503': { ...oauthError, description: 'temporarily_unavailable (shutting down)' },
+      '400': { ...OAUTH_ERROR_OPENAPI_RESPONSE, description: 'RFC 6749 5.2 invalid_request (not a form, no token, more than one client authentication method)' },
+      '401': { ...OAUTH_ERROR_OPENAPI_RESPONSE, description: 'RFC 6749 5.2 invalid_client, with `WWW-Authenticate`' },
+      '413': { ...OAUTH_ERROR_OPENAPI_RESPONSE, description: 'invalid_request: the body is larger than BODY_LIMIT_BYTES' },
+      '429': { ...OAUTH_ERROR_OPENAPI_RESPONSE, description: 'temporarily_unavailable after repeated failed client authentications, with `Retry-After`' },
+      '503': { ...OAUTH_ERROR_OPENAPI_RESPONSE, description: 'temporarily_unavailable (shutting down)' },
     },
   },
 };
