@@ -67,6 +67,50 @@ export function useAction(): { busy: boolean; error: unknown; run: <T>(action: (
   return { busy, error, run, clear: useCallback(() => setError(null), []) };
 }
 
+/**
+ * A page's confirmation line: `changed(text)` shows `text` and reloads the page's data (after an
+ * add, edit or remove); {@link PageMessage} shows it.
+ */
+export function usePageMessage(reload: () => void): { message: string | null; changed: (text: string) => void } {
+  const [message, setMessage] = useState<string | null>(null);
+  const changed = useCallback(
+    (text: string): void => {
+      setMessage(text);
+      reload();
+    },
+    [reload],
+  );
+  return { message, changed };
+}
+
+/** The confirmation line of {@link usePageMessage}, announced to screen readers. */
+export function PageMessage({ message }: { message: string | null }) {
+  return message ? (
+    <p class="success" role="status">
+      {message}
+    </p>
+  ) : null;
+}
+
+/**
+ * The small destructive button of a list row (remove a secret, revoke a grant): runs `action`
+ * through the row's {@link useAction} and calls `done` when it succeeded.
+ */
+export function RowAction({ label, text, action, run, done }: { label: string; text: string; action: () => Promise<unknown>; run: ReturnType<typeof useAction>['run']; done: () => void }) {
+  return (
+    <button
+      type="button"
+      class="danger small"
+      aria-label={label}
+      onClick={async () => {
+        if (await run(action)) done();
+      }}
+    >
+      {text}
+    </button>
+  );
+}
+
 /** The API's error as the API said it: message, code, field details, request id. */
 export function ErrorBox({ error }: { error: unknown }) {
   if (!error) return null;

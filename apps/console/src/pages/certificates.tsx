@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { CertificateDto, CertificateRequestDto } from '../admin-api.types';
 import { durationText, isoToLocalInput, localInputToIso } from '../time';
-import { Busy, DaysLeft, download, ErrorBox, Field, listOf, readFile, Section, StateBadge, useAction, useLoad, useSession, When } from '../ui';
+import { Busy, DaysLeft, download, ErrorBox, Field, listOf, PageMessage, readFile, Section, StateBadge, useAction, useLoad, usePageMessage, useSession, When } from '../ui';
 
 function SelfSignedForm({ onDone, defaultRealm }: { onDone: (certificate: CertificateDto) => void; defaultRealm: string }) {
   const { api } = useSession();
@@ -244,24 +244,16 @@ export function CertificatesPage() {
     return { certificates: certificates.items, requests: requests.items, rollover, configuration };
   });
   const [newRequest, setNewRequest] = useState<CertificateRequestDto | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
   const [assignTo, setAssignTo] = useState('');
   const row = useAction();
+  const { message, changed: done } = usePageMessage(reload);
   if (!data) return <ErrorBox error={error} />;
   const { certificates, requests, rollover, configuration } = data;
   const slots = rollover.slots;
-  const done = (text: string): void => {
-    setMessage(text);
-    reload();
-  };
   return (
     <div class="page" data-page="certificates">
       <ErrorBox error={error} />
-      {message ? (
-        <p class="success" role="status">
-          {message}
-        </p>
-      ) : null}
+      <PageMessage message={message} />
       <Section title="OAuth token-issuer slots" id="slots">
         <dl class="facts">
           <dt>Current</dt>

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ClientDto, ResourceDto } from '../admin-api.types';
 import { localInputToIso } from '../time';
-import { Busy, ErrorBox, Field, listOf, readFile, Section, useAction, useLoad, useSession, When } from '../ui';
+import { Busy, ErrorBox, Field, listOf, PageMessage, readFile, RowAction, Section, useAction, useLoad, usePageMessage, useSession, When } from '../ui';
 
 /** A secret shown exactly once: a copy button and a warning; the console forgets it when dismissed. */
 function OnceSecret({ label, secret, onDismiss }: { label: string; secret: string; onDismiss: () => void }) {
@@ -137,16 +137,7 @@ function ClientCard({ client, resources, onChanged }: { client: ClientDto; resou
               </>
             ) : null}
             {canWrite ? (
-              <button
-                type="button"
-                class="danger small"
-                aria-label={`Remove secret ${item.hint}`}
-                onClick={async () => {
-                  if (await action.run(() => api.call('ClientController_removeSecret', 'DELETE', '/admin/v1/clients/{clientId}/secrets/{secretId}', { params: { ...params, secretId: item.id } }))) onChanged('Secret removed.');
-                }}
-              >
-                Remove
-              </button>
+              <RowAction label={`Remove secret ${item.hint}`} text="Remove" run={action.run} action={() => api.call('ClientController_removeSecret', 'DELETE', '/admin/v1/clients/{clientId}/secrets/{secretId}', { params: { ...params, secretId: item.id } })} done={() => onChanged('Secret removed.')} />
             ) : null}
           </li>
         ))}
@@ -179,16 +170,7 @@ function ClientCard({ client, resources, onChanged }: { client: ClientDto; resou
           <li key={item.thumbprint}>
             <code>{item.thumbprint}</code> {item.subject}, expires <When iso={item.notAfter} />
             {canWrite ? (
-              <button
-                type="button"
-                class="danger small"
-                aria-label={`Remove certificate ${item.thumbprint}`}
-                onClick={async () => {
-                  if (await action.run(() => api.call('ClientController_removeCertificate', 'DELETE', '/admin/v1/clients/{clientId}/certificates/{thumbprint}', { params: { ...params, thumbprint: item.thumbprint } }))) onChanged('Certificate removed.');
-                }}
-              >
-                Remove
-              </button>
+              <RowAction label={`Remove certificate ${item.thumbprint}`} text="Remove" run={action.run} action={() => api.call('ClientController_removeCertificate', 'DELETE', '/admin/v1/clients/{clientId}/certificates/{thumbprint}', { params: { ...params, thumbprint: item.thumbprint } })} done={() => onChanged('Certificate removed.')} />
             ) : null}
           </li>
         ))}
@@ -224,16 +206,7 @@ function ClientCard({ client, resources, onChanged }: { client: ClientDto; resou
           <li key={`role-${grant.resource}-${grant.role}`}>
             role <strong>{grant.role}</strong> of {grant.resource}
             {canWrite ? (
-              <button
-                type="button"
-                class="danger small"
-                aria-label={`Revoke role ${grant.role} of ${grant.resource}`}
-                onClick={async () => {
-                  if (await action.run(() => api.call('ClientController_revokeRole', 'DELETE', '/admin/v1/clients/{clientId}/role-grants', { params, query: { resource: grant.resource, role: grant.role } }))) onChanged('Role revoked.');
-                }}
-              >
-                Revoke
-              </button>
+              <RowAction label={`Revoke role ${grant.role} of ${grant.resource}`} text="Revoke" run={action.run} action={() => api.call('ClientController_revokeRole', 'DELETE', '/admin/v1/clients/{clientId}/role-grants', { params, query: { resource: grant.resource, role: grant.role } })} done={() => onChanged('Role revoked.')} />
             ) : null}
           </li>
         ))}
@@ -241,16 +214,7 @@ function ClientCard({ client, resources, onChanged }: { client: ClientDto; resou
           <li key={`scope-${grant.resource}-${grant.scope}`}>
             scope <strong>{grant.scope}</strong> of {grant.resource}
             {canWrite ? (
-              <button
-                type="button"
-                class="danger small"
-                aria-label={`Revoke scope ${grant.scope} of ${grant.resource}`}
-                onClick={async () => {
-                  if (await action.run(() => api.call('ClientController_revokeScope', 'DELETE', '/admin/v1/clients/{clientId}/scope-grants', { params, query: { resource: grant.resource, scope: grant.scope } }))) onChanged('Scope revoked.');
-                }}
-              >
-                Revoke
-              </button>
+              <RowAction label={`Revoke scope ${grant.scope} of ${grant.resource}`} text="Revoke" run={action.run} action={() => api.call('ClientController_revokeScope', 'DELETE', '/admin/v1/clients/{clientId}/scope-grants', { params, query: { resource: grant.resource, scope: grant.scope } })} done={() => onChanged('Scope revoked.')} />
             ) : null}
           </li>
         ))}
@@ -330,24 +294,16 @@ function ClientCard({ client, resources, onChanged }: { client: ClientDto; resou
 
 export function ClientsPage() {
   const { api, canWrite } = useSession();
-  const [message, setMessage] = useState<string | null>(null);
   const [created, setCreated] = useState<{ client: ClientDto; secret: string } | null>(null);
   const { data, error, reload } = useLoad(async () => {
     const [clients, resources] = await Promise.all([api.call('ClientController_list', 'GET', '/admin/v1/clients'), api.call('ResourceController_list', 'GET', '/admin/v1/resources')]);
     return { clients: clients.items, resources: resources.items };
   });
-  const changed = (text: string): void => {
-    setMessage(text);
-    reload();
-  };
+  const { message, changed } = usePageMessage(reload);
   return (
     <div class="page" data-page="clients">
       <ErrorBox error={error} />
-      {message ? (
-        <p class="success" role="status">
-          {message}
-        </p>
-      ) : null}
+      <PageMessage message={message} />
       {created ? <OnceSecret label={`Secret of ${created.client.displayName} (${created.client.clientId})`} secret={created.secret} onDismiss={() => setCreated(null)} /> : null}
       <Section title="Resources (APIs)" id="resources">
         <table data-testid="resources">

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { ConnectivityReportDto, MetadataStatusDto, OAuthServerDto, PartnerApplicationDto } from '../admin-api.types';
-import { Busy, ErrorBox, Field, listOf, readFile, Section, StateBadge, useAction, useLoad, useSession, When } from '../ui';
+import { Busy, ErrorBox, Field, listOf, PageMessage, readFile, Section, StateBadge, useAction, useLoad, usePageMessage, useSession, When } from '../ui';
 
 type Kind = 'partner' | 'oauth-server';
 type Issuer = PartnerApplicationDto | OAuthServerDto;
@@ -321,7 +321,6 @@ function IssuerRow({ kind, issuer, onChanged }: { kind: Kind; issuer: Issuer; on
 
 export function TrustedIssuersPage({ kind }: { kind: Kind }) {
   const { api, canWrite } = useSession();
-  const [message, setMessage] = useState<string | null>(null);
   const { data, error, reload } = useLoad(
     async (): Promise<readonly Issuer[]> =>
       kind === 'partner'
@@ -329,18 +328,11 @@ export function TrustedIssuersPage({ kind }: { kind: Kind }) {
         : (await api.call('OAuthServerController_list', 'GET', '/admin/v1/oauth-servers')).items,
     [kind],
   );
-  const changed = (text: string): void => {
-    setMessage(text);
-    reload();
-  };
+  const { message, changed } = usePageMessage(reload);
   return (
     <div class="page" data-page={kind}>
       <ErrorBox error={error} />
-      {message ? (
-        <p class="success" role="status">
-          {message}
-        </p>
-      ) : null}
+      <PageMessage message={message} />
       {data && data.length === 0 ? <p class="muted">None registered.</p> : null}
       {data?.map((issuer) => <IssuerRow key={issuer.identity} kind={kind} issuer={issuer} onChanged={changed} />)}
       {canWrite ? (
